@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Mix.Invitations.Jids.Precis;
+
+namespace Mix.Invitations.Internal;
+
+/// <summary>RFC 7622 enforcement of each JID part; the messages are the ones <see cref="JidFormatException"/> carries.</summary>
+internal static class JidNormalizer
+{
+    /// <summary>RFC 7622 §3.1: every part is at most 1023 octets of UTF-8 after enforcement.</summary>
+    internal const int MaxPartBytes = 1023;
+
+    /// <summary>RFC 7622 §3.3.1: characters a localpart may not hold even though PRECIS allows them.</summary>
+    private static readonly SearchValues<char> ExcludedFromLocalpart = SearchValues.Create("\"&'/:<>@");
+
+    /// <summary>Characters no host name holds; refused before IDNA so the message can name them.</summary>
+    private static readonly SearchValues<char> NotInHostNames = SearchValues.Create(" @/\\\"&'<>:");
+
+    internal static bool TryNormalizeLocalpart(ReadOnlySpan<char> local, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+        if (!CheckRawText(local, "localpart", out error))
+        {
+            return false;
+        }
+
+        if (!PrecisProfiles.UsernameCaseMapped.TryEnforce(local, out var enforced, out var precisError))
+        {
+            error = "localpart " + precisError;
+            return false;
+        }
+
+        var excluded = enforced.AsSpan().IndexOfAny(ExcludedFromLocalpart);
+        if (excluded >= 0)
+        {
+            error = "localpart contains disallowed character " + Describe(enforced[excluded]) + " (RFC 7622 §3.3.1)";
+            return false;
+        }
+
+        return CheckLength(enforced, "localpart", out result, out error);
+    }
+
+    internal static bool TryNormalizeResourcepart(ReadOnlySpan<char> resource, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+        if (!CheckRawText(resource, "resourcepart", out error))
+        {
+            return false;
+        }
+
+        if (!PrecisProfiles.OpaqueString.TryEnforce(resource, out var enforced, out var precisError))
+        {
+            error = "resourcepart " + precisError;
+            return false;
+        }
+
+        return CheckLength(enforced, "resourcepart", out result, out error);
+    }
+
+    internal static bool TryNormalizeDomainpart(ReadOnlySpan<char> domain, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+
+        // RFC 7622 §3.2: one final label separator is stripped before any other canonicalisation.
+        if (domain.Length > 0 && domain[^1] == '.')
+        {
+            domain = domain[..^1];
+        }
+
+        if (domain.IsEmpty)
+        {
+            error = "domainpart is empty";
+            return false;
+        }
+
+        if (!CheckRawText(domain, "domainpart", out error))
+        {
+            return false;
+        }
+
+        // IP literals (RFC 7622 §3.2): a dotted-quad IPv4 address or a bracketed IPv6 address, kept as written.
+        if (domain[0] == '[')
+        {
+            if (domain[^1] == ']' && IPAddress.TryParse(domain[1..^1], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                return CheckLength(domain.ToString(), "domainpart", out result, out error);
+            }
+
+            error = "domainpart '" + domain.ToString() + "' is not a valid IPv6 literal";
+            return false;
+        }
+
+        if (IsDottedQuad(domain))
+        {
+            return CheckLength(domain.ToString(), "domainpart", out result, out error);
+        }
+
+        var invalid = domain.IndexOfAny(NotInHostNames);
+        if (invalid >= 0)
+        {
+            error = "domainpart contains disallowed character " + Describe(domain[invalid]);
+            return false;
+        }
+
+        var isAscii = Ascii.IsValid(domain);
+        if (!isAscii && GlobalizationSupport.IsInvariant)
+        {
+            error = "domainpart contains non-ASCII characters, but this process runs with invariant globalization, where IDNA mapping is unavailable; non-ASCII JIDs are refused rather than compared unnormalised";
+            return false;
+        }
+
+        string text = domain.ToString();
+        string unicode;
+        try
+        {
+            // UTS #46 with STD3 rules: maps width and case, applies NFC, and rejects what no host name may hold.
+            // Converting to ASCII and back yields the U-labels RFC 7622 §3.2.1 requires (A-labels become U-labels).
+            var idn = new IdnMapping { UseStd3AsciiRules = true, AllowUnassigned = false };
+            var ascii = idn.GetAscii(text);
+            unicode = idn.GetUnicode(ascii);
+        }
+        catch (ArgumentException)
+        {
+            error = "domainpart '" + text + "' is not a valid internationalized domain name (IDNA2008/UTS #46 with STD3 rules)";
+            return false;
+        }
+
+        return CheckLength(unicode.ToLowerInvariant(), "domainpart", out result, out error);
+    }
+
+    /// <summary>Describes a character for an error message: <c>U+003C '&lt;'</c>.</summary>
+    internal static string Describe(char c) => Describe(new Rune(char.IsSurrogate(c) ? '\uFFFD' : c), c);
+
+    /// <summary>Describes a code point for an error message: <c>U+003C '&lt;'</c>, without printing controls.</summary>
+    internal static string Describe(Rune rune) => Describe(rune, null);
+
+    private static string Describe(Rune rune, char? raw)
+    {
+        var code = raw is { } c && char.IsSurrogate(c) ? (int)c : rune.Value;
+        var printable = raw is not { } s || !char.IsSurrogate(s);
+        printable &= !Rune.IsControl(rune) && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.SpaceSeparator or UnicodeCategory.OtherNotAssigned);
+        return printable
+            ? string.Create(CultureInfo.InvariantCulture, $"U+{code:X4} '{rune}'")
+            : string.Create(CultureInfo.InvariantCulture, $"U+{code:X4}");
+    }
+
+    /// <summary>Checks what no part may hold whatever its profile: unpaired surrogates.</summary>
+    private static bool CheckRawText(ReadOnlySpan<char> text, string partName, [NotNullWhen(false)] out string? error)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                error = partName + " contains an unpaired surrogate " + Describe(c);
+                return false;
+            }
+        }
+
+        error = null;
+        return true;
+    }
+
+    private static bool CheckLength(string value, string partName, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(value);
+        if (bytes > MaxPartBytes)
+        {
+            result = null;
+            error = string.Create(CultureInfo.InvariantCulture, $"{partName} is {bytes} bytes; at most {MaxPartBytes} allowed");
+            return false;
+        }
+
+        if (bytes == 0)
+        {
+            result = null;
+            error = partName + " is empty";
+            return false;
+        }
+
+        result = value;
+        error = null;
+        return true;
+    }
+
+    private static bool IsDottedQuad(ReadOnlySpan<char> text)
+    {
+        var octets = 0;
+        while (true)
+        {
+            var dot = text.IndexOf('.');
+            var label = dot < 0 ? text : text[..dot];
+            if (label.Length is 0 or > 3 || !byte.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out _) || (label.Length > 1 && label[0] == '0'))
+            {
+                return false;
+            }
+
+            octets++;
+            if (dot < 0)
+            {
+                return octets == 4;
+            }
+
+            text = text[(dot + 1)..];
+        }
+    }
+}
