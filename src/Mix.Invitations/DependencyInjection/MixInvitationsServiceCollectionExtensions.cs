@@ -1,0 +1,124 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mix.Invitations;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Mix.Invitations in a service collection.</summary>
+/// <remarks>
+/// Every overload funnels into one registration that uses <c>TryAdd*</c>, so calling it twice (for example from a
+/// library and from the host) registers the services once. <see cref="TimeProvider"/> comes from the container when
+/// registered there, else <see cref="TimeProvider.System"/>; metrics go through <see cref="IMeterFactory"/> when
+/// registered.
+/// </remarks>
+public static class MixInvitationsServiceCollectionExtensions
+{
+    /// <summary>Registers the invitation services with options from the <c>MixInvitations</c> section of the registered <see cref="IConfiguration"/>, if any.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to chain further parts onto.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="services"/> is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddMixInvitations(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return AddCore(services);
+    }
+
+    /// <summary>Registers the invitation services and configures their options in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>A builder to chain further parts onto.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when an argument is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddMixInvitations(this IServiceCollection services, Action<MixInvitationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        return AddCore(services);
+    }
+
+    /// <summary>Registers the invitation services with options bound from a configuration section.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section to bind, typically <c>configuration.GetSection("MixInvitations")</c>. Changes to it are picked up without a restart.</param>
+    /// <returns>A builder to chain further parts onto.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when an argument is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddMixInvitations(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MixInvitationOptions>().Bind(configuration);
+        return AddCore(services);
+    }
+
+    /// <summary>Registers a custom binding policy beside the built-in ones.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="policy">The policy; its id must be 128–255 and its name unique.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when an argument is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddBindingPolicy(this IMixInvitationsBuilder builder, IInvitationBindingPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(policy);
+        builder.Services.AddSingleton(policy); // not TryAddEnumerable: two instances of one policy type (say, two partner domains) are both wanted
+        return builder;
+    }
+
+    /// <summary>Replaces the default channel key derivation with a provider of the server's own.</summary>
+    /// <typeparam name="TProvider">The provider type, resolved from the container.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddChannelKeyProvider<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TProvider>(this IMixInvitationsBuilder builder)
+        where TProvider : class, IChannelKeyProvider
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IChannelKeyProvider, TProvider>());
+        return builder;
+    }
+
+    private static MixInvitationsBuilder AddCore(IServiceCollection services)
+    {
+        services.AddOptions<MixInvitationOptions>()
+            .BindConfigurationIfPresent()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(sp => new InvitationTelemetry(sp.GetService<IMeterFactory>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new InvitationService(
+            sp.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetServices<IInvitationBindingPolicy>(),
+            sp.GetService<IChannelKeyProvider>(),
+            sp.GetRequiredService<InvitationTelemetry>()));
+        services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
+        services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
+        return new MixInvitationsBuilder(services);
+    }
+
+    /// <summary>Binds the <c>MixInvitations</c> section of the container's <see cref="IConfiguration"/>, when one is registered.</summary>
+    private static OptionsBuilder<MixInvitationOptions> BindConfigurationIfPresent(this OptionsBuilder<MixInvitationOptions> builder)
+    {
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MixInvitationOptions>, ConfigureFromRootConfiguration>());
+        return builder;
+    }
+
+    private sealed class MixInvitationsBuilder(IServiceCollection services) : IMixInvitationsBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+
+    /// <summary>Binds the default section of a registered root configuration; does nothing when there is none.</summary>
+    private sealed class ConfigureFromRootConfiguration(IConfiguration? configuration = null) : IConfigureOptions<MixInvitationOptions>
+    {
+        public void Configure(MixInvitationOptions options)
+        {
+            var section = configuration?.GetSection(MixInvitationOptions.SectionName);
+            if (section is not null && section.Exists())
+            {
+                section.Bind(options);
+            }
+        }
+    }
+}

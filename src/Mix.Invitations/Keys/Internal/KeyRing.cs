@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+
+namespace Mix.Invitations.Internal;
+
+/// <summary>One decoded ring key. Holds the HKDF pseudo-random key, never the configured text.</summary>
+internal sealed class KeyRingEntry
+{
+    internal KeyRingEntry(int id, byte[] prk, DateTimeOffset? activeFrom, DateTimeOffset? signUntil, DateTimeOffset? verifyUntil)
+    {
+        Id = id;
+        Prk = prk;
+        ActiveFrom = activeFrom;
+        SignUntil = signUntil;
+        VerifyUntil = verifyUntil;
+    }
+
+    internal int Id { get; }
+
+    /// <summary>HKDF-Extract(salt = label, ikm = secret): the only form of the secret kept in memory.</summary>
+    internal byte[] Prk { get; }
+
+    internal DateTimeOffset? ActiveFrom { get; }
+
+    internal DateTimeOffset? SignUntil { get; }
+
+    internal DateTimeOffset? VerifyUntil { get; }
+
+    internal bool CanSign(DateTimeOffset now) => (ActiveFrom is not { } from || from <= now) && (SignUntil is not { } until || now < until);
+
+    internal bool CanVerify(DateTimeOffset now) => VerifyUntil is not { } until || now < until;
+}
+
+/// <summary>An immutable snapshot of the configured keys, looked up by id (never by trying each key).</summary>
+internal sealed class KeyRing
+{
+    internal const int MinSecretBytes = 32;
+    internal const int MaxKeyId = 255;
+
+    private readonly KeyRingEntry?[] _byId;
+    private readonly KeyRingEntry[] _all;
+
+    private KeyRing(KeyRingEntry[] all)
+    {
+        _all = all;
+        _byId = new KeyRingEntry?[MaxKeyId + 1];
+        foreach (var entry in all)
+        {
+            _byId[entry.Id] = entry;
+        }
+    }
+
+    internal static ReadOnlySpan<byte> ExtractSalt => "Mix.Invitations key ring v1"u8;
+
+    internal IReadOnlyList<KeyRingEntry> All => _all;
+
+    /// <summary>Builds the ring; configuration errors throw with a message that names the key id, never the secret.</summary>
+    internal static KeyRing Create(IEnumerable<InvitationKeyOptions> keys)
+    {
+        var entries = new List<KeyRingEntry>();
+        var seen = new HashSet<int>();
+        var index = 0;
+        foreach (var key in keys)
+        {
+            var where = $"Keys[{index}] (id {key.Id})";
+            if (key.Id is < 0 or > MaxKeyId)
+            {
+                throw new InvalidOperationException($"{where}: Id must be between 0 and {MaxKeyId}.");
+            }
+
+            if (!seen.Add(key.Id))
+            {
+                throw new InvalidOperationException($"{where}: Id {key.Id} is used by more than one key.");
+            }
+
+            var secret = DecodeSecret(key.Secret, where);
+            try
+            {
+                var prk = new byte[32];
+                HKDF.Extract(HashAlgorithmName.SHA256, secret, ExtractSalt, prk);
+                entries.Add(new KeyRingEntry(key.Id, prk, key.ActiveFrom, key.SignUntil, key.VerifyUntil));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(secret);
+            }
+
+            index++;
+        }
+
+        return new KeyRing([.. entries]);
+    }
+
+    /// <summary>Decodes a configured secret (standard or URL-safe base64); the message never includes the value.</summary>
+    internal static byte[] DecodeSecret(string? secret, string where)
+    {
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            throw new InvalidOperationException($"{where}: Secret is empty.");
+        }
+
+        var text = secret.Trim().Replace('-', '+').Replace('_', '/');
+        text = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"{where}: Secret is not valid base64.");
+        }
+
+        if (bytes.Length < MinSecretBytes)
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+            throw new InvalidOperationException($"{where}: Secret is {bytes.Length} bytes; at least {MinSecretBytes} random bytes are required.");
+        }
+
+        return bytes;
+    }
+
+    internal KeyRingEntry? Find(int id) => (uint)id <= MaxKeyId ? _byId[id] : null;
+
+    /// <summary>The newest active key signs: the latest <c>ActiveFrom</c> among keys that may sign now, then the highest id.</summary>
+    internal KeyRingEntry? SelectSigningKey(DateTimeOffset now)
+    {
+        KeyRingEntry? best = null;
+        foreach (var entry in _all)
+        {
+            if (!entry.CanSign(now))
+            {
+                continue;
+            }
+
+            if (best is null
+                || (entry.ActiveFrom ?? DateTimeOffset.MinValue) > (best.ActiveFrom ?? DateTimeOffset.MinValue)
+                || ((entry.ActiveFrom ?? DateTimeOffset.MinValue) == (best.ActiveFrom ?? DateTimeOffset.MinValue) && entry.Id > best.Id))
+            {
+                best = entry;
+            }
+        }
+
+        return best;
+    }
+}

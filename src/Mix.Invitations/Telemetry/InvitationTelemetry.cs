@@ -1,0 +1,120 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mix.Invitations;
+
+/// <summary>
+/// Metrics and log events of the library: one <see cref="Meter"/> and one log category, both named
+/// <c>Mix.Invitations</c>.
+/// </summary>
+/// <remarks>
+/// <para>Instruments (all counters, unit <c>{invitation}</c>):</para>
+/// <list type="bullet">
+/// <item><c>mix.invitations.issued</c> — invitations issued; tag <c>policy</c>.</item>
+/// <item><c>mix.invitations.validated</c> — stateless validations; tags <c>outcome</c> (<c>valid</c>/<c>refused</c>) and <c>reason</c> (an <see cref="InvitationFailureReason"/> name, <c>None</c> when valid).</item>
+/// <item><c>mix.invitations.redeemed</c> — redemptions; tags <c>outcome</c> and <c>reason</c>.</item>
+/// </list>
+/// <para>
+/// Log events (category <c>Mix.Invitations</c>): 1 <c>InvitationIssued</c> (Debug), 2 <c>InvitationRefused</c>
+/// (Debug), 3 <c>InvitationRedeemed</c> (Debug), 4 <c>RedemptionRefused</c> (Debug), 5 <c>KeyRingReloaded</c>
+/// (Information), 6 <c>KeyRingReloadFailed</c> (Error), 7 <c>LedgerUnavailable</c> (Warning). Events carry the
+/// policy, the reason and the key id only: never a token, a token id or a secret.
+/// </para>
+/// </remarks>
+public sealed partial class InvitationTelemetry : IDisposable
+{
+    /// <summary>The name of the meter and of the log category.</summary>
+    public const string Name = "Mix.Invitations";
+
+    private static readonly string[] ReasonNames = Enum.GetNames<InvitationFailureReason>();
+
+    private readonly Meter? _meter;
+    private readonly Counter<long>? _issued;
+    private readonly Counter<long>? _validated;
+    private readonly Counter<long>? _redeemed;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="meterFactory">Creates the meter, or <see langword="null"/> for a meter of this instance's own.</param>
+    /// <param name="loggerFactory">Creates the logger, or <see langword="null"/> for no logging.</param>
+    public InvitationTelemetry(IMeterFactory? meterFactory, ILoggerFactory? loggerFactory)
+    {
+        _meter = meterFactory?.Create(Name) ?? new Meter(Name);
+        _issued = _meter.CreateCounter<long>("mix.invitations.issued", "{invitation}", "Invitations issued.");
+        _validated = _meter.CreateCounter<long>("mix.invitations.validated", "{invitation}", "Invitations validated statelessly, by outcome and reason.");
+        _redeemed = _meter.CreateCounter<long>("mix.invitations.redeemed", "{invitation}", "Invitations redeemed, by outcome and reason.");
+        _logger = loggerFactory?.CreateLogger(Name) ?? NullLogger.Instance;
+    }
+
+    private InvitationTelemetry()
+    {
+        _logger = NullLogger.Instance;
+    }
+
+    /// <summary>Gets an instance that reports nothing.</summary>
+    public static InvitationTelemetry None { get; } = new();
+
+    /// <summary>Disposes the meter when this instance created it without a factory.</summary>
+    public void Dispose() => _meter?.Dispose();
+
+    internal void Issued(string policy)
+    {
+        _issued?.Add(1, new KeyValuePair<string, object?>("policy", policy));
+        LogIssued(_logger, policy);
+    }
+
+    internal void Validated(in InvitationValidationResult result)
+    {
+        _validated?.Add(1, Outcome(result), Reason(result.Reason));
+        if (!result.IsValid)
+        {
+            LogRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.Policy, result.Claims.Policy is null ? null : result.Claims.KeyId);
+        }
+    }
+
+    internal void Redeemed(in InvitationValidationResult result)
+    {
+        _redeemed?.Add(1, Outcome(result), Reason(result.Reason));
+        if (result.IsValid)
+        {
+            LogRedeemed(_logger, result.Claims.Policy, result.Claims.KeyId);
+        }
+        else
+        {
+            LogRedemptionRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.Policy is null ? null : result.Claims.KeyId);
+        }
+    }
+
+    internal void KeyRingReloaded(int keys) => LogKeyRingReloaded(_logger, keys);
+
+    internal void KeyRingReloadFailed(string problem) => LogKeyRingReloadFailed(_logger, problem);
+
+    internal void LedgerUnavailable(string ledger, Exception exception) => LogLedgerUnavailable(_logger, ledger, exception);
+
+    private static KeyValuePair<string, object?> Outcome(in InvitationValidationResult result) =>
+        new("outcome", result.IsValid ? "valid" : "refused");
+
+    private static KeyValuePair<string, object?> Reason(InvitationFailureReason reason) => new("reason", ReasonNames[(int)reason]);
+
+    [LoggerMessage(EventId = 1, EventName = "InvitationIssued", Level = LogLevel.Debug, Message = "Issued a {Policy} invitation")]
+    private static partial void LogIssued(ILogger logger, string policy);
+
+    [LoggerMessage(EventId = 2, EventName = "InvitationRefused", Level = LogLevel.Debug, Message = "Invitation refused: {Reason} (policy {Policy}, key {KeyId})")]
+    private static partial void LogRefused(ILogger logger, string reason, string? policy, int? keyId);
+
+    [LoggerMessage(EventId = 3, EventName = "InvitationRedeemed", Level = LogLevel.Debug, Message = "Redeemed a {Policy} invitation signed by key {KeyId}")]
+    private static partial void LogRedeemed(ILogger logger, string policy, int keyId);
+
+    [LoggerMessage(EventId = 4, EventName = "RedemptionRefused", Level = LogLevel.Debug, Message = "Redemption refused: {Reason} (key {KeyId})")]
+    private static partial void LogRedemptionRefused(ILogger logger, string reason, int? keyId);
+
+    [LoggerMessage(EventId = 5, EventName = "KeyRingReloaded", Level = LogLevel.Information, Message = "Invitation options reloaded; the key ring holds {KeyCount} keys")]
+    private static partial void LogKeyRingReloaded(ILogger logger, int keyCount);
+
+    [LoggerMessage(EventId = 6, EventName = "KeyRingReloadFailed", Level = LogLevel.Error, Message = "Invitation options change ignored, the previous configuration stays in force: {Problem}")]
+    private static partial void LogKeyRingReloadFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 7, EventName = "LedgerUnavailable", Level = LogLevel.Warning, Message = "The redemption ledger {Ledger} is unavailable; invitations are refused until it is back")]
+    private static partial void LogLedgerUnavailable(ILogger logger, string ledger, Exception exception);
+}

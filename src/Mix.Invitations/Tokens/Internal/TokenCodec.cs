@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+
+namespace Mix.Invitations.Internal;
+
+/// <summary>
+/// Token format v1: the byte layout, its strict decoding, and the MAC input. Specified for other implementations in
+/// <c>docs/token-format.md</c>.
+/// </summary>
+/// <remarks>
+/// <code>
+/// offset size field
+///  0     1    version      0x01. A new algorithm or layout is a new version; there is no algorithm field.
+///  1     1    flags        bit 0: use-limited (nonce and use limit follow). Other bits must be 0.
+///  2     1    policy id    the binding policy (1 invitee-bound, 2 inviter-bound, 3 unbound, 128-255 custom)
+///  3     1    key id       the ring key that signed (0-255)
+///  4     4    issued-at    seconds since the Unix epoch, unsigned big-endian
+///  8     4    expires-at   seconds since the Unix epoch, unsigned big-endian; greater than issued-at
+/// [12    8    nonce        random, use-limited tokens only: two such tokens never coincide]
+/// [20    2    max uses     1-65535, big-endian, use-limited tokens only]
+///  12|22 16   tag          HMAC-SHA256(channel key, label || header || canonical invitation), first 16 bytes
+/// token = base64url(header || tag), no padding: 38 characters, or 51 with a use limit.
+/// </code>
+/// Choices: 32-bit seconds last until 2106 and keep the token short; 128-bit tags give 2^-128 forgery odds per
+/// guess, far beyond what online guessing can reach, and halve the tag's share of the token. Rejected: JSON or
+/// CBOR claims (longer, and a parser on the unauthenticated path); an algorithm field (algorithm agility is what
+/// "alg: none" attacks feed on); encrypting the header (it holds nothing secret, and the JIDs travel beside the
+/// token anyway). Decoding is strict: exactly the base64url alphabet, no padding or whitespace, zero trailing bits
+/// (the re-encoded bytes must equal the input), known flags, exact length — so each token has one spelling.
+/// </remarks>
+internal static class TokenCodec
+{
+    internal const byte Version1 = 0x01;
+    internal const byte FlagUseLimited = 0x01;
+    internal const int TagSize = 16;
+    internal const int PlainHeaderSize = 12;
+    internal const int LimitedHeaderSize = 22;
+    internal const int PlainTokenChars = 38;
+    internal const int LimitedTokenChars = 51;
+
+    /// <summary>Longest input decoded at all; longer text is malformed without further work.</summary>
+    internal const int MaxTokenChars = 64;
+
+    /// <summary>Big enough for the bytes of any input up to <see cref="MaxTokenChars"/>.</summary>
+    internal const int MaxTokenBytes = 48;
+
+    private static readonly SearchValues<char> Base64UrlAlphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>Domain separation: a MIX invitation tag can never be replayed as a MAC of another kind of token.</summary>
+    internal static ReadOnlySpan<byte> MacLabel => "Mix.Invitations invitation token v1\0"u8;
+
+    internal static int HeaderSize(bool useLimited) => useLimited ? LimitedHeaderSize : PlainHeaderSize;
+
+    internal static int TokenChars(bool useLimited) => useLimited ? LimitedTokenChars : PlainTokenChars;
+
+    internal static void WriteHeader(in TokenHeader header, Span<byte> destination)
+    {
+        destination[0] = Version1;
+        destination[1] = header.IsUseLimited ? FlagUseLimited : (byte)0;
+        destination[2] = header.PolicyId;
+        destination[3] = header.KeyId;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], header.IssuedAt);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], header.ExpiresAt);
+        if (header.IsUseLimited)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(destination[12..], header.Nonce);
+            BinaryPrimitives.WriteUInt16BigEndian(destination[20..], header.MaxUses);
+        }
+    }
+
+    /// <summary>Decodes a token's bytes and header; reports only structure and version, never content.</summary>
+    /// <param name="token">The token text.</param>
+    /// <param name="bytes">At least <see cref="MaxTokenBytes"/> bytes; receives header || tag.</param>
+    /// <param name="header">The decoded header.</param>
+    /// <returns><see cref="InvitationFailureReason.None"/>, <see cref="InvitationFailureReason.Malformed"/> or <see cref="InvitationFailureReason.UnsupportedVersion"/>.</returns>
+    internal static InvitationFailureReason TryDecode(ReadOnlySpan<char> token, Span<byte> bytes, out TokenHeader header)
+    {
+        header = default;
+        if (token.IsEmpty || token.Length > MaxTokenChars || token.ContainsAnyExcept(Base64UrlAlphabet))
+        {
+            return InvitationFailureReason.Malformed;
+        }
+
+        if (Base64Url.DecodeFromChars(token, bytes, out var consumed, out var written) != OperationStatus.Done || consumed != token.Length || written == 0)
+        {
+            return InvitationFailureReason.Malformed;
+        }
+
+        // One spelling per token: re-encoding must give the input back (this refuses non-zero trailing bits).
+        Span<char> again = stackalloc char[MaxTokenChars];
+        if (!Base64Url.TryEncodeToChars(bytes[..written], again, out var charsWritten) || !again[..charsWritten].SequenceEqual(token))
+        {
+            return InvitationFailureReason.Malformed;
+        }
+
+        if (bytes[0] != Version1)
+        {
+            return InvitationFailureReason.UnsupportedVersion;
+        }
+
+        if (written < 2 || (bytes[1] & ~FlagUseLimited) != 0)
+        {
+            return InvitationFailureReason.Malformed;
+        }
+
+        var useLimited = (bytes[1] & FlagUseLimited) != 0;
+        if (written != HeaderSize(useLimited) + TagSize)
+        {
+            return InvitationFailureReason.Malformed;
+        }
+
+        header = new TokenHeader
+        {
+            PolicyId = bytes[2],
+            KeyId = bytes[3],
+            IssuedAt = BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]),
+            ExpiresAt = BinaryPrimitives.ReadUInt32BigEndian(bytes[8..]),
+            IsUseLimited = useLimited,
+            Nonce = useLimited ? BinaryPrimitives.ReadUInt64BigEndian(bytes[12..]) : 0,
+            MaxUses = useLimited ? BinaryPrimitives.ReadUInt16BigEndian(bytes[20..]) : (ushort)0,
+        };
+
+        if (header.ExpiresAt <= header.IssuedAt || (useLimited && header.MaxUses == 0))
+        {
+            return InvitationFailureReason.Malformed;
+        }
+
+        return InvitationFailureReason.None;
+    }
+
+    /// <summary>tag = HMAC(label || header || canonical); the keyed state is reset to its key afterwards.</summary>
+    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> header, ReadOnlySpan<byte> canonical, Span<byte> fullTag)
+    {
+        hmac.AppendData(MacLabel);
+        hmac.AppendData(header);
+        hmac.AppendData(canonical);
+        hmac.GetHashAndReset(fullTag);
+    }
+}
+
+/// <summary>The fields of a v1 header.</summary>
+internal struct TokenHeader
+{
+    public byte PolicyId;
+    public byte KeyId;
+    public uint IssuedAt;
+    public uint ExpiresAt;
+    public bool IsUseLimited;
+    public ulong Nonce;
+    public ushort MaxUses;
+
+    public readonly int Size => TokenCodec.HeaderSize(IsUseLimited);
+}

@@ -1,0 +1,55 @@
+namespace Mix.Invitations;
+
+/// <summary>What a verified token says: its policy, key, time window, use limit and id, and the fields it binds.</summary>
+/// <remarks>Only <see cref="InvitationValidationResult.Claims"/> of a valid result holds meaningful values.</remarks>
+public readonly struct InvitationClaims
+{
+    /// <summary>Initializes a new set of claims.</summary>
+    /// <param name="policy">The binding policy's name.</param>
+    /// <param name="policyId">The binding policy's id, as signed in the token.</param>
+    /// <param name="keyId">The id of the ring key that signed the token.</param>
+    /// <param name="issuedAt">When the token was issued (whole seconds).</param>
+    /// <param name="expiresAt">When the token expires (whole seconds).</param>
+    /// <param name="maxUses">The use limit, or 0 when the token is not use-limited.</param>
+    /// <param name="tokenId">The token's id for the redemption ledger.</param>
+    /// <param name="channel">The channel the token admits to.</param>
+    public InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, int maxUses, InvitationTokenId tokenId, Jid channel)
+    {
+        Policy = policy;
+        PolicyId = policyId;
+        KeyId = keyId;
+        IssuedAt = issuedAt;
+        ExpiresAt = expiresAt;
+        MaxUses = maxUses;
+        TokenId = tokenId;
+        Channel = channel;
+    }
+
+    /// <summary>Gets the binding policy's name, for example <c>invitee-bound</c>.</summary>
+    public string Policy { get; }
+
+    /// <summary>Gets the binding policy's id, as signed in the token.</summary>
+    public byte PolicyId { get; }
+
+    /// <summary>Gets the id of the ring key that signed the token.</summary>
+    public int KeyId { get; }
+
+    /// <summary>Gets when the token was issued, in whole seconds.</summary>
+    public DateTimeOffset IssuedAt { get; }
+
+    /// <summary>Gets when the token expires, in whole seconds.</summary>
+    public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>Gets the number of uses the token allows, or 0 when it is not use-limited.</summary>
+    /// <value>1 for a single-use token; 0 for a token that the ledger does not need to count.</value>
+    public int MaxUses { get; }
+
+    /// <summary>Gets a value indicating whether the token carries a use limit, and so needs a ledger to enforce it.</summary>
+    public bool IsUseLimited => MaxUses > 0;
+
+    /// <summary>Gets the token's id, the key of its ledger entry.</summary>
+    public InvitationTokenId TokenId { get; }
+
+    /// <summary>Gets the channel the token admits to.</summary>
+    public Jid Channel { get; }
+}

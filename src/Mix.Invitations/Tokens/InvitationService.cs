@@ -1,0 +1,473 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Mix.Invitations.Internal;
+
+namespace Mix.Invitations;
+
+/// <summary>
+/// Issues and validates stateless invitation tokens: the heart of the library.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Validation is synchronous, thread-safe and, once a channel's key is cached, allocation-free. It decides in a
+/// fixed order — structure, version, key, tag — and only after the tag verified looks at the policy, the time
+/// window and the binding, so a forged token is never reported as expired or mis-bound.
+/// </para>
+/// <para>
+/// The key ring, policies and limits come from <see cref="MixInvitationOptions"/> through
+/// <see cref="IOptionsMonitor{TOptions}"/>: a configuration change takes effect without a restart. A change that
+/// does not build a valid key ring is ignored and the previous configuration stays in force.
+/// </para>
+/// <para>With dependency injection, register it with <c>services.AddMixInvitations(…)</c>; without, use <see cref="Create"/>.</para>
+/// </remarks>
+public sealed partial class InvitationService : IInvitationIssuer, IInvitationValidator, IDisposable
+{
+    private const int StackCanonicalBytes = 1024;
+
+    private readonly TimeProvider _time;
+    private readonly IChannelKeyProvider _keyProvider;
+    private readonly IInvitationBindingPolicy[] _registeredPolicies;
+    private readonly IDisposable? _optionsSubscription;
+    private readonly InvitationTelemetry _telemetry;
+    private volatile ServiceState _state;
+
+    /// <summary>Initializes a new service; the constructor dependency injection uses.</summary>
+    /// <param name="options">The options, monitored for changes.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="customPolicies">Binding policies to register beside the three built-in ones, or <see langword="null"/>.</param>
+    /// <param name="channelKeyProvider">The channel key provider, or <see langword="null"/> for HKDF derivation from the ring key.</param>
+    /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when the options do not build a valid key ring or policy set; the message names the field and never the secret.</exception>
+    public InvitationService(
+        IOptionsMonitor<MixInvitationOptions> options,
+        TimeProvider? timeProvider = null,
+        IEnumerable<IInvitationBindingPolicy>? customPolicies = null,
+        IChannelKeyProvider? channelKeyProvider = null,
+        InvitationTelemetry? telemetry = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
+        _keyProvider = channelKeyProvider ?? DerivedChannelKeyProvider.Instance;
+        _registeredPolicies = RegisterPolicies(customPolicies);
+        _telemetry = telemetry ?? InvitationTelemetry.None;
+        _state = ServiceState.Create(options.CurrentValue, _registeredPolicies);
+        _optionsSubscription = options.OnChange(OnOptionsChanged);
+    }
+
+    /// <summary>Creates a service without dependency injection.</summary>
+    /// <param name="options">The options; read once (use the constructor with an <see cref="IOptionsMonitor{TOptions}"/> for live reload).</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="customPolicies">Binding policies to register beside the built-in ones, or <see langword="null"/>.</param>
+    /// <param name="channelKeyProvider">The channel key provider, or <see langword="null"/> for HKDF derivation from the ring key.</param>
+    /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
+    /// <returns>The service.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when the options do not build a valid key ring or policy set.</exception>
+    public static InvitationService Create(
+        MixInvitationOptions options,
+        TimeProvider? timeProvider = null,
+        IEnumerable<IInvitationBindingPolicy>? customPolicies = null,
+        IChannelKeyProvider? channelKeyProvider = null,
+        InvitationTelemetry? telemetry = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new InvitationService(new FixedOptionsMonitor(options), timeProvider, customPolicies, channelKeyProvider, telemetry);
+    }
+
+    /// <summary>Gets the registered binding policies, built-in ones first.</summary>
+    public IReadOnlyList<IInvitationBindingPolicy> Policies => _registeredPolicies;
+
+    /// <summary>Gets the time provider every clock read goes through.</summary>
+    public TimeProvider TimeProvider => _time;
+
+    /// <summary>Gets the landing-link base from the current options, or <see langword="null"/>.</summary>
+    public Uri? LandingLinkBase => _state.LandingLinkBase;
+
+    /// <summary>Gets the maximum XML input size from the current options, for the invitation readers.</summary>
+    public int MaxXmlInputSize => _state.MaxXmlInputSize;
+
+    /// <summary>Finds a registered policy by name.</summary>
+    /// <param name="name">The policy's name, for example <c>unbound</c>.</param>
+    /// <param name="policy">The policy, when found.</param>
+    /// <returns><see langword="true"/> when a policy of that name is registered.</returns>
+    public bool TryGetPolicy(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IInvitationBindingPolicy? policy)
+    {
+        policy = Array.Find(_registeredPolicies, p => string.Equals(p.Name, name, StringComparison.Ordinal));
+        return policy is not null;
+    }
+
+    /// <summary>Gets a value indicating whether a policy is registered and enabled by the current options.</summary>
+    /// <param name="name">The policy's name.</param>
+    /// <returns><see langword="true"/> when tokens of that policy are issued and accepted.</returns>
+    public bool IsPolicyEnabled(string name) => TryGetPolicy(name, out var policy) && _state.Enabled[policy.Id];
+
+    /// <summary>Drops this node's cached keys of a channel, so the next token of that channel fetches its key from the provider again.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <remarks>Use after a custom <see cref="IChannelKeyProvider"/> changed a channel's secret (for example bumped its epoch). Other nodes pick the change up within <see cref="MixInvitationOptions.ChannelKeyCacheLifetime"/>, or when told to call this too.</remarks>
+    public void InvalidateChannelKeys(Jid channel) => _state.Cache.Invalidate(channel.Bare);
+
+    /// <inheritdoc />
+    public Invitation Issue(InvitationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var state = _state;
+        var invitation = IssueCore(request, state, out var policy);
+        _telemetry.Issued(policy.Name);
+        return invitation;
+    }
+
+    /// <inheritdoc />
+    public InvitationValidationResult TryValidate(Invitation invitation, InvitationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        var result = ValidateCore(invitation.Token, invitation.Channel, invitation.Inviter, invitation.Invitee, context);
+        _telemetry.Validated(result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public InvitationValidationResult TryValidateToken(string token, InvitationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (context.Channel is not { } channel)
+        {
+            throw new ArgumentException("A bare token is validated for a channel: the context must name one.", nameof(context));
+        }
+
+        var result = ValidateCore(token, channel, null, null, context);
+        _telemetry.Validated(result);
+        return result;
+    }
+
+    /// <summary>Stops watching the options for changes.</summary>
+    public void Dispose() => _optionsSubscription?.Dispose();
+
+    private Invitation IssueCore(InvitationRequest request, ServiceState state, out IInvitationBindingPolicy policy)
+    {
+        if (request.Channel.IsEmpty)
+        {
+            throw Error.Request_Field(nameof(InvitationRequest.Channel), "The request must name a channel.");
+        }
+
+        var policyName = request.Policy ?? state.DefaultPolicy.Name;
+        if (!TryGetPolicy(policyName, out var found))
+        {
+            throw Error.Request_Field(nameof(InvitationRequest.Policy), $"Unknown binding policy '{policyName}'. Registered: {string.Join(", ", _registeredPolicies.Select(p => p.Name))}.");
+        }
+
+        policy = found;
+        if (!state.Enabled[policy.Id])
+        {
+            throw Error.Request_Field(nameof(InvitationRequest.Policy), $"The binding policy '{policyName}' is disabled by configuration.");
+        }
+
+        if (request.Inviter is { IsEmpty: true })
+        {
+            throw Error.Request_Field(nameof(InvitationRequest.Inviter), "The inviter must be a JID or null, not default(Jid).");
+        }
+
+        if (request.Invitee is { IsEmpty: true })
+        {
+            throw Error.Request_Field(nameof(InvitationRequest.Invitee), "The invitee must be a JID or null, not default(Jid).");
+        }
+
+        policy.ValidateRequest(request);
+
+        var lifetime = request.Lifetime ?? state.DefaultLifetime;
+        if (lifetime <= TimeSpan.Zero || lifetime > state.MaxLifetime)
+        {
+            throw Error.Request_FieldRange(nameof(InvitationRequest.Lifetime), lifetime, $"The lifetime must be more than zero and at most {state.MaxLifetime}.");
+        }
+
+        if (request.MaxUses is { } uses && uses is < 1 or > ushort.MaxValue)
+        {
+            throw Error.Request_FieldRange(nameof(InvitationRequest.MaxUses), uses, "The use limit must be between 1 and 65535, or null for none.");
+        }
+
+        var now = _time.GetUtcNow();
+        var key = state.Ring.SelectSigningKey(now)
+            ?? throw new InvalidOperationException("No key of the ring may sign now: check the keys' ActiveFrom and SignUntil dates.");
+
+        var issuedAt = now.ToUnixTimeSeconds();
+        var expiresAt = issuedAt + (long)Math.Ceiling(lifetime.TotalSeconds);
+        if (issuedAt < 0 || expiresAt > uint.MaxValue)
+        {
+            throw new InvalidOperationException("The clock is outside the range token format v1 can express (1970 to 2106).");
+        }
+
+        var header = new TokenHeader
+        {
+            PolicyId = policy.Id,
+            KeyId = (byte)key.Id,
+            IssuedAt = (uint)issuedAt,
+            ExpiresAt = (uint)expiresAt,
+            IsUseLimited = request.MaxUses is not null,
+            MaxUses = (ushort)(request.MaxUses ?? 0),
+        };
+        if (header.IsUseLimited)
+        {
+            Span<byte> nonce = stackalloc byte[8];
+            RandomNumberGenerator.Fill(nonce);
+            header.Nonce = BitConverter.ToUInt64(nonce);
+        }
+
+        var channel = request.Channel.Bare;
+        var inviter = request.Inviter?.Bare;
+        var invitee = request.Invitee?.Bare;
+        Span<byte> tokenBytes = stackalloc byte[TokenCodec.MaxTokenBytes];
+        var headerSize = header.Size;
+        TokenCodec.WriteHeader(header, tokenBytes);
+        ComputeTag(state, key, policy.Binds, channel, inviter, invitee, tokenBytes[..headerSize], now, tokenBytes.Slice(headerSize, TokenCodec.TagSize));
+
+        var token = Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
+        return new Invitation(channel, token, inviter, invitee);
+    }
+
+    private InvitationValidationResult ValidateCore(ReadOnlySpan<char> token, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context)
+    {
+        Span<byte> bytes = stackalloc byte[TokenCodec.MaxTokenBytes];
+        var structure = TokenCodec.TryDecode(token, bytes, out var header);
+        if (structure != InvitationFailureReason.None)
+        {
+            return InvitationValidationResult.Failure(structure);
+        }
+
+        var state = _state;
+        var policy = state.PoliciesById[header.PolicyId];
+        if (policy is null)
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.Malformed);
+        }
+
+        var now = _time.GetUtcNow();
+        var key = state.Ring.Find(header.KeyId);
+        if (key is null || !key.CanVerify(now))
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.UnknownKey);
+        }
+
+        var headerSize = header.Size;
+        Span<byte> expected = stackalloc byte[TokenCodec.TagSize];
+        ComputeTag(state, key, policy.Binds, channel.Bare, inviter, invitee, bytes[..headerSize], now, expected);
+        var tag = bytes.Slice(headerSize, TokenCodec.TagSize);
+        if (!CryptographicOperations.FixedTimeEquals(expected, tag))
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.BadSignature);
+        }
+
+        // From here on the header and the bound fields are authentic.
+        var claims = new InvitationClaims(
+            policy.Name,
+            policy.Id,
+            key.Id,
+            DateTimeOffset.FromUnixTimeSeconds(header.IssuedAt),
+            DateTimeOffset.FromUnixTimeSeconds(header.ExpiresAt),
+            header.MaxUses,
+            new InvitationTokenId(tag),
+            channel.Bare);
+
+        if (!state.Enabled[policy.Id])
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.PolicyDisabled, claims);
+        }
+
+        var nowTicks = now.UtcTicks;
+        if (nowTicks < claims.IssuedAt.UtcTicks - state.IssuedAtToleranceTicks)
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.NotYetValid, claims);
+        }
+
+        if (nowTicks >= claims.ExpiresAt.UtcTicks + state.ExpiryToleranceTicks)
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.Expired, claims);
+        }
+
+        if (context.Channel is { } addressed && addressed != claims.Channel)
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.ChannelMismatch, claims);
+        }
+
+        if (!policy.IsRedeemableBy(new InvitationBindingContext(claims.Channel, inviter, invitee, context.Joiner)))
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.InviteeMismatch, claims);
+        }
+
+        return InvitationValidationResult.Success(claims);
+    }
+
+    /// <summary>Writes the 16-byte tag over label || header || the canonical form of the policy's bound fields.</summary>
+    private void ComputeTag(ServiceState state, KeyRingEntry key, InvitationBinding binds, Jid channel, Jid? inviter, Jid? invitee, ReadOnlySpan<byte> header, DateTimeOffset now, Span<byte> tag)
+    {
+        var boundInviter = (binds & InvitationBinding.Inviter) != 0 ? inviter?.Bare : null;
+        var boundInvitee = (binds & InvitationBinding.Invitee) != 0 ? invitee?.Bare : null;
+        var length = InvitationCanonicalForm.GetByteCount(channel, boundInviter, boundInvitee);
+        byte[]? rented = null;
+        var canonical = length <= StackCanonicalBytes ? stackalloc byte[StackCanonicalBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            InvitationCanonicalForm.TryWrite(channel, boundInviter, boundInvitee, canonical, out var written);
+            var entry = state.Cache.Get(key, channel, _keyProvider, now);
+            var hmac = entry.Rent();
+            Span<byte> full = stackalloc byte[32];
+            try
+            {
+                TokenCodec.ComputeTag(hmac, header, canonical[..written], full);
+            }
+            finally
+            {
+                entry.Return(hmac);
+            }
+
+            full[..TokenCodec.TagSize].CopyTo(tag);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void OnOptionsChanged(MixInvitationOptions options, string? name)
+    {
+        if (name is not null && name != Microsoft.Extensions.Options.Options.DefaultName)
+        {
+            return;
+        }
+
+        try
+        {
+            _state = ServiceState.Create(options, _registeredPolicies);
+            _telemetry.KeyRingReloaded(_state.Ring.All.Count);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Keep serving with the previous configuration rather than fail every join.
+            _telemetry.KeyRingReloadFailed(ex.Message);
+        }
+    }
+
+    private static IInvitationBindingPolicy[] RegisterPolicies(IEnumerable<IInvitationBindingPolicy>? custom)
+    {
+        var all = new List<IInvitationBindingPolicy>(BindingPolicies.BuiltIn);
+        foreach (var policy in custom ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(policy, nameof(custom));
+            if (all.Contains(policy))
+            {
+                continue;
+            }
+
+            if (policy.Id < 128)
+            {
+                throw new ArgumentException($"Custom binding policy '{policy.Name}' has id {policy.Id}; ids below 128 are reserved for built-in policies.", nameof(custom));
+            }
+
+            if (all.Exists(p => p.Id == policy.Id || string.Equals(p.Name, policy.Name, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"Custom binding policy '{policy.Name}' (id {policy.Id}) clashes with a policy already registered.", nameof(custom));
+            }
+
+            if ((policy.Binds & InvitationBinding.Channel) == 0)
+            {
+                throw new ArgumentException($"Custom binding policy '{policy.Name}' must bind the channel.", nameof(custom));
+            }
+
+            all.Add(policy);
+        }
+
+        return [.. all];
+    }
+
+    /// <summary>Everything derived from one version of the options; swapped atomically on change.</summary>
+    private sealed class ServiceState
+    {
+        private ServiceState(KeyRing ring, IInvitationBindingPolicy?[] policiesById, bool[] enabled, IInvitationBindingPolicy defaultPolicy, MixInvitationOptions options)
+        {
+            Ring = ring;
+            PoliciesById = policiesById;
+            Enabled = enabled;
+            DefaultPolicy = defaultPolicy;
+            DefaultLifetime = options.DefaultLifetime;
+            MaxLifetime = options.MaxLifetime;
+            ExpiryToleranceTicks = options.ExpiryTolerance.Ticks;
+            IssuedAtToleranceTicks = options.IssuedAtTolerance.Ticks;
+            LandingLinkBase = options.LandingLinkBase;
+            MaxXmlInputSize = options.MaxXmlInputSize;
+            Cache = new ChannelKeyCache(options.ChannelKeyCacheSize, options.ChannelKeyCacheLifetime);
+        }
+
+        public KeyRing Ring { get; }
+
+        public IInvitationBindingPolicy?[] PoliciesById { get; }
+
+        public bool[] Enabled { get; }
+
+        public IInvitationBindingPolicy DefaultPolicy { get; }
+
+        public TimeSpan DefaultLifetime { get; }
+
+        public TimeSpan MaxLifetime { get; }
+
+        public long ExpiryToleranceTicks { get; }
+
+        public long IssuedAtToleranceTicks { get; }
+
+        public Uri? LandingLinkBase { get; }
+
+        public int MaxXmlInputSize { get; }
+
+        public ChannelKeyCache Cache { get; }
+
+        public static ServiceState Create(MixInvitationOptions options, IInvitationBindingPolicy[] registered)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            var ring = KeyRing.Create(options.Keys);
+            if (ring.All.Count == 0)
+            {
+                throw new InvalidOperationException("MixInvitations:Keys is empty: configure at least one key.");
+            }
+
+            var byId = new IInvitationBindingPolicy?[256];
+            foreach (var policy in registered)
+            {
+                byId[policy.Id] = policy;
+            }
+
+            var enabled = new bool[256];
+            if (options.EnabledPolicies is null)
+            {
+                foreach (var policy in registered)
+                {
+                    enabled[policy.Id] = true;
+                }
+            }
+            else
+            {
+                foreach (var name in options.EnabledPolicies)
+                {
+                    var policy = Array.Find(registered, p => string.Equals(p.Name, name, StringComparison.Ordinal))
+                        ?? throw new InvalidOperationException($"MixInvitations:EnabledPolicies names unknown policy '{name}'.");
+                    enabled[policy.Id] = true;
+                }
+            }
+
+            var defaultPolicy = Array.Find(registered, p => string.Equals(p.Name, options.DefaultPolicy, StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"MixInvitations:DefaultPolicy names unknown policy '{options.DefaultPolicy}'.");
+            return new ServiceState(ring, byId, enabled, defaultPolicy, options);
+        }
+    }
+
+    private sealed class DerivedChannelKeyProvider : IChannelKeyProvider
+    {
+        public static DerivedChannelKeyProvider Instance { get; } = new();
+
+        public int GetChannelKey(in ChannelKeyContext context, Span<byte> destination) => context.DeriveDefault(destination);
+    }
+}
