@@ -31,11 +31,16 @@ internal sealed class RedisServer : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>Gets a StackExchange.Redis configuration string with short timeouts, so a stopped server fails fast.</summary>
+    /// <summary>Gets a StackExchange.Redis configuration string.</summary>
+    /// <remarks>
+    /// A stopped server fails fast without short command timeouts: its sockets close at once and, with the fail-fast
+    /// backlog, commands fail while disconnected. Command timeouts are kept generous (5 s) because a timeout under a
+    /// loaded machine would turn into LedgerUnavailable and fail a test that is not about faults.
+    /// </remarks>
     public string ConnectionString =>
-        $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1500,syncTimeout=1500,asyncTimeout=1500,connectRetry=1,keepAlive=1";
+        $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=5000,asyncTimeout=5000,connectRetry=1,keepAlive=1";
 
-    /// <summary>Connects as a node would: short timeouts, and commands fail at once (no backlog) while the server is down.</summary>
+    /// <summary>Connects as a node would: commands fail at once (no backlog) while the server is down.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync()
     {
         var options = ConfigurationOptions.Parse(ConnectionString);
