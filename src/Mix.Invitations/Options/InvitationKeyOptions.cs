@@ -1,3 +1,5 @@
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>One key of the key ring: an id, a secret, and the dates it may sign and verify.</summary>
@@ -14,6 +16,7 @@ public sealed class InvitationKeyOptions
 {
     /// <summary>Gets or sets the key id, written into every token the key signs.</summary>
     /// <value>0–255; unique within the ring. No default.</value>
+    [OptionRange(0, 255)]
     public int Id { get; set; }
 
     /// <summary>Gets or sets the secret, base64-encoded (standard or URL-safe alphabet).</summary>

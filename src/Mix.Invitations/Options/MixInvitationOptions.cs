@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>Configuration of invitation issue and validation, bound from the <c>MixInvitations</c> configuration section.</summary>
@@ -8,22 +11,27 @@ public sealed class MixInvitationOptions
 
     /// <summary>Gets the key ring.</summary>
     /// <value>At least one key must be active now. Empty by default.</value>
+    [ValidateEnumeratedItems]
     public IList<InvitationKeyOptions> Keys { get; } = new List<InvitationKeyOptions>();
 
     /// <summary>Gets or sets the lifetime of an invitation whose request names none.</summary>
     /// <value>Default 7 days; more than zero and at most <see cref="MaxLifetime"/>.</value>
+    [OptionRange("00:00:01", "3650.00:00:00")]
     public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Gets or sets the longest lifetime a request may ask for.</summary>
     /// <value>Default 30 days; at least <see cref="DefaultLifetime"/>, at most 3650 days.</value>
+    [OptionRange("00:00:01", "3650.00:00:00")]
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Gets or sets how long after its expiry a token is still accepted, for clocks that disagree.</summary>
     /// <value>Default 30 seconds; 0 to 1 hour.</value>
+    [OptionRange("00:00:00", "01:00:00")]
     public TimeSpan ExpiryTolerance { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how far in the future a token's issued-at time may be, for clocks that disagree.</summary>
     /// <value>Default 30 seconds; 0 to 1 hour.</value>
+    [OptionRange("00:00:00", "01:00:00")]
     public TimeSpan IssuedAtTolerance { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the names of the binding policies this server accepts and issues.</summary>
@@ -36,14 +44,17 @@ public sealed class MixInvitationOptions
 
     /// <summary>Gets or sets how many channels' keyed HMAC states are kept, so the hot path does not re-key.</summary>
     /// <value>Default 10,000; 1 to 10,000,000.</value>
+    [OptionRange(1, 10_000_000)]
     public int ChannelKeyCacheSize { get; set; } = 10_000;
 
     /// <summary>Gets or sets how long a cached channel key is used before it is fetched again from the channel key provider.</summary>
     /// <value>Default 5 minutes; 1 second to 1 day. Bounds how long a custom provider's change (such as a bumped epoch) takes to reach every node.</value>
+    [OptionRange("00:00:01", "1.00:00:00")]
     public TimeSpan ChannelKeyCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets the largest XML input, in characters, the invitation readers accept.</summary>
     /// <value>Default 16,384; 256 to 1,048,576.</value>
+    [OptionRange(256, 1_048_576)]
     public int MaxXmlInputSize { get; set; } = 16 * 1024;
 
     /// <summary>Gets or sets the base of https landing links (the xmpp: URI travels in the fragment).</summary>

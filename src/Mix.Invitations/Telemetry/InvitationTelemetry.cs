@@ -30,6 +30,7 @@ public sealed partial class InvitationTelemetry : IDisposable
     private static readonly string[] ReasonNames = Enum.GetNames<InvitationFailureReason>();
 
     private readonly Meter? _meter;
+    private readonly bool _ownsMeter;
     private readonly Counter<long>? _issued;
     private readonly Counter<long>? _validated;
     private readonly Counter<long>? _redeemed;
@@ -40,8 +41,11 @@ public sealed partial class InvitationTelemetry : IDisposable
     /// <param name="loggerFactory">Creates the logger, or <see langword="null"/> for no logging.</param>
     public InvitationTelemetry(IMeterFactory? meterFactory, ILoggerFactory? loggerFactory)
     {
+        // Through the factory when there is one: the meter is then scoped to the container (so tests and hosts
+        // listening through the factory see only their own) and the factory disposes it.
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(Name) ?? new Meter(Name);
-        _issued = _meter.CreateCounter<long>("mix.invitations.issued", "{invitation}", "Invitations issued.");
+        _issued = _meter.CreateCounter<long>("mix.invitations.issued", "{invitation}", "Invitations issued, by binding policy.");
         _validated = _meter.CreateCounter<long>("mix.invitations.validated", "{invitation}", "Invitations validated statelessly, by outcome and reason.");
         _redeemed = _meter.CreateCounter<long>("mix.invitations.redeemed", "{invitation}", "Invitations redeemed, by outcome and reason.");
         _logger = loggerFactory?.CreateLogger(Name) ?? NullLogger.Instance;
@@ -56,7 +60,13 @@ public sealed partial class InvitationTelemetry : IDisposable
     public static InvitationTelemetry None { get; } = new();
 
     /// <summary>Disposes the meter when this instance created it without a factory.</summary>
-    public void Dispose() => _meter?.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter?.Dispose();
+        }
+    }
 
     internal void Issued(string policy)
     {
@@ -69,7 +79,8 @@ public sealed partial class InvitationTelemetry : IDisposable
         _validated?.Add(1, Outcome(result), Reason(result.Reason));
         if (!result.IsValid)
         {
-            LogRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.Policy, result.Claims.Policy is null ? null : result.Claims.KeyId);
+            // Reason and key id only; the key id is known only once the tag verified (the claims are empty before).
+            LogRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.Policy is null ? null : result.Claims.KeyId);
         }
     }
 
@@ -100,8 +111,8 @@ public sealed partial class InvitationTelemetry : IDisposable
     [LoggerMessage(EventId = 1, EventName = "InvitationIssued", Level = LogLevel.Debug, Message = "Issued a {Policy} invitation")]
     private static partial void LogIssued(ILogger logger, string policy);
 
-    [LoggerMessage(EventId = 2, EventName = "InvitationRefused", Level = LogLevel.Debug, Message = "Invitation refused: {Reason} (policy {Policy}, key {KeyId})")]
-    private static partial void LogRefused(ILogger logger, string reason, string? policy, int? keyId);
+    [LoggerMessage(EventId = 2, EventName = "InvitationRefused", Level = LogLevel.Debug, Message = "Invitation refused: {Reason} (key {KeyId})")]
+    private static partial void LogRefused(ILogger logger, string reason, int? keyId);
 
     [LoggerMessage(EventId = 3, EventName = "InvitationRedeemed", Level = LogLevel.Debug, Message = "Redeemed a {Policy} invitation signed by key {KeyId}")]
     private static partial void LogRedeemed(ILogger logger, string policy, int keyId);
