@@ -40,10 +40,17 @@ internal sealed class OptionRangeAttribute : ValidationAttribute
             return ValidationResult.Success;
         }
 
-        var member = validationContext.MemberName ?? validationContext.DisplayName;
-        return new ValidationResult(
-            $"{validationContext.DisplayName} is {Format(value)}; it must be between {Format(Minimum)} and {Format(Maximum)}.",
-            [member]);
+        // The generator sets DisplayName to the path ("MixInvitationOptions.Keys[0].Id"); dropping the type name gives
+        // the path the cross-field validator uses ("Keys[0].Id"). No member names: the options machinery would prefix
+        // them to the message a second time.
+        var path = validationContext.DisplayName;
+        const string Prefix = nameof(MixInvitationOptions) + ".";
+        if (path.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            path = path[Prefix.Length..];
+        }
+
+        return new ValidationResult($"{path} is {Format(value)}; it must be between {Format(Minimum)} and {Format(Maximum)}.");
     }
 
     private static string Format(object value) => value is IFormattable formattable
