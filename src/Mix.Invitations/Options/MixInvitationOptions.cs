@@ -4,23 +4,28 @@ using Mix.Invitations.Internal;
 namespace Mix.Invitations;
 
 /// <summary>Configuration of invitation issue and validation, bound from the <c>MixInvitations</c> configuration section.</summary>
+/// <remarks>
+/// Validated at start and on every reload (with dependency injection) and by <see cref="InvitationService.Create"/>:
+/// ranges by a source-generated validator, rules between fields by a hand-written one. A failure throws
+/// <see cref="OptionsValidationException"/> whose message names each offending field and value, never a secret.
+/// </remarks>
 public sealed class MixInvitationOptions
 {
     /// <summary>The default configuration section name.</summary>
     public const string SectionName = "MixInvitations";
 
     /// <summary>Gets the key ring.</summary>
-    /// <value>At least one key must be active now. Empty by default.</value>
+    /// <value>Empty by default; at least one key is required, ids unique, and one key must be able to sign now (by the <see cref="TimeProvider"/> in use).</value>
     [ValidateEnumeratedItems]
     public IList<InvitationKeyOptions> Keys { get; } = new List<InvitationKeyOptions>();
 
     /// <summary>Gets or sets the lifetime of an invitation whose request names none.</summary>
-    /// <value>Default 7 days; more than zero and at most <see cref="MaxLifetime"/>.</value>
+    /// <value>Default 7 days; 1 second to 3650 days, and at most <see cref="MaxLifetime"/>.</value>
     [OptionRange("00:00:01", "3650.00:00:00")]
     public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Gets or sets the longest lifetime a request may ask for.</summary>
-    /// <value>Default 30 days; at least <see cref="DefaultLifetime"/>, at most 3650 days.</value>
+    /// <value>Default 30 days; 1 second to 3650 days, and at least <see cref="DefaultLifetime"/>.</value>
     [OptionRange("00:00:01", "3650.00:00:00")]
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(30);
 
@@ -35,11 +40,11 @@ public sealed class MixInvitationOptions
     public TimeSpan IssuedAtTolerance { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the names of the binding policies this server accepts and issues.</summary>
-    /// <value>Default <see langword="null"/>: every registered policy. Each name must be a registered policy.</value>
+    /// <value>Default <see langword="null"/>: every registered policy. Each name must be a registered policy (built-in, or added with <c>AddBindingPolicy</c>).</value>
     public IList<string>? EnabledPolicies { get; set; }
 
     /// <summary>Gets or sets the policy used when a request names none.</summary>
-    /// <value>Default <c>invitee-bound</c>; must be enabled.</value>
+    /// <value>Default <c>invitee-bound</c>; a registered policy, enabled by <see cref="EnabledPolicies"/>.</value>
     public string DefaultPolicy { get; set; } = BindingPolicies.InviteeBoundName;
 
     /// <summary>Gets or sets how many channels' keyed HMAC states are kept, so the hot path does not re-key.</summary>

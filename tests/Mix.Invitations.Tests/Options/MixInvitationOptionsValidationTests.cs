@@ -33,6 +33,14 @@ public class MixInvitationOptionsValidationTests
             "no key active now (retired)", o => o.Keys[0].SignUntil = TestKeys.Epoch.AddDays(-1),
             ["No key may sign now (2026-01-01T00:00:00.0000000+00:00): Keys[0] (id 1) signs from (unset) until 2025-12-31T00:00:00.0000000+00:00"]
         },
+        {
+            "sign window inverted", o => { o.Keys[0].ActiveFrom = TestKeys.Epoch.AddDays(-1); o.Keys[0].SignUntil = TestKeys.Epoch.AddDays(-2); },
+            ["Keys[0].SignUntil is 2025-12-30T00:00:00.0000000+00:00, not after its ActiveFrom 2025-12-31T00:00:00.0000000+00:00 (key id 1)"]
+        },
+        {
+            "verify ends before signing does", o => { o.Keys[0].SignUntil = TestKeys.Epoch.AddDays(2); o.Keys[0].VerifyUntil = TestKeys.Epoch.AddDays(1); },
+            ["Keys[0].VerifyUntil is 2026-01-02T00:00:00.0000000+00:00, before its SignUntil 2026-01-03T00:00:00.0000000+00:00 (key id 1)"]
+        },
         { "maximum lifetime below the default", o => o.MaxLifetime = TimeSpan.FromDays(1), ["MaxLifetime is 1.00:00:00, below DefaultLifetime 7.00:00:00"] },
         { "negative expiry tolerance", o => o.ExpiryTolerance = TimeSpan.FromSeconds(-5), ["ExpiryTolerance is -00:00:05; it must be between 00:00:00 and 01:00:00"] },
         { "negative issued-at tolerance", o => o.IssuedAtTolerance = TimeSpan.FromMinutes(-2), ["IssuedAtTolerance is -00:02:00; it must be between 00:00:00 and 01:00:00"] },
