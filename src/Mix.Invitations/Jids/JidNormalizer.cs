@@ -107,6 +107,15 @@ internal static class JidNormalizer
         }
 
         var isAscii = Ascii.IsValid(domain);
+
+        // IDNA refuses long names with a message that does not say why; ASCII keeps its length through the mapping
+        // (only case changes), so an over-long ASCII domainpart can be reported as such up front.
+        if (isAscii && domain.Length > MaxPartBytes)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"domainpart is {domain.Length} bytes; at most {MaxPartBytes} allowed");
+            return false;
+        }
+
         if (!isAscii && GlobalizationSupport.IsInvariant)
         {
             error = "domainpart contains non-ASCII characters, but this process runs with invariant globalization, where IDNA mapping is unavailable; non-ASCII JIDs are refused rather than compared unnormalised";
@@ -148,7 +157,7 @@ internal static class JidNormalizer
             : string.Create(CultureInfo.InvariantCulture, $"U+{code:X4}");
     }
 
-    /// <summary>Checks what no part may hold whatever its profile: unpaired surrogates.</summary>
+    /// <summary>Checks what no part may hold whatever its profile: unpaired surrogates and control characters.</summary>
     private static bool CheckRawText(ReadOnlySpan<char> text, string partName, [NotNullWhen(false)] out string? error)
     {
         for (var i = 0; i < text.Length; i++)
@@ -163,6 +172,14 @@ internal static class JidNormalizer
             if (char.IsSurrogate(c))
             {
                 error = partName + " contains an unpaired surrogate " + Describe(c);
+                return false;
+            }
+
+            // Controls are refused by every PRECIS class and by IDNA; naming them here keeps them out of any message
+            // that would otherwise quote the raw text.
+            if (char.IsControl(c))
+            {
+                error = partName + " contains disallowed character " + Describe(c) + " (control character)";
                 return false;
             }
         }
