@@ -74,7 +74,7 @@ public sealed class InvitationCanonicalFormTests
         Encoding.UTF8.GetString(bytes).Should().Be(ExpectedCanonical);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("ｈａｇ６６", "hag66")] // fullwidth, RFC 8265 width mapping
     [InlineData("ju\u0308rgen", "j\u00fcrgen")] // NFD vs NFC
     [InlineData("J\u00dcRGEN", "j\u00fcrgen")] // non-ASCII upper case
@@ -85,6 +85,7 @@ public sealed class InvitationCanonicalFormTests
             || variant != expected)
         {
             // Full PRECIS is being finished in parallel; only assert what Jid already equates.
+            Skip.If(true, $"Jid does not yet equate '{spelling}' with '{canonical}'");
             return;
         }
 
@@ -102,13 +103,14 @@ public sealed class InvitationCanonicalFormTests
         { "hag66@127.0.0.1", "cat@[::1]", "coven@mix.shakespeare.example" },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Subsets))]
     public void ToArray_AnySubset_IsAFixedPointOfExcC14n(string? inviter, string? invitee, string channel)
     {
         if (!TryJid(channel, out var where) || !TryJid(inviter, out var from) || !TryJid(invitee, out var to))
         {
-            return; // non-ASCII JIDs are refused under invariant globalisation; nothing to canonicalise then.
+            Skip.If(true, "non-ASCII JIDs are refused under invariant globalisation");
+            return;
         }
 
         var bytes = InvitationCanonicalForm.ToArray(where!.Value, from, to);

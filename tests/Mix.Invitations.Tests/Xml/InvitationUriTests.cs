@@ -33,13 +33,14 @@ public sealed class InvitationUriTests
         InvitationUri.Parse(uri).Should().Be(invitation);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ToXmppUri_NonAsciiJids_RoundTrip()
     {
         if (!Jid.TryParse("caf\u00e9@mix.example".AsSpan(), out var channel, out _)
             || !Jid.TryParse("j\u00fcrgen@m\u00fcnchen.example".AsSpan(), out var inviter, out _))
         {
-            return; // invariant globalisation refuses non-ASCII JIDs
+            Skip.If(true, "invariant globalisation refuses non-ASCII JIDs");
+            return;
         }
 
         var invitation = new Invitation(channel, "T", inviter);
