@@ -118,6 +118,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <remarks>Use after a custom <see cref="IChannelKeyProvider"/> changed a channel's secret (for example bumped its epoch). Other nodes pick the change up within <see cref="MixInvitationOptions.ChannelKeyCacheLifetime"/>, or when told to call this too.</remarks>
     public void InvalidateChannelKeys(Jid channel) => _state.Cache.Invalidate(channel.Bare);
 
+    /// <summary>Gets how many channel keys this node holds in its cache (for tests and diagnostics).</summary>
+    internal int CachedChannelKeyCount => _state.Cache.Count;
+
     /// <inheritdoc />
     public Invitation Issue(InvitationRequest request)
     {
