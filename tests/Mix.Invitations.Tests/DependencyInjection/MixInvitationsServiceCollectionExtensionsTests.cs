@@ -251,7 +251,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
         var reload = configuration.Reload;
 
         // The options monitor validates the new value and throws on the thread that reloaded; the service never sees it.
-        reload.Should().Throw<Exception>().Which.ToString().Should().Contain("Keys[1].Secret (key id 2) is 5 bytes").And.NotContain("c2hvcnQ");
+        reload.Should().Throw<Exception>().Which.ToString().Should().Contain("Keys[1] (id 2): Secret is 5 bytes").And.NotContain("c2hvcnQ");
         var invitation = service.Issue(TestKeys.InviteeBound());
         service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(1);
     }

@@ -45,6 +45,6 @@ public class ReadmeWithoutDependencyInjectionTests
 
         var create = () => InvitationService.Create(options);
 
-        create.Should().Throw<OptionsValidationException>().WithMessage("Keys[0].Secret (key id 1) is empty.");
+        create.Should().Throw<OptionsValidationException>().WithMessage("Keys[0] (id 1): Secret is empty.");
     }
 }

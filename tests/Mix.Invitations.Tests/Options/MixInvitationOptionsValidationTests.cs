@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Mix.Invitations.Tests.Policies;
 using Mix.Invitations.Tests.Tokens;
 
 namespace Mix.Invitations.Tests.Options;
@@ -20,9 +21,9 @@ public class MixInvitationOptionsValidationTests
     public static TheoryData<string, Action<MixInvitationOptions>, string[]> InvalidConfigurations => new()
     {
         { "no keys", o => o.Keys.Clear(), ["Keys is empty"] },
-        { "secret not base64", o => o.Keys[0].Secret = NotBase64Secret, ["Keys[0].Secret (key id 1) is not valid base64 (44 characters)"] },
-        { "secret empty", o => o.Keys[0].Secret = "", ["Keys[0].Secret (key id 1) is empty"] },
-        { "secret under 32 bytes", o => o.Keys[0].Secret = ShortSecret, ["Keys[0].Secret (key id 1) is 16 bytes; at least 32 random bytes are required"] },
+        { "secret not base64", o => o.Keys[0].Secret = NotBase64Secret, ["Keys[0] (id 1): Secret is not valid base64 (44 characters)"] },
+        { "secret empty", o => o.Keys[0].Secret = "", ["Keys[0] (id 1): Secret is empty"] },
+        { "secret under 32 bytes", o => o.Keys[0].Secret = ShortSecret, ["Keys[0] (id 1): Secret is 16 bytes; at least 32 random bytes are required"] },
         { "duplicate key ids", o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret1 }), ["Keys[1].Id is 1, already the id of Keys[0]; key ids must be unique"] },
         { "key id out of range", o => o.Keys[0].Id = 300, ["Keys[0].Id is 300; it must be between 0 and 255"] },
         {
@@ -63,7 +64,7 @@ public class MixInvitationOptionsValidationTests
         { "landing link not https", o => o.LandingLinkBase = new Uri("http://join.example/"), ["LandingLinkBase is 'http://join.example/'; it must be an absolute https URI"] },
         {
             "several problems at once", o => { o.Keys[0].Secret = ShortSecret; o.ExpiryTolerance = TimeSpan.FromSeconds(-1); },
-            ["Keys[0].Secret (key id 1) is 16 bytes", "ExpiryTolerance is -00:00:01"]
+            ["Keys[0] (id 1): Secret is 16 bytes", "ExpiryTolerance is -00:00:01"]
         },
     };
 
@@ -112,13 +113,15 @@ public class MixInvitationOptionsValidationTests
         provider.GetRequiredService<InvitationService>().Issue(TestKeys.InviteeBound()).Token.Should().NotBeEmpty();
     }
 
+    private const string PartnerPolicy = "partner-domain:partner.example";
+
     [Fact]
     public void ValidateOnStart_CustomPolicyRegistered_MayBeEnabledAndDefault()
     {
         void Configure(MixInvitationOptions o)
         {
-            o.EnabledPolicies = [PartnerDomainPolicy.PolicyName, BindingPolicies.UnboundName];
-            o.DefaultPolicy = PartnerDomainPolicy.PolicyName;
+            o.EnabledPolicies = [PartnerPolicy, BindingPolicies.UnboundName];
+            o.DefaultPolicy = PartnerPolicy;
         }
 
         using var provider = BuildProvider(Configure, b => b.AddBindingPolicy(new PartnerDomainPolicy("partner.example")));
@@ -126,20 +129,20 @@ public class MixInvitationOptionsValidationTests
         provider.GetRequiredService<IStartupValidator>().Validate();
 
         var service = provider.GetRequiredService<InvitationService>();
-        service.IsPolicyEnabled(PartnerDomainPolicy.PolicyName).Should().BeTrue();
-        var invitation = service.Issue(new InvitationRequest { Channel = TestKeys.Channel });
+        service.IsPolicyEnabled(PartnerPolicy).Should().BeTrue();
+        var invitation = service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Inviter = TestKeys.Inviter });
         service.TryValidate(invitation, new InvitationContext(Jid.Parse("ally@partner.example"), TestKeys.Channel)).Claims.Policy
-            .Should().Be(PartnerDomainPolicy.PolicyName);
+            .Should().Be(PartnerPolicy);
     }
 
     [Fact]
     public void Create_CustomPolicyPassed_IsAKnownName()
     {
-        var options = TestKeys.Options(o => o.EnabledPolicies = [PartnerDomainPolicy.PolicyName, BindingPolicies.InviteeBoundName]);
+        var options = TestKeys.Options(o => o.EnabledPolicies = [PartnerPolicy, BindingPolicies.InviteeBoundName]);
 
         using var service = InvitationService.Create(options, new FakeTimeProvider(TestKeys.Epoch), [new PartnerDomainPolicy("partner.example")]);
 
-        service.IsPolicyEnabled(PartnerDomainPolicy.PolicyName).Should().BeTrue();
+        service.IsPolicyEnabled(PartnerPolicy).Should().BeTrue();
         service.IsPolicyEnabled(BindingPolicies.UnboundName).Should().BeFalse();
     }
 

@@ -76,7 +76,7 @@ internal sealed class MixInvitationOptionsCrossFieldValidator : IValidateOptions
             }
             else
             {
-                failures.Add($"Keys[{i}].Secret (key id {key.Id}) {problem}.");
+                failures.Add($"Keys[{i}] (id {key.Id}): Secret {problem}."); // the key ring's own wording (KeyRing.DecodeSecret)
             }
 
             if (key.SignUntil is { } signUntil && key.ActiveFrom is { } activeFrom && signUntil <= activeFrom)
