@@ -14,7 +14,7 @@ internal sealed class PartnerDomainPolicy(string domain, byte id = 200) : IInvit
         ArgumentNullException.ThrowIfNull(request);
         if (request.Inviter is null)
         {
-#pragma warning disable CA2208 // ParamName is the request field, as the library's own request checks report it (Error.Request_Field).
+#pragma warning disable CA2208 // The contract names the request's field, as the built-in policies do.
             throw new ArgumentException("A partner-domain invitation needs an inviter.", nameof(InvitationRequest.Inviter));
 #pragma warning restore CA2208
         }
