@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -67,7 +68,14 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <returns>The service.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
-    /// <exception cref="InvalidOperationException">Thrown when the options do not build a valid key ring or policy set.</exception>
+    /// <exception cref="OptionsValidationException">Thrown when the options break a rule; the validators and messages are the ones dependency injection runs at start, naming each field and value (never a secret).</exception>
+    /// <example>
+    /// <code>
+    /// var options = new MixInvitationOptions();
+    /// options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = secretFromYourVault });
+    /// using var service = InvitationService.Create(options);
+    /// </code>
+    /// </example>
     public static InvitationService Create(
         MixInvitationOptions options,
         TimeProvider? timeProvider = null,
@@ -76,8 +84,16 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         InvitationTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new InvitationService(new FixedOptionsMonitor(options), timeProvider, customPolicies, channelKeyProvider, telemetry);
+        var policies = customPolicies as IReadOnlyCollection<IInvitationBindingPolicy> ?? customPolicies?.ToArray();
+        MixInvitationOptionsValidation.ThrowIfInvalid(options, timeProvider, policies);
+        return new InvitationService(new FixedOptionsMonitor(options), timeProvider, policies, channelKeyProvider, telemetry);
     }
+
+    /// <summary>Fills a use-limited token's nonce; tests replace it to reproduce the documented vectors.</summary>
+    internal SpanAction NonceSource { get; set; } = RandomNumberGenerator.Fill;
+
+    /// <summary>Fills a span.</summary>
+    internal delegate void SpanAction(Span<byte> destination);
 
     /// <summary>Gets the registered binding policies, built-in ones first.</summary>
     public IReadOnlyList<IInvitationBindingPolicy> Policies => _registeredPolicies;
@@ -113,6 +129,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <param name="channel">The channel.</param>
     /// <remarks>Use after a custom <see cref="IChannelKeyProvider"/> changed a channel's secret (for example bumped its epoch). Other nodes pick the change up within <see cref="MixInvitationOptions.ChannelKeyCacheLifetime"/>, or when told to call this too.</remarks>
     public void InvalidateChannelKeys(Jid channel) => _state.Cache.Invalidate(channel.Bare);
+
+    /// <summary>Gets how many channel keys this node holds in its cache (for tests and diagnostics).</summary>
+    internal int CachedChannelKeyCount => _state.Cache.Count;
 
     /// <inheritdoc />
     public Invitation Issue(InvitationRequest request)
@@ -215,8 +234,8 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         if (header.IsUseLimited)
         {
             Span<byte> nonce = stackalloc byte[8];
-            RandomNumberGenerator.Fill(nonce);
-            header.Nonce = BitConverter.ToUInt64(nonce);
+            NonceSource(nonce);
+            header.Nonce = BinaryPrimitives.ReadUInt64BigEndian(nonce);
         }
 
         var channel = request.Channel.Bare;
@@ -316,17 +335,14 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             InvitationCanonicalForm.TryWrite(channel, boundInviter, boundInvitee, canonical, out var written);
             var entry = state.Cache.Get(key, channel, _keyProvider, now);
             var hmac = entry.Rent();
-            Span<byte> full = stackalloc byte[32];
             try
             {
-                TokenCodec.ComputeTag(hmac, header, canonical[..written], full);
+                TokenCodec.ComputeTag(hmac, header, canonical[..written], tag);
             }
             finally
             {
                 entry.Return(hmac);
             }
-
-            full[..TokenCodec.TagSize].CopyTo(tag);
         }
         finally
         {
