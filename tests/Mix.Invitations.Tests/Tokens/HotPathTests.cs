@@ -1,5 +1,10 @@
 namespace Mix.Invitations.Tests.Tokens;
 
+/// <summary>Runs alone: allocation counts are read while no other test thread churns the GC.</summary>
+[CollectionDefinition(nameof(HotPathTests), DisableParallelization = true)]
+public sealed class HotPathCollection;
+
+[Collection(nameof(HotPathTests))]
 public class HotPathTests
 {
     [Fact]
