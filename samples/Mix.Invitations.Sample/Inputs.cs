@@ -32,6 +32,21 @@ internal static class Inputs
         return lifetime;
     }
 
+    public static int? Uses(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uses) || uses < 1 || uses > ushort.MaxValue)
+        {
+            throw new UsageException($"--uses: '{text}' is not a use limit; write a whole number from 1 to {ushort.MaxValue}");
+        }
+
+        return uses;
+    }
+
     public static Uri LinkBase(string text)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Fragment.Length > 0)

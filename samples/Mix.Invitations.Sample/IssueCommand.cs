@@ -19,7 +19,7 @@ internal static class IssueCommand
             HelpName = "policy",
         };
         var lifetime = new Option<string?>("--lifetime") { Description = "How long it is valid: 30s, 15m, 12h, 7d, 2w or d.hh:mm:ss (default 7d, at most 30d).", HelpName = "duration" };
-        var uses = new Option<int?>("--uses") { Description = "Use limit (1 = single use), enforced by a server's ledger when redeemed.", HelpName = "N" };
+        var uses = new Option<string?>("--uses") { Description = "Use limit (1 = single use), enforced by a server's ledger when redeemed.", HelpName = "N" };
         var format = new Option<string>("--format") { Description = "xml (XEP-0407 <invitation/>), uri (xmpp:), link (https landing link) or json.", HelpName = "xml|uri|link|json", DefaultValueFactory = _ => "xml" };
         var linkBase = new Option<string>("--link-base") { Description = "The landing page for --format link; the invitation travels in the fragment, so it never reaches the web server.", HelpName = "URI", DefaultValueFactory = _ => "https://invite.example/" };
         var noQr = new Option<bool>("--no-qr") { Description = "Do not draw a QR code after a uri or link." };
@@ -63,37 +63,44 @@ internal static class IssueCommand
         var invitee = Inputs.OptionalJid(args.Invitee, "--invitee");
         var lifetime = Inputs.Lifetime(args.Lifetime);
         var linkBase = Inputs.LinkBase(args.LinkBase);
-        var policy = args.Policy ?? (invitee is not null ? BindingPolicies.InviteeBoundName : inviter is not null ? BindingPolicies.InviterBoundName : BindingPolicies.UnboundName);
-        if (policy is not (BindingPolicies.InviteeBoundName or BindingPolicies.InviterBoundName or BindingPolicies.UnboundName))
+        var uses = Inputs.Uses(args.Uses);
+        var policyName = args.Policy ?? (invitee is not null ? BindingPolicies.InviteeBoundName : inviter is not null ? BindingPolicies.InviterBoundName : BindingPolicies.UnboundName);
+        var policy = BindingPolicies.BuiltIn.FirstOrDefault(p => p.Name == policyName)
+            ?? throw new UsageException($"--policy: '{policyName}' is not a policy; use invitee-bound, inviter-bound or unbound");
+        var maxLifetime = new MixInvitationOptions().MaxLifetime;
+        if (lifetime > maxLifetime)
         {
-            throw new UsageException($"--policy: '{policy}' is not a policy; use invitee-bound, inviter-bound or unbound");
+            throw new UsageException($"--lifetime: '{args.Lifetime}' is longer than the {Sample.Lifetime.Format(maxLifetime)} an invitation may live");
         }
 
-        var key = SigningKey.Resolve(args.KeyFile, environment);
-        using var service = SampleServices.Create(key, environment.TimeProvider, linkBase);
+        var request = new InvitationRequest
+        {
+            Channel = channel,
+            Inviter = inviter,
+            Invitee = invitee,
+            Policy = policy.Name,
+            Lifetime = lifetime,
+            MaxUses = uses,
+        };
 
         Invitation invitation;
+        InvitationClaims claims; // read back from the issued token the way a server would, for JSON and the note on stderr
         try
         {
-            invitation = service.Issue(new InvitationRequest
-            {
-                Channel = channel,
-                Inviter = inviter,
-                Invitee = invitee,
-                Policy = policy,
-                Lifetime = lifetime,
-                MaxUses = args.Uses,
-            });
+            // The policy's own check ("an invitee-bound invitation needs an invitee") before the key is touched.
+            policy.ValidateRequest(request);
+            var key = SigningKey.Resolve(args.KeyFile, environment, createKeyFile: true);
+            error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
+            using var service = SampleServices.Create(key, environment.TimeProvider, linkBase);
+            invitation = service.Issue(request);
+            claims = service.TryValidate(invitation, new InvitationContext(invitation.Invitee, invitation.Channel)).Claims;
         }
         catch (ArgumentException ex)
         {
-            // The library names the field: "An invitee-bound invitation needs an invitee", "The lifetime must be …".
+            // The library names the field in ParamName; its message says what is wrong with it.
             throw new UsageException($"{OptionFor(ex.ParamName)}: {Program.OneLine(ex.Message)}", ex);
         }
 
-        // The claims, read back the way a server would, for the JSON form and the note on stderr.
-        var claims = service.TryValidate(invitation, new InvitationContext(invitation.Invitee, invitation.Channel)).Claims;
-        error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
         error.WriteLine($"issued {claims.Policy} invitation to {invitation.Channel}, expires {Inputs.Instant(claims.ExpiresAt)}{(claims.IsUseLimited ? $", {claims.MaxUses} use(s)" : string.Empty)}");
 
         switch (format)
@@ -177,7 +184,7 @@ internal static class IssueCommand
         string? Invitee,
         string? Policy,
         string? Lifetime,
-        int? Uses,
+        string? Uses,
         string Format,
         string LinkBase,
         bool DrawQr,

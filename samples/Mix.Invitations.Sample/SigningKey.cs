@@ -37,16 +37,28 @@ internal sealed class SigningKey
 
     /// <summary>Finds the key for issue and verify.</summary>
     /// <exception cref="UsageException">Thrown when the key file or variable does not hold a valid key, or cannot be created.</exception>
-    public static SigningKey Resolve(string? keyFile, SampleEnvironment environment)
+    /// <param name="keyFile">The <c>--key-file</c> option, or null.</param>
+    /// <param name="environment">Where the variable and the per-user folder are found.</param>
+    /// <param name="createKeyFile">
+    /// Whether a missing <paramref name="keyFile"/> is created (issue) or an error (verify: a new key could verify nothing).
+    /// The dev key is always created on first use.
+    /// </param>
+    public static SigningKey Resolve(string? keyFile, SampleEnvironment environment, bool createKeyFile)
     {
         if (!string.IsNullOrEmpty(keyFile))
         {
-            return FromFile(Path.GetFullPath(keyFile), "key file");
+            var path = Path.GetFullPath(keyFile);
+            if (!createKeyFile && !File.Exists(path))
+            {
+                throw new UsageException($"--key-file: {path} does not exist");
+            }
+
+            return FromFile(path, "key file");
         }
 
         if (environment.GetVariable(EnvironmentVariable) is { Length: > 0 } fromVariable)
         {
-            return new SigningKey(CheckSecret(fromVariable, EnvironmentVariable), $"the environment variable {EnvironmentVariable}");
+            return new SigningKey(CheckSecret(fromVariable, $"the environment variable {EnvironmentVariable}"), $"the environment variable {EnvironmentVariable}");
         }
 
         return FromFile(DevKeyPath(environment), "dev key");
@@ -82,7 +94,13 @@ internal sealed class SigningKey
             throw new UsageException($"cannot read the {kind} {path}: {Program.OneLine(ex.Message)}", ex);
         }
 
-        return new SigningKey(CheckSecret(text.Trim(), $"the {kind} {path}"), $"{kind} {path}");
+        var source = $"{kind} {path}";
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            source += $" (warning: others may read it; chmod 600 {path})";
+        }
+
+        return new SigningKey(CheckSecret(text.Trim(), $"the {kind} {path}"), source);
     }
 
     /// <summary>Writes a new random key with owner-only permissions; null when the file appeared meanwhile.</summary>

@@ -17,6 +17,7 @@ internal static class TerminalQrCode
         // Level M: links are short, and M keeps the code small enough for an 80-column terminal.
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);
         using var code = new AsciiQRCode(data);
-        return code.GetGraphicSmall(drawQuietZones: true, invert: forDarkBackground, endOfLine: "\n");
+        // QRCoder draws light modules as glyphs by default (suits light-on-dark terminals); invert draws the dark ones.
+        return code.GetGraphicSmall(drawQuietZones: true, invert: !forDarkBackground, endOfLine: "\n");
     }
 }

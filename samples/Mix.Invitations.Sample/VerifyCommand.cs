@@ -49,7 +49,7 @@ internal static class VerifyCommand
         var channel = Inputs.OptionalJid(channelText, "--channel");
         var invitation = ReadInvitation(input, uri, environment);
 
-        var key = SigningKey.Resolve(keyFile, environment);
+        var key = SigningKey.Resolve(keyFile, environment, createKeyFile: false);
         error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
         using var service = SampleServices.Create(key, environment.TimeProvider);
 
