@@ -31,7 +31,10 @@ internal static class Lifetime
             return lifetime > TimeSpan.Zero;
         }
 
-        return TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out lifetime) && lifetime > TimeSpan.Zero;
+        // A TimeSpan must show its colons: a bare "7" could mean seconds or days, so it is refused rather than guessed.
+        return trimmed.Contains(':', StringComparison.Ordinal)
+            && TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out lifetime)
+            && lifetime > TimeSpan.Zero;
     }
 
     /// <summary>Writes a lifetime back the short way when it is a whole number of a unit.</summary>

@@ -42,6 +42,8 @@ public sealed class BadInputTests : IDisposable
         { ["issue", "--channel", Channel, "--lifetime", "-5m"], "error: --lifetime: '-5m' is not a lifetime" },
         { ["issue", "--channel", Channel, "--lifetime", "0s"], "error: --lifetime: '0s' is not a lifetime" },
         { ["issue", "--channel", Channel, "--lifetime", "d"], "error: --lifetime: 'd' is not a lifetime" },
+        { ["issue", "--channel", Channel, "--lifetime", "7"], "error: --lifetime: '7' is not a lifetime" },
+        { ["issue", "--channel", Channel, "--lifetime", "00:00:00"], "error: --lifetime: '00:00:00' is not a lifetime" },
         { ["issue", "--channel", Channel, "--lifetime", "99999999999999d"], "error: --lifetime: '99999999999999d' is not a lifetime" },
         { ["issue", "--channel", Channel, "--lifetime", "31d"], "error: --lifetime: '31d' is longer than the 30d an invitation may live" },
 
