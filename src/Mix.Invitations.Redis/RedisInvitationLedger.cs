@@ -93,7 +93,11 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         }
         else if (!string.IsNullOrWhiteSpace(options.Configuration))
         {
-            var configuration = options.Configuration;
+            var configuration = ConfigurationOptions.Parse(options.Configuration);
+
+            // While Redis is unreachable, refuse at once rather than queue the command until its timeout: a join is
+            // refused either way (fail closed), and a quick refusal holds no server resources.
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
             _connect = async () => await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
             _ownsConnection = true;
         }

@@ -21,8 +21,8 @@ public sealed class RedisInvitationLedgerContractTests : LedgerContract, IClassF
     protected override (IInvitationLedger First, IInvitationLedger Second) CreateNodes()
     {
         var server = _fixture.Server;
-        var first = ConnectionMultiplexer.Connect(server.ConnectionString);
-        var second = ConnectionMultiplexer.Connect(server.ConnectionString);
+        var first = server.ConnectAsync().GetAwaiter().GetResult();
+        var second = server.ConnectAsync().GetAwaiter().GetResult();
         _connections.Add(first);
         _connections.Add(second);
         return (new RedisInvitationLedger(first), new RedisInvitationLedger(second));

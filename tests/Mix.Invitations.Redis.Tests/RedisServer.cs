@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using StackExchange.Redis;
 
 namespace Mix.Invitations.Redis.Tests;
 
@@ -30,9 +31,22 @@ internal sealed class RedisServer : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>Gets a StackExchange.Redis configuration with short timeouts, so a stopped server fails fast.</summary>
+    /// <summary>Gets a StackExchange.Redis configuration string.</summary>
+    /// <remarks>
+    /// A stopped server fails fast without short command timeouts: its sockets close at once and, with the fail-fast
+    /// backlog, commands fail while disconnected. Command timeouts are kept generous (5 s) because a timeout under a
+    /// loaded machine would turn into LedgerUnavailable and fail a test that is not about faults.
+    /// </remarks>
     public string ConnectionString =>
-        $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1500,syncTimeout=1500,asyncTimeout=1500,connectRetry=1,keepAlive=1";
+        $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=5000,asyncTimeout=5000,connectRetry=1,keepAlive=1";
+
+    /// <summary>Connects as a node would: commands fail at once (no backlog) while the server is down.</summary>
+    public Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        var options = ConfigurationOptions.Parse(ConnectionString);
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
 
     /// <summary>Skips the calling test when redis-server is missing — or fails it when MIX_INVITATIONS_REQUIRE_REDIS=1.</summary>
     public static void Require()
@@ -181,6 +195,12 @@ internal sealed class RedisServer : IDisposable
 
     private static string? FindExecutable()
     {
+        // MIX_INVITATIONS_REDIS_SERVER names another binary (or, pointing nowhere, shows the skip path).
+        if (Environment.GetEnvironmentVariable("MIX_INVITATIONS_REDIS_SERVER") is { Length: > 0 } configured)
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         foreach (var dir in path.Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin"))
         {
