@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Mix.Invitations.Sample;
+
+/// <summary>Turns command-line text into library values, or a <see cref="UsageException"/> naming the option and the problem.</summary>
+internal static class Inputs
+{
+    public static Jid Jid(string text, string option)
+    {
+        if (!Mix.Invitations.Jid.TryParse(text, out var jid, out var error))
+        {
+            throw new UsageException($"{option}: '{text}' is not a valid JID: {error}");
+        }
+
+        return jid;
+    }
+
+    public static Jid? OptionalJid(string? text, string option) => text is null ? null : Jid(text, option);
+
+    public static TimeSpan? Lifetime(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Sample.Lifetime.TryParse(text, out var lifetime))
+        {
+            throw new UsageException($"--lifetime: '{text}' is not a lifetime; write 30s, 15m, 12h, 7d, 2w or d.hh:mm:ss");
+        }
+
+        return lifetime;
+    }
+
+    public static int? Uses(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uses) || uses < 1 || uses > ushort.MaxValue)
+        {
+            throw new UsageException($"--uses: '{text}' is not a use limit; write a whole number from 1 to {ushort.MaxValue}");
+        }
+
+        return uses;
+    }
+
+    public static Uri LinkBase(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Fragment.Length > 0)
+        {
+            throw new UsageException($"--link-base: '{text}' is not an absolute http or https URI without a fragment");
+        }
+
+        return uri;
+    }
+
+    /// <summary>An instant as the sample prints it: UTC, to the second, ISO 8601.</summary>
+    public static string Instant(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Mix.Invitations.Sample;
+
+/// <summary><c>issue</c>: mints an invitation and prints it as XML, an xmpp: URI, a landing link (with a QR code) or JSON.</summary>
+internal static class IssueCommand
+{
+    private static readonly string[] Formats = ["xml", "uri", "link", "json"];
+
+    public static Command Create(SampleEnvironment environment)
+    {
+        var channel = new Option<string>("--channel") { Description = "The channel's JID, e.g. coven@mix.shakespeare.example.", HelpName = "JID", Required = true };
+        var inviter = new Option<string?>("--inviter") { Description = "Who invites (bound by invitee-bound and inviter-bound invitations).", HelpName = "JID" };
+        var invitee = new Option<string?>("--invitee") { Description = "Who is invited (bound by invitee-bound invitations).", HelpName = "JID" };
+        var policy = new Option<string?>("--policy")
+        {
+            Description = "invitee-bound, inviter-bound or unbound. Default: invitee-bound with --invitee, else inviter-bound with --inviter, else unbound.",
+            HelpName = "policy",
+        };
+        var lifetime = new Option<string?>("--lifetime") { Description = "How long it is valid: 30s, 15m, 12h, 7d, 2w or d.hh:mm:ss (default 7d, at most 30d).", HelpName = "duration" };
+        var uses = new Option<string?>("--uses") { Description = "Use limit (1 = single use), enforced by a server's ledger when redeemed.", HelpName = "N" };
+        var format = new Option<string>("--format") { Description = "xml (XEP-0407 <invitation/>), uri (xmpp:), link (https landing link) or json.", HelpName = "xml|uri|link|json", DefaultValueFactory = _ => "xml" };
+        var linkBase = new Option<string>("--link-base") { Description = "The landing page for --format link; the invitation travels in the fragment, so it never reaches the web server.", HelpName = "URI", DefaultValueFactory = _ => "https://invite.example/" };
+        var noQr = new Option<bool>("--no-qr") { Description = "Do not draw a QR code after a uri or link." };
+        var lightTerminal = new Option<bool>("--light-terminal") { Description = "Draw the QR code for a terminal with a light background." };
+        var keyFile = SampleCommands.KeyFileOption();
+
+        var command = new Command("issue", "Issue an invitation and print it.")
+        {
+            channel, inviter, invitee, policy, lifetime, uses, format, linkBase, noQr, lightTerminal, keyFile,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new IssueRequest(
+                parse.GetRequiredValue(channel),
+                parse.GetValue(inviter),
+                parse.GetValue(invitee),
+                parse.GetValue(policy),
+                parse.GetValue(lifetime),
+                parse.GetValue(uses),
+                parse.GetRequiredValue(format),
+                parse.GetRequiredValue(linkBase),
+                !parse.GetValue(noQr),
+                !parse.GetValue(lightTerminal),
+                parse.GetValue(keyFile));
+            return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, environment);
+        });
+        return command;
+    }
+
+    private static int Run(IssueRequest args, TextWriter output, TextWriter error, SampleEnvironment environment)
+    {
+        // Check every input before touching the key, so a typo never creates a key file.
+        var format = args.Format.ToLowerInvariant();
+        if (!Formats.Contains(format))
+        {
+            throw new UsageException($"--format: '{args.Format}' is not a format; use xml, uri, link or json");
+        }
+
+        var channel = Inputs.Jid(args.Channel, "--channel");
+        var inviter = Inputs.OptionalJid(args.Inviter, "--inviter");
+        var invitee = Inputs.OptionalJid(args.Invitee, "--invitee");
+        var lifetime = Inputs.Lifetime(args.Lifetime);
+        var linkBase = Inputs.LinkBase(args.LinkBase);
+        var uses = Inputs.Uses(args.Uses);
+        var policyName = args.Policy ?? (invitee is not null ? BindingPolicies.InviteeBoundName : inviter is not null ? BindingPolicies.InviterBoundName : BindingPolicies.UnboundName);
+        var policy = BindingPolicies.BuiltIn.FirstOrDefault(p => p.Name == policyName)
+            ?? throw new UsageException($"--policy: '{policyName}' is not a policy; use invitee-bound, inviter-bound or unbound");
+        var maxLifetime = new MixInvitationOptions().MaxLifetime;
+        if (lifetime > maxLifetime)
+        {
+            throw new UsageException($"--lifetime: '{args.Lifetime}' is longer than the {Sample.Lifetime.Format(maxLifetime)} an invitation may live");
+        }
+
+        var request = new InvitationRequest
+        {
+            Channel = channel,
+            Inviter = inviter,
+            Invitee = invitee,
+            Policy = policy.Name,
+            Lifetime = lifetime,
+            MaxUses = uses,
+        };
+
+        Invitation invitation;
+        InvitationClaims claims; // read back from the issued token the way a server would, for JSON and the note on stderr
+        try
+        {
+            // The policy's own check ("an invitee-bound invitation needs an invitee") before the key is touched.
+            policy.ValidateRequest(request);
+            var key = SigningKey.Resolve(args.KeyFile, environment, createKeyFile: true);
+            error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
+            using var service = SampleServices.Create(key, environment.TimeProvider, linkBase);
+            invitation = service.Issue(request);
+            claims = service.TryValidate(invitation, new InvitationContext(invitation.Invitee, invitation.Channel)).Claims;
+        }
+        catch (ArgumentException ex)
+        {
+            // The library names the field in ParamName; its message says what is wrong with it.
+            throw new UsageException($"{OptionFor(ex.ParamName)}: {Program.OneLine(ex.Message)}", ex);
+        }
+
+        error.WriteLine($"issued {claims.Policy} invitation to {invitation.Channel}, expires {Inputs.Instant(claims.ExpiresAt)}{(claims.IsUseLimited ? $", {claims.MaxUses} use(s)" : string.Empty)}");
+
+        switch (format)
+        {
+            case "xml":
+                output.WriteLine(InvitationXml.ToXElement(invitation).ToString());
+                break;
+            case "uri":
+            case "link":
+                var link = format == "uri" ? InvitationUri.ToXmppUri(invitation) : InvitationUri.ToLandingLink(invitation, linkBase);
+                output.WriteLine(link);
+                if (args.DrawQr)
+                {
+                    output.WriteLine();
+                    output.Write(TerminalQrCode.Render(link, args.DarkTerminal));
+                    output.WriteLine();
+                }
+
+                break;
+            default:
+                WriteJson(output, invitation, claims);
+                break;
+        }
+
+        return Program.Success;
+    }
+
+    private static void WriteJson(TextWriter output, Invitation invitation, InvitationClaims claims)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("channel", invitation.Channel.ToString());
+            WriteJid(json, "inviter", invitation.Inviter);
+            WriteJid(json, "invitee", invitation.Invitee);
+            json.WriteString("token", invitation.Token);
+            json.WriteString("policy", claims.Policy);
+            json.WriteString("expires", Inputs.Instant(claims.ExpiresAt));
+            if (claims.IsUseLimited)
+            {
+                json.WriteNumber("maxUses", claims.MaxUses);
+            }
+            else
+            {
+                json.WriteNull("maxUses");
+            }
+
+            json.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static void WriteJid(Utf8JsonWriter json, string name, Jid? jid)
+    {
+        if (jid is { } value)
+        {
+            json.WriteString(name, value.ToString());
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static string OptionFor(string? field) => field switch
+    {
+        nameof(InvitationRequest.Channel) => "--channel",
+        nameof(InvitationRequest.Inviter) => "--inviter",
+        nameof(InvitationRequest.Invitee) => "--invitee",
+        nameof(InvitationRequest.Policy) => "--policy",
+        nameof(InvitationRequest.Lifetime) => "--lifetime",
+        nameof(InvitationRequest.MaxUses) => "--uses",
+        _ => "issue",
+    };
+
+    private sealed record IssueRequest(
+        string Channel,
+        string? Inviter,
+        string? Invitee,
+        string? Policy,
+        string? Lifetime,
+        string? Uses,
+        string Format,
+        string LinkBase,
+        bool DrawQr,
+        bool DarkTerminal,
+        string? KeyFile);
+}

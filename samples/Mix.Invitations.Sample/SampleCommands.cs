@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace Mix.Invitations.Sample;
+
+/// <summary>The command tree: <c>demo</c> (also the default), <c>issue</c> and <c>verify</c>.</summary>
+internal static class SampleCommands
+{
+    public static RootCommand Create(SampleEnvironment environment)
+    {
+        var root = new RootCommand(
+            "Mix.Invitations sample: issue and verify XEP-0407 MIX channel invitations. With no command, runs the demo.");
+        root.Subcommands.Add(DemoCommand.Create(environment));
+        root.Subcommands.Add(IssueCommand.Create(environment));
+        root.Subcommands.Add(VerifyCommand.Create(environment));
+        root.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(parse.InvocationConfiguration.Output, environment, cancellationToken));
+        return root;
+    }
+
+    /// <summary>The option both issue and verify take.</summary>
+    public static Option<string> KeyFileOption() => new("--key-file")
+    {
+        Description = $"A file holding the key as base64 (created with a new random key if missing). Default: ${SigningKey.EnvironmentVariable} (base64), else a dev key in $XDG_CONFIG_HOME or the per-user application-data folder, under mix-invitations/dev-key.",
+        HelpName = "path",
+    };
+}

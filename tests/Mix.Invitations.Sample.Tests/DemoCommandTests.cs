@@ -1,0 +1,124 @@
+using Mix.Invitations.Sample.Tests.TestSupport;
+
+namespace Mix.Invitations.Sample.Tests;
+
+public sealed class DemoCommandTests : IDisposable
+{
+    private readonly SampleHost _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public void Run_NoArguments_RunsTheDemo()
+    {
+        var bare = _host.Run();
+        var named = _host.Run("demo");
+
+        bare.ExitCode.Should().Be(0, bare.ToString());
+        bare.Output.Should().Contain("1. Configure").And.Contain("9. Redeem again");
+        // The same steps; only the random parts (tokens, the link) differ between runs.
+        StepHeads(bare).Should().Equal(StepHeads(named));
+    }
+
+    [Fact]
+    public void Run_Demo_PrintsNineNumberedStepsInOrder()
+    {
+        var run = _host.Run("demo");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Error.Should().BeEmpty();
+        var steps = run.OutputLines.Where(l => l.Length > 2 && char.IsAsciiDigit(l[0]) && l[1] == '.').ToArray();
+        steps.Select(s => s[..2]).Should().Equal("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.");
+        run.Output.Should().NotContain("UNEXPECTED");
+        run.Output.Should().EndWith("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use)." + Environment.NewLine);
+    }
+
+    [Fact]
+    public void Run_Demo_StepOneConfiguresTheLabelledDemoKeyAndTouchesNoKeyFolder()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 1).Should().Be("1. Configure: key 1 is the built-in DEMO key (public: for this demo only); the ledger is in memory; the clock is the demo's own, so it can move forward.");
+        Directory.Exists(_host.ConfigDirectory).Should().BeFalse("the demo uses its own public key and never creates a dev key");
+    }
+
+    [Fact]
+    public void Run_Demo_StepTwoPrintsTheXep0407InvitationXml()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 2).Should().Be("2. Issue: hag66@shakespeare.example invites cat@shakespeare.example to coven@mix.shakespeare.example (invitee-bound, valid 7d). The <invitation/> the channel returns:");
+        var xml = ExtractInvitationXml(run);
+        var invitation = InvitationXml.ReadInvitation(xml);
+        invitation.Channel.ToString().Should().Be("coven@mix.shakespeare.example");
+        invitation.Inviter.ToString().Should().Be("hag66@shakespeare.example");
+        invitation.Invitee.ToString().Should().Be("cat@shakespeare.example");
+        invitation.Token.Should().HaveLength(38);
+        xml.Should().StartWith("<invitation xmlns=\"urn:xmpp:mix:misc:0\">");
+    }
+
+    [Fact]
+    public void Run_Demo_StepThreeAcceptsTheInvitee()
+    {
+        var run = _host.Run("demo");
+
+        // The demo's clock wraps the host's fake clock, so the expiry is exact: start + 7 days.
+        Step(run, 3).Should().Be("3. Join: cat@shakespeare.example/balcony presents it in a <join/> to coven@mix.shakespeare.example: ACCEPTED (invitee-bound, key 1, expires 2026-03-21T15:09:26Z)");
+    }
+
+    [Fact]
+    public void Run_Demo_StepFourRefusesSomeoneElseWithTheReason()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 4).Should().Be("4. Join as someone else: rat@shakespeare.example/cellar presents the same invitation: REFUSED, InviteeMismatch -> auth/forbidden: The invitation was issued to another user.");
+    }
+
+    [Fact]
+    public void Run_Demo_StepFiveRefusesATokenWithOneCharacterChanged()
+    {
+        var run = _host.Run("demo");
+
+        var token = InvitationXml.ReadInvitation(ExtractInvitationXml(run)).Token;
+        var original = token[32];
+        var replacement = original == 'A' ? 'B' : 'A';
+        Step(run, 5).Should().Be($"5. Tamper: one character of the token changed ('{original}' -> '{replacement}' at position 33), presented by cat@shakespeare.example: REFUSED, BadSignature -> auth/forbidden: The invitation is not valid.");
+    }
+
+    [Fact]
+    public void Run_Demo_StepSixRefusesTheInvitationAfterTheClockPassesItsExpiry()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 6).Should().Be("6. Expire: the clock moves forward 7d and 1m, and cat@shakespeare.example presents the invitation again: REFUSED, Expired -> cancel/not-allowed: The invitation has expired.");
+        _host.Time.GetUtcNow().Should().Be(SampleHost.Start, "the demo moves its own clock, not the one it wraps");
+    }
+
+    [Fact]
+    public void Run_Demo_StepsSevenToNineRedeemASingleUseLinkOnce()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 7).Should().Be("7. Issue a link: a single-use invitation anyone holding it may redeem (unbound, 1 use, valid 1d), as a web page shows it:");
+        var link = run.OutputLines.SkipWhile(l => !l.StartsWith("7.", StringComparison.Ordinal)).Skip(1).First().Trim();
+        link.Should().StartWith("https://invite.example/#coven@mix.shakespeare.example?join;preauth=");
+        var invitation = InvitationUri.Parse(link);
+        invitation.Channel.ToString().Should().Be("coven@mix.shakespeare.example");
+        invitation.Token.Length.Should().BeGreaterThan(38, "a use-limited token carries a nonce and the limit");
+
+        Step(run, 8).Should().Be("8. Redeem: juliet@capulet.example/balcony follows the link and joins (the ledger records use 1 of 1): ACCEPTED (unbound, key 1, expires 2026-03-22T15:10:26Z)");
+        Step(run, 9).Should().Be("9. Redeem again: romeo@montague.example/orchard follows the same link: REFUSED, UsesExhausted -> cancel/not-allowed: The invitation has already been used.");
+    }
+
+    private static string Step(SampleRun run, int number) =>
+        run.OutputLines.Single(l => l.StartsWith($"{number}. ", StringComparison.Ordinal));
+
+    private static string[] StepHeads(SampleRun run) =>
+        run.OutputLines.Where(l => l.Length > 2 && char.IsAsciiDigit(l[0])).Select(l => l.Split(':')[0]).ToArray();
+
+    private static string ExtractInvitationXml(SampleRun run)
+    {
+        var lines = run.OutputLines.SkipWhile(l => !l.StartsWith("2.", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("3.", StringComparison.Ordinal));
+        return string.Join("\n", lines.Select(l => l.Trim()));
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Mix.Invitations.Sample.Tests.TestSupport;
+
+/// <summary>Starts the built sample as its own process (<c>dotnet mix-invitations.dll …</c>), as a user's shell would.</summary>
+internal static class SampleProcess
+{
+    public static SampleRun Run(string configDirectory, string? standardInput, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mix-invitations.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Never the user's own key: a temporary configuration folder, and no key in the environment.
+        start.Environment["XDG_CONFIG_HOME"] = configDirectory;
+        start.Environment.Remove("MIX_INVITATIONS_KEY");
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+        }
+
+        process.StandardInput.Close();
+        process.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue("the sample should finish");
+        return new SampleRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The dotnet host that runs this process: the runtime directory is dotnet/shared/Microsoft.NETCore.App/x.y.z/.</summary>
+    private static string DotnetHost()
+    {
+        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var candidate = Path.Combine(root, name);
+        if (File.Exists(candidate))
+        {
+            return candidate;
+        }
+
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : name;
+    }
+}
