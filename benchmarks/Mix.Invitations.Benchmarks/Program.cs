@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Mix.Invitations.Benchmarks;
 
@@ -8,5 +9,8 @@ if (args is ["--interleaved"])
 }
 
 // BenchmarkSwitcher, so the usual command line works: --filter '*', --job Dry|Short, --artifacts <dir>, …
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// BenchmarkDotNet builds a project of its own before measuring; on a machine shared with other builds its default
+// two-minute build timeout was reached, so allow more.
+var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10));
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
 RatioReport.Write(summaries);

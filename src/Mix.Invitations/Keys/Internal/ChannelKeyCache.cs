@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Mix.Invitations.Internal;
@@ -16,6 +17,12 @@ namespace Mix.Invitations.Internal;
 /// than by the finalizer. The size is counted here, not read from <see cref="ConcurrentDictionary{TKey, TValue}.Count"/>,
 /// which takes every lock of the dictionary: reading it on each miss made a first-seen channel cost tens of
 /// microseconds once the dictionary had grown its lock array.
+/// <para>
+/// A hit writes nothing shared between cores, so validation scales with threads: the use stamp is the clock time,
+/// rewritten only when it is more than <see cref="StampGranularityTicks"/> old (a shared counter bumped on every hit, as
+/// before, made both cores fight over one cache line), and each pool slot sits on a cache line of its own, with a
+/// thread starting its search at the slot of the core it runs on.
+/// </para>
 /// </remarks>
 internal sealed class ChannelKeyCache
 {
@@ -23,8 +30,10 @@ internal sealed class ChannelKeyCache
     private readonly int _capacity;
     private readonly long _lifetimeTicks;
     private readonly Lock _evictionLock = new();
-    private long _clock;
     private int _count;
+
+    /// <summary>How stale a use stamp may be: least-recently-used order is kept to this resolution.</summary>
+    internal const long StampGranularityTicks = TimeSpan.TicksPerSecond;
 
     internal ChannelKeyCache(int capacity, TimeSpan lifetime)
     {
@@ -37,11 +46,15 @@ internal sealed class ChannelKeyCache
     /// <summary>Gets the keyed state of a channel, fetching its key from the provider on a miss or when the entry aged out.</summary>
     internal Entry Get(KeyRingEntry ringKey, Jid channel, IChannelKeyProvider provider, DateTimeOffset now)
     {
-        var stamp = Interlocked.Increment(ref _clock);
+        var stamp = now.UtcTicks;
         var key = (ringKey.Id, channel.ToString());
-        if (_entries.TryGetValue(key, out var entry) && entry.RingKey == ringKey && now.UtcTicks < entry.ExpiresAtTicks)
+        if (_entries.TryGetValue(key, out var entry) && entry.RingKey == ringKey && stamp < entry.ExpiresAtTicks)
         {
-            entry.LastUsed = stamp;
+            if (stamp - entry.LastUsed > StampGranularityTicks)
+            {
+                entry.LastUsed = stamp;
+            }
+
             return entry;
         }
 
@@ -136,15 +149,15 @@ internal sealed class ChannelKeyCache
     internal sealed class Entry
     {
         private readonly byte[] _key;
-        private readonly IncrementalHash?[] _pool;
+        private readonly Slot[] _pool;
 
         internal Entry(KeyRingEntry ringKey, byte[] key, long expiresAtTicks)
         {
             RingKey = ringKey;
             _key = key;
             ExpiresAtTicks = expiresAtTicks;
-            _pool = new IncrementalHash?[Math.Clamp(Environment.ProcessorCount, 2, 16)];
-            _pool[0] = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+            _pool = new Slot[Math.Clamp(Environment.ProcessorCount, 2, 16)];
+            _pool[0].Hash = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
         }
 
         internal KeyRingEntry RingKey { get; }
@@ -157,9 +170,10 @@ internal sealed class ChannelKeyCache
         internal IncrementalHash Rent()
         {
             var pool = _pool;
+            var start = Thread.GetCurrentProcessorId();
             for (var i = 0; i < pool.Length; i++)
             {
-                var hash = Interlocked.Exchange(ref pool[i], null);
+                var hash = Interlocked.Exchange(ref pool[(start + i) % pool.Length].Hash, null);
                 if (hash is not null)
                 {
                     return hash;
@@ -180,23 +194,32 @@ internal sealed class ChannelKeyCache
             var pool = _pool;
             for (var i = 0; i < pool.Length; i++)
             {
-                Interlocked.Exchange(ref pool[i], null)?.Dispose();
+                Interlocked.Exchange(ref pool[i].Hash, null)?.Dispose();
             }
         }
 
-        /// <summary>Returns a state that was reset by <c>GetHashAndReset</c> (or never used).</summary>
+        /// <summary>Returns a state that was reset by <c>GetHashAndReset</c> (or never used), preferably to this core's slot.</summary>
         internal void Return(IncrementalHash hash)
         {
             var pool = _pool;
+            var start = Thread.GetCurrentProcessorId();
             for (var i = 0; i < pool.Length; i++)
             {
-                if (Interlocked.CompareExchange(ref pool[i], hash, null) is null)
+                if (Interlocked.CompareExchange(ref pool[(start + i) % pool.Length].Hash, hash, null) is null)
                 {
                     return;
                 }
             }
 
             hash.Dispose();
+        }
+
+        /// <summary>One pooled state, alone on a 64-byte cache line, so cores taking and returning states in their own slots do not share a line.</summary>
+        [StructLayout(LayoutKind.Explicit, Size = 64)]
+        private struct Slot
+        {
+            [FieldOffset(0)]
+            public IncrementalHash? Hash;
         }
     }
 }
