@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Mix.Invitations.Benchmarks;
 
@@ -7,10 +8,12 @@ namespace Mix.Invitations.Benchmarks;
 /// A noise-robust cross-check of the single-thread ratios: the pairs of a ratio run in alternating short rounds in one
 /// process, so a burst of load from other processes hits both sides alike (BenchmarkDotNet runs each row in its own
 /// process, one after another, so on a shared machine a ratio can straddle a change of load). Reports the median of
-/// the per-round ratios. Run with <c>-- --interleaved</c>; not part of the BenchmarkDotNet run.
+/// the per-round ratios. Time is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so time spent descheduled while other
+/// processes run does not count. Run with <c>-- --interleaved</c>; not part of the BenchmarkDotNet run.
 /// </summary>
-internal static class Interleaved
+internal static partial class Interleaved
 {
+    private const int ClockThreadCpuTime = 3;
     private const int Rounds = 201;
     private const int OperationsPerRound = 2000;
 
@@ -23,7 +26,7 @@ internal static class Interleaved
         var firstSeen = new FirstSeenChannelBenchmarks();
         firstSeen.Setup();
 
-        Console.WriteLine($"interleaved: {Rounds} rounds of {OperationsPerRound} operations per side; median of per-round ratios, median ns per operation");
+        Console.WriteLine($"interleaved, thread CPU time: {Rounds} rounds of {OperationsPerRound} operations per side; median of per-round ratios, median ns per operation");
         Report("validate / F1", () => validation.Validate(), () => validation.F1());
         Report("issue / F1-issue", () => issue.Issue(), () => issue.F1Issue());
         Report("first-seen / F2", () => firstSeen.ValidateFirstSeen(), () => firstSeen.F2());
@@ -72,13 +75,34 @@ internal static class Interleaved
 
     private static double Time(Func<object> operation)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = ThreadCpuNanoseconds();
         for (var i = 0; i < OperationsPerRound; i++)
         {
             operation();
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / OperationsPerRound;
+        return (double)(ThreadCpuNanoseconds() - start) / OperationsPerRound;
+    }
+
+    private static long ThreadCpuNanoseconds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return (long)Stopwatch.GetElapsedTime(0).TotalNanoseconds;
+        }
+
+        _ = ClockGetTime(ClockThreadCpuTime, out var time);
+        return (time.Seconds * 1_000_000_000) + time.Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 
     private static double Median(double[] values)

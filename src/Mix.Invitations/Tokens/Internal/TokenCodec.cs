@@ -142,11 +142,14 @@ internal static class TokenCodec
         return MacLabel.Length + header.Length;
     }
 
-    /// <summary>tag = HMAC(macInput), where macInput = label || header || canonical; the keyed state is reset to its key afterwards.</summary>
-    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> macInput, Span<byte> fullTag)
+    /// <summary>
+    /// tag = first 16 bytes of HMAC(macInput), where macInput = label || header || canonical, assembled by the caller
+    /// (see <see cref="WriteMacPrefix"/>) and appended in one call; the keyed state is reset to its key afterwards.
+    /// </summary>
+    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> macInput, Span<byte> tag)
     {
         hmac.AppendData(macInput);
-        hmac.GetHashAndReset(fullTag);
+        TokenMac.Finish(hmac, tag);
     }
 }
 
