@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Mix.Invitations.Internal;
@@ -11,7 +12,17 @@ namespace Mix.Invitations.Internal;
 /// <see cref="IncrementalHash"/> (which <c>GetHashAndReset</c> returns to its keyed state) instead of creating
 /// one. Each entry keeps a small lock-free pool so several threads validating the same channel do not contend;
 /// a miss on the pool (more concurrent users than slots) creates one more state, which is the only allocation.
-/// Eviction drops the least recently used quarter when the cache is full; it runs rarely and off the common path.
+/// Eviction drops the least recently used quarter when the cache is full; it runs rarely and off the common path, and
+/// disposes the dropped entries' pooled states so their native contexts (which hold the key) are freed at once rather
+/// than by the finalizer. The size is counted here, not read from <see cref="ConcurrentDictionary{TKey, TValue}.Count"/>,
+/// which takes every lock of the dictionary: reading it on each miss made a first-seen channel cost tens of
+/// microseconds once the dictionary had grown its lock array.
+/// <para>
+/// A hit writes nothing shared between cores, so validation scales with threads: the use stamp is the clock time,
+/// rewritten only when it is more than <see cref="StampGranularityTicks"/> old (a shared counter bumped on every hit, as
+/// before, made both cores fight over one cache line), and each pool slot sits on a cache line of its own, with a
+/// thread starting its search at the slot of the core it runs on.
+/// </para>
 /// </remarks>
 internal sealed class ChannelKeyCache
 {
@@ -19,7 +30,10 @@ internal sealed class ChannelKeyCache
     private readonly int _capacity;
     private readonly long _lifetimeTicks;
     private readonly Lock _evictionLock = new();
-    private long _clock;
+    private int _count;
+
+    /// <summary>How stale a use stamp may be: least-recently-used order is kept to this resolution.</summary>
+    internal const long StampGranularityTicks = TimeSpan.TicksPerSecond;
 
     internal ChannelKeyCache(int capacity, TimeSpan lifetime)
     {
@@ -32,26 +46,43 @@ internal sealed class ChannelKeyCache
     /// <summary>Gets the keyed state of a channel, fetching its key from the provider on a miss or when the entry aged out.</summary>
     internal Entry Get(KeyRingEntry ringKey, Jid channel, IChannelKeyProvider provider, DateTimeOffset now)
     {
-        var stamp = Interlocked.Increment(ref _clock);
+        var stamp = now.UtcTicks;
         var key = (ringKey.Id, channel.ToString());
-        if (_entries.TryGetValue(key, out var entry) && entry.RingKey == ringKey && now.UtcTicks < entry.ExpiresAtTicks)
+        if (_entries.TryGetValue(key, out var entry) && entry.RingKey == ringKey && stamp < entry.ExpiresAtTicks)
         {
-            entry.LastUsed = stamp;
+            if (stamp - entry.LastUsed > StampGranularityTicks)
+            {
+                entry.LastUsed = stamp;
+            }
+
             return entry;
         }
 
         var created = Create(ringKey, channel, provider, now);
         created.LastUsed = stamp;
-        _entries[key] = created;
-        if (_entries.Count > _capacity)
+        if (_entries.TryAdd(key, created))
         {
-            Evict();
+            if (Interlocked.Increment(ref _count) > _capacity)
+            {
+                Evict();
+            }
+        }
+        else
+        {
+            // Replaces an aged-out entry, or one another thread added meanwhile: the count is unchanged.
+            _entries[key] = created;
         }
 
         return created;
     }
 
-    internal void Clear() => _entries.Clear();
+    internal void Clear()
+    {
+        foreach (var pair in _entries)
+        {
+            Remove(pair);
+        }
+    }
 
     internal void Invalidate(Jid channel)
     {
@@ -60,7 +91,7 @@ internal sealed class ChannelKeyCache
         {
             if (string.Equals(pair.Key.Channel, text, StringComparison.Ordinal))
             {
-                _entries.TryRemove(pair.Key, out _);
+                Remove(pair);
             }
         }
     }
@@ -88,7 +119,7 @@ internal sealed class ChannelKeyCache
     {
         lock (_evictionLock)
         {
-            var excess = _entries.Count - _capacity;
+            var excess = Volatile.Read(ref _count) - _capacity;
             if (excess <= 0)
             {
                 return;
@@ -100,8 +131,17 @@ internal sealed class ChannelKeyCache
             var toRemove = Math.Min(snapshot.Length, Math.Max(excess, _capacity / 4));
             for (var i = 0; i < toRemove; i++)
             {
-                _entries.TryRemove(snapshot[i]);
+                Remove(snapshot[i]);
             }
+        }
+    }
+
+    private void Remove(KeyValuePair<(int KeyId, string Channel), Entry> pair)
+    {
+        if (_entries.TryRemove(pair))
+        {
+            Interlocked.Decrement(ref _count);
+            pair.Value.DisposePooled();
         }
     }
 
@@ -109,15 +149,15 @@ internal sealed class ChannelKeyCache
     internal sealed class Entry
     {
         private readonly byte[] _key;
-        private readonly IncrementalHash?[] _pool;
+        private readonly Slot[] _pool;
 
         internal Entry(KeyRingEntry ringKey, byte[] key, long expiresAtTicks)
         {
             RingKey = ringKey;
             _key = key;
             ExpiresAtTicks = expiresAtTicks;
-            _pool = new IncrementalHash?[Math.Clamp(Environment.ProcessorCount, 2, 16)];
-            _pool[0] = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+            _pool = new Slot[Math.Clamp(Environment.ProcessorCount, 2, 16)];
+            _pool[0].Hash = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
         }
 
         internal KeyRingEntry RingKey { get; }
@@ -130,9 +170,10 @@ internal sealed class ChannelKeyCache
         internal IncrementalHash Rent()
         {
             var pool = _pool;
+            var start = Thread.GetCurrentProcessorId();
             for (var i = 0; i < pool.Length; i++)
             {
-                var hash = Interlocked.Exchange(ref pool[i], null);
+                var hash = Interlocked.Exchange(ref pool[(start + i) % pool.Length].Hash, null);
                 if (hash is not null)
                 {
                     return hash;
@@ -142,19 +183,43 @@ internal sealed class ChannelKeyCache
             return IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
         }
 
-        /// <summary>Returns a state that was reset by <c>GetHashAndReset</c> (or never used).</summary>
-        internal void Return(IncrementalHash hash)
+        /// <summary>Disposes the pooled states of an entry no longer in the cache.</summary>
+        /// <remarks>
+        /// Safe while another thread still uses the entry: each state is taken out of its slot before it is disposed, so
+        /// a concurrent <see cref="Rent"/> gets either a live state or none (and creates one); a state rented before
+        /// and returned after is left to the finalizer.
+        /// </remarks>
+        internal void DisposePooled()
         {
             var pool = _pool;
             for (var i = 0; i < pool.Length; i++)
             {
-                if (Interlocked.CompareExchange(ref pool[i], hash, null) is null)
+                Interlocked.Exchange(ref pool[i].Hash, null)?.Dispose();
+            }
+        }
+
+        /// <summary>Returns a state that was reset by <c>GetHashAndReset</c> (or never used), preferably to this core's slot.</summary>
+        internal void Return(IncrementalHash hash)
+        {
+            var pool = _pool;
+            var start = Thread.GetCurrentProcessorId();
+            for (var i = 0; i < pool.Length; i++)
+            {
+                if (Interlocked.CompareExchange(ref pool[(start + i) % pool.Length].Hash, hash, null) is null)
                 {
                     return;
                 }
             }
 
             hash.Dispose();
+        }
+
+        /// <summary>One pooled state, alone on a 64-byte cache line, so cores taking and returning states in their own slots do not share a line.</summary>
+        [StructLayout(LayoutKind.Explicit, Size = 64)]
+        private struct Slot
+        {
+            [FieldOffset(0)]
+            public IncrementalHash? Hash;
         }
     }
 }

@@ -131,12 +131,24 @@ internal static class TokenCodec
         return InvitationFailureReason.None;
     }
 
-    /// <summary>tag = first 16 bytes of HMAC(label || header || canonical); the keyed state is reset to its key afterwards.</summary>
-    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> header, ReadOnlySpan<byte> canonical, Span<byte> tag)
+    /// <summary>Writes label || header, the part of the MAC input before the canonical form.</summary>
+    /// <param name="header">The encoded header.</param>
+    /// <param name="destination">At least <c>MacLabel.Length + header.Length</c> bytes.</param>
+    /// <returns>The number of bytes written.</returns>
+    internal static int WriteMacPrefix(ReadOnlySpan<byte> header, Span<byte> destination)
     {
-        hmac.AppendData(MacLabel);
-        hmac.AppendData(header);
-        hmac.AppendData(canonical);
+        MacLabel.CopyTo(destination);
+        header.CopyTo(destination[MacLabel.Length..]);
+        return MacLabel.Length + header.Length;
+    }
+
+    /// <summary>
+    /// tag = first 16 bytes of HMAC(macInput), where macInput = label || header || canonical, assembled by the caller
+    /// (see <see cref="WriteMacPrefix"/>) and appended in one call; the keyed state is reset to its key afterwards.
+    /// </summary>
+    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> macInput, Span<byte> tag)
+    {
+        hmac.AppendData(macInput);
         TokenMac.Finish(hmac, tag);
     }
 }

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Mix.Invitations.Benchmarks;
+
+/// <summary>
+/// A noise-robust cross-check of the single-thread ratios: the pairs of a ratio run in alternating short rounds in one
+/// process, so a burst of load from other processes hits both sides alike (BenchmarkDotNet runs each row in its own
+/// process, one after another, so on a shared machine a ratio can straddle a change of load). Reports the median of
+/// the per-round ratios. Time is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so time spent descheduled while other
+/// processes run does not count. Run with <c>-- --interleaved</c>; not part of the BenchmarkDotNet run.
+/// </summary>
+internal static partial class Interleaved
+{
+    private const int ClockThreadCpuTime = 3;
+    private const int Rounds = 201;
+    private const int OperationsPerRound = 2000;
+
+    public static void Run()
+    {
+        var validation = new ValidationBenchmarks();
+        validation.Setup();
+        var issue = new IssueBenchmarks();
+        issue.Setup();
+        var firstSeen = new FirstSeenChannelBenchmarks();
+        firstSeen.Setup();
+
+        Console.WriteLine($"interleaved, thread CPU time: {Rounds} rounds of {OperationsPerRound} operations per side; median of per-round ratios, median ns per operation");
+        Report("validate / F1", () => validation.Validate(), () => validation.F1());
+        Report("issue / F1-issue", () => issue.Issue(), () => issue.F1Issue());
+        Report("first-seen / F2", () => firstSeen.ValidateFirstSeen(), () => firstSeen.F2());
+        Report("JWT validate / validate", () => validation.JwtValidate(), () => validation.Validate());
+        Report("DP Unprotect / validate", () => validation.DataProtectionUnprotect(), () => validation.Validate());
+
+        validation.Cleanup();
+        issue.Cleanup();
+        firstSeen.Cleanup();
+    }
+
+    private static void Report(string name, Func<object> numerator, Func<object> denominator)
+    {
+        // Warm both up (tiered JIT) before measuring.
+        for (var i = 0; i < 20_000; i++)
+        {
+            numerator();
+            denominator();
+        }
+
+        var ratios = new double[Rounds];
+        var tops = new double[Rounds];
+        var bottoms = new double[Rounds];
+        for (var r = 0; r < Rounds; r++)
+        {
+            // Alternate which side goes first, so neither always follows the other.
+            double top, bottom;
+            if (r % 2 == 0)
+            {
+                top = Time(numerator);
+                bottom = Time(denominator);
+            }
+            else
+            {
+                bottom = Time(denominator);
+                top = Time(numerator);
+            }
+
+            ratios[r] = top / bottom;
+            tops[r] = top;
+            bottoms[r] = bottom;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-26} {Median(ratios),6:F2}   ({Median(tops),8:F0} ns / {Median(bottoms),8:F0} ns)"));
+    }
+
+    private static double Time(Func<object> operation)
+    {
+        var start = ThreadCpuNanoseconds();
+        for (var i = 0; i < OperationsPerRound; i++)
+        {
+            operation();
+        }
+
+        return (double)(ThreadCpuNanoseconds() - start) / OperationsPerRound;
+    }
+
+    private static long ThreadCpuNanoseconds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return (long)Stopwatch.GetElapsedTime(0).TotalNanoseconds;
+        }
+
+        _ = ClockGetTime(ClockThreadCpuTime, out var time);
+        return (time.Seconds * 1_000_000_000) + time.Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 2];
+    }
+}

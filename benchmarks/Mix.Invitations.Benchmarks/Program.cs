@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using Mix.Invitations.Benchmarks;
+
+if (args is ["--interleaved"])
+{
+    Interleaved.Run();
+    return;
+}
+
+// BenchmarkSwitcher, so the usual command line works: --filter '*', --job Dry|Short, --artifacts <dir>, …
+// BenchmarkDotNet builds a project of its own before measuring; on a machine shared with other builds its default
+// two-minute build timeout was reached, so allow more.
+var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10));
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+RatioReport.Write(summaries);

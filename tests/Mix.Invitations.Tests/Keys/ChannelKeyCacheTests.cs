@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using Mix.Invitations.Internal;
+using Mix.Invitations.Tests.Tokens;
+
+namespace Mix.Invitations.Tests.Keys;
+
+public class ChannelKeyCacheTests
+{
+    private static readonly KeyRingEntry RingKey = KeyRing.Create([new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 }]).Find(1)!;
+
+    private static Jid Channel(int i) => Jid.Parse($"c{i}@mix.shakespeare.example");
+
+    [Fact]
+    public void Get_MoreChannelsThanCapacity_StaysBounded()
+    {
+        var cache = new ChannelKeyCache(8, TimeSpan.FromMinutes(5));
+
+        for (var i = 0; i < 100; i++)
+        {
+            cache.Get(RingKey, Channel(i), CountingProvider.Default, TestKeys.Epoch);
+        }
+
+        cache.Count.Should().BeInRange(1, 8);
+    }
+
+    [Fact]
+    public void Get_SameChannelTwice_FetchesTheKeyOnce()
+    {
+        var provider = new CountingProvider();
+        var cache = new ChannelKeyCache(8, TimeSpan.FromMinutes(5));
+
+        var first = cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch);
+        var second = cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch.AddSeconds(10));
+
+        second.Should().BeSameAs(first);
+        provider.Calls.Should().Be(1);
+    }
+
+    [Fact]
+    public void Get_AfterLifetime_FetchesTheKeyAgain()
+    {
+        var provider = new CountingProvider();
+        var cache = new ChannelKeyCache(8, TimeSpan.FromMinutes(5));
+
+        var first = cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch);
+        var later = cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch.AddMinutes(6));
+
+        later.Should().NotBeSameAs(first);
+        provider.Calls.Should().Be(2);
+        cache.Count.Should().Be(1);
+    }
+
+    [Fact]
+    public void Invalidate_Channel_NextGetFetchesTheKeyAgainAndOtherChannelsStay()
+    {
+        var provider = new CountingProvider();
+        var cache = new ChannelKeyCache(8, TimeSpan.FromMinutes(5));
+        cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch);
+        var other = cache.Get(RingKey, TestKeys.OtherChannel, provider, TestKeys.Epoch);
+
+        cache.Invalidate(TestKeys.Channel);
+        cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch);
+
+        provider.Calls.Should().Be(3);
+        cache.Get(RingKey, TestKeys.OtherChannel, provider, TestKeys.Epoch).Should().BeSameAs(other);
+        cache.Count.Should().Be(2);
+    }
+
+    [Fact]
+    public void Get_WhenFull_EvictsTheLeastRecentlyUsed()
+    {
+        var cache = new ChannelKeyCache(4, TimeSpan.FromMinutes(5));
+        for (var i = 0; i < 4; i++)
+        {
+            cache.Get(RingKey, Channel(i), CountingProvider.Default, TestKeys.Epoch);
+        }
+
+        // Channel 0 is used again later than the others' stamps (more than the stamp granularity later).
+        var later = TestKeys.Epoch.AddSeconds(2);
+        var kept = cache.Get(RingKey, Channel(0), CountingProvider.Default, later);
+        cache.Get(RingKey, Channel(4), CountingProvider.Default, later);
+
+        cache.Count.Should().Be(4);
+        cache.Get(RingKey, Channel(0), CountingProvider.Default, later).Should().BeSameAs(kept);
+    }
+
+    [Fact]
+    public void RentAndReturn_ManyTimesAndAfterDisposePooled_GiveTheKeyedMac()
+    {
+        var cache = new ChannelKeyCache(8, TimeSpan.FromMinutes(5));
+        var entry = cache.Get(RingKey, TestKeys.Channel, CountingProvider.Default, TestKeys.Epoch);
+        Span<byte> key = stackalloc byte[32];
+        new ChannelKeyContext(RingKey, TestKeys.Channel).DeriveDefault(key);
+        var expected = HMACSHA256.HashData(key, "input"u8);
+
+        for (var round = 0; round < 3; round++)
+        {
+            // Hold more states than the pool has slots, so Rent creates some and Return disposes the surplus.
+            var rented = Enumerable.Range(0, 20).Select(_ => entry.Rent()).ToList();
+            foreach (var hash in rented)
+            {
+                hash.AppendData("input"u8);
+                hash.GetHashAndReset().Should().Equal(expected);
+                entry.Return(hash);
+            }
+
+            entry.DisposePooled();
+        }
+    }
+
+    private sealed class CountingProvider : IChannelKeyProvider
+    {
+        public static CountingProvider Default { get; } = new();
+
+        public int Calls { get; private set; }
+
+        public int GetChannelKey(in ChannelKeyContext context, Span<byte> destination)
+        {
+            Calls++;
+            return context.DeriveDefault(destination);
+        }
+    }
+}
