@@ -2,7 +2,7 @@ namespace Mix.Invitations.Tests.Tokens;
 
 /// <summary>Runs alone: allocation counts are read while no other test thread churns the GC.</summary>
 [CollectionDefinition(nameof(HotPathTests), DisableParallelization = true)]
-public sealed class HotPathCollection;
+public sealed class HotPathTestsRunAlone;
 
 [Collection(nameof(HotPathTests))]
 public class HotPathTests
