@@ -20,6 +20,9 @@ internal static class JidNormalizer
     /// <summary>Characters no host name holds; refused before IDNA so the message can name them.</summary>
     private static readonly SearchValues<char> NotInHostNames = SearchValues.Create(" @/\\\"&'<>:");
 
+    /// <summary>STD3 (RFC 1123) host-name characters: letters, digits and '-'.</summary>
+    private static readonly SearchValues<char> HostNameCharacters = SearchValues.Create("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     internal static bool TryNormalizeLocalpart(ReadOnlySpan<char> local, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         result = null;
@@ -107,9 +110,34 @@ internal static class JidNormalizer
         }
 
         var isAscii = Ascii.IsValid(domain);
+
+        // IDNA refuses long names with a message that does not say why; ASCII keeps its length through the mapping
+        // (only case changes), so an over-long ASCII domainpart can be reported as such up front.
+        if (isAscii && domain.Length > MaxPartBytes)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"domainpart is {domain.Length} bytes; at most {MaxPartBytes} allowed");
+            return false;
+        }
+
         if (!isAscii && GlobalizationSupport.IsInvariant)
         {
             error = "domainpart contains non-ASCII characters, but this process runs with invariant globalization, where IDNA mapping is unavailable; non-ASCII JIDs are refused rather than compared unnormalised";
+            return false;
+        }
+
+        if (isAscii && !HasALabel(domain))
+        {
+            // UTS #46 leaves an all-LDH name as it is apart from case, so it needs no IDNA pass; and IDNA would refuse a
+            // label longer than 63 octets, a DNS limit that RFC 7622 does not impose on domainparts (jxmpp's corpus
+            // holds one such valid JID).
+            return CheckAsciiHostName(domain, out error)
+                ? CheckLength(domain.ToString().ToLowerInvariant(), "domainpart", out result, out error)
+                : false;
+        }
+
+        if (GlobalizationSupport.IsInvariant)
+        {
+            error = "domainpart holds an A-label ('xn--'), but this process runs with invariant globalization, where IDNA mapping is unavailable; non-ASCII JIDs are refused rather than compared unnormalised";
             return false;
         }
 
@@ -132,6 +160,52 @@ internal static class JidNormalizer
         return CheckLength(unicode.ToLowerInvariant(), "domainpart", out result, out error);
     }
 
+    private static bool HasALabel(ReadOnlySpan<char> domain)
+    {
+        foreach (var range in domain.Split('.'))
+        {
+            if (domain[range].StartsWith("xn--", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The checks UTS #46 with STD3 rules makes on an ASCII label that is not an A-label: letters, digits and hyphens
+    /// only, no hyphen first or last, none in both the third and fourth positions, no empty label.
+    /// </summary>
+    private static bool CheckAsciiHostName(ReadOnlySpan<char> domain, [NotNullWhen(false)] out string? error)
+    {
+        foreach (var range in domain.Split('.'))
+        {
+            var label = domain[range];
+            if (label.IsEmpty)
+            {
+                error = "domainpart '" + domain.ToString() + "' has an empty label";
+                return false;
+            }
+
+            var invalid = label.IndexOfAnyExcept(HostNameCharacters);
+            if (invalid >= 0)
+            {
+                error = "domainpart contains disallowed character " + Describe(label[invalid]) + " (STD3 host names hold letters, digits and '-')";
+                return false;
+            }
+
+            if (label[0] == '-' || label[^1] == '-' || (label.Length >= 4 && label[2] == '-' && label[3] == '-'))
+            {
+                error = "domainpart '" + domain.ToString() + "' has a label with a misplaced hyphen (UTS #46 CheckHyphens)";
+                return false;
+            }
+        }
+
+        error = null;
+        return true;
+    }
+
     /// <summary>Describes a character for an error message: <c>U+003C '&lt;'</c>.</summary>
     internal static string Describe(char c) => Describe(new Rune(char.IsSurrogate(c) ? '\uFFFD' : c), c);
 
@@ -148,7 +222,7 @@ internal static class JidNormalizer
             : string.Create(CultureInfo.InvariantCulture, $"U+{code:X4}");
     }
 
-    /// <summary>Checks what no part may hold whatever its profile: unpaired surrogates.</summary>
+    /// <summary>Checks what no part may hold whatever its profile: unpaired surrogates and control characters.</summary>
     private static bool CheckRawText(ReadOnlySpan<char> text, string partName, [NotNullWhen(false)] out string? error)
     {
         for (var i = 0; i < text.Length; i++)
@@ -163,6 +237,14 @@ internal static class JidNormalizer
             if (char.IsSurrogate(c))
             {
                 error = partName + " contains an unpaired surrogate " + Describe(c);
+                return false;
+            }
+
+            // Controls are refused by every PRECIS class and by IDNA; naming them here keeps them out of any message
+            // that would otherwise quote the raw text.
+            if (char.IsControl(c))
+            {
+                error = partName + " contains disallowed character " + Describe(c) + " (control character)";
                 return false;
             }
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -79,6 +80,12 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         return new InvitationService(new FixedOptionsMonitor(options), timeProvider, customPolicies, channelKeyProvider, telemetry);
     }
 
+    /// <summary>Fills a use-limited token's nonce; tests replace it to reproduce the documented vectors.</summary>
+    internal SpanAction NonceSource { get; set; } = RandomNumberGenerator.Fill;
+
+    /// <summary>Fills a span.</summary>
+    internal delegate void SpanAction(Span<byte> destination);
+
     /// <summary>Gets the registered binding policies, built-in ones first.</summary>
     public IReadOnlyList<IInvitationBindingPolicy> Policies => _registeredPolicies;
 
@@ -110,6 +117,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <param name="channel">The channel.</param>
     /// <remarks>Use after a custom <see cref="IChannelKeyProvider"/> changed a channel's secret (for example bumped its epoch). Other nodes pick the change up within <see cref="MixInvitationOptions.ChannelKeyCacheLifetime"/>, or when told to call this too.</remarks>
     public void InvalidateChannelKeys(Jid channel) => _state.Cache.Invalidate(channel.Bare);
+
+    /// <summary>Gets how many channel keys this node holds in its cache (for tests and diagnostics).</summary>
+    internal int CachedChannelKeyCount => _state.Cache.Count;
 
     /// <inheritdoc />
     public Invitation Issue(InvitationRequest request)
@@ -212,8 +222,8 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         if (header.IsUseLimited)
         {
             Span<byte> nonce = stackalloc byte[8];
-            RandomNumberGenerator.Fill(nonce);
-            header.Nonce = BitConverter.ToUInt64(nonce);
+            NonceSource(nonce);
+            header.Nonce = BinaryPrimitives.ReadUInt64BigEndian(nonce);
         }
 
         var channel = request.Channel.Bare;
@@ -313,17 +323,14 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             InvitationCanonicalForm.TryWrite(channel, boundInviter, boundInvitee, canonical, out var written);
             var entry = state.Cache.Get(key, channel, _keyProvider, now);
             var hmac = entry.Rent();
-            Span<byte> full = stackalloc byte[32];
             try
             {
-                TokenCodec.ComputeTag(hmac, header, canonical[..written], full);
+                TokenCodec.ComputeTag(hmac, header, canonical[..written], tag);
             }
             finally
             {
                 entry.Return(hmac);
             }
-
-            full[..TokenCodec.TagSize].CopyTo(tag);
         }
         finally
         {

@@ -25,7 +25,9 @@ public readonly struct InvitationValidationResult
 
     /// <summary>Gets the RFC 6120 stanza error a server should return for this outcome.</summary>
     /// <exception cref="InvalidOperationException">Thrown when the result is valid: there is no error to send.</exception>
-    public InvitationStanzaError StanzaError => InvitationStanzaError.For(Reason);
+    public InvitationStanzaError StanzaError => IsValid
+        ? throw new InvalidOperationException("A valid invitation has no stanza error.")
+        : InvitationStanzaError.For(Reason);
 
     /// <summary>Creates a valid result.</summary>
     /// <param name="claims">The verified claims.</param>

@@ -106,6 +106,16 @@ public static class InvitationCanonicalForm
         return bytes;
     }
 
+    // The text escaping alone, so tests can hold it against published exc-c14n vectors for arbitrary text
+    // (JIDs rarely contain the characters that need escaping).
+    internal static byte[] EscapeText(string text)
+    {
+        var bytes = new byte[EscapedByteCount(text)];
+        var writer = new SpanWriter(bytes);
+        WriteEscaped(ref writer, text);
+        return bytes;
+    }
+
     private static void Check(Jid channel, Jid? inviter, Jid? invitee)
     {
         if (channel.IsEmpty)

@@ -1,38 +1,104 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using Mix.Invitations.Internal;
 
 namespace Mix.Invitations.Jids.Precis;
 
 /// <summary>
-/// INTERIM: ASCII-only enforcement until the table-driven PRECIS implementation lands. Non-ASCII input is refused.
+/// A PRECIS profile (RFC 8264 §5): the mapping rules of a profile followed by the validation of its string class.
+/// Errors are sentence fragments that follow the name of the JID part, e.g. <c>violates the bidi rule (RFC 5893)</c>.
 /// </summary>
 internal abstract class PrecisProfile
 {
-    internal abstract bool TryEnforce(ReadOnlySpan<char> input, [NotNullWhen(true)] out string? output, [NotNullWhen(false)] out string? error);
-}
+    /// <summary>
+    /// RFC 8264 §7 requires enforcement to be idempotent; one pass is not always stable (a mapping can produce text that
+    /// maps again), so passes repeat until the output stops changing. Real text settles in two; more means a bug or an
+    /// adversarial input, and is refused rather than looped on.
+    /// </summary>
+    private const int MaxPasses = 4;
 
-internal static class PrecisProfiles
-{
-    internal static PrecisProfile UsernameCaseMapped { get; } = new AsciiProfile(lower: true);
-
-    internal static PrecisProfile OpaqueString { get; } = new AsciiProfile(lower: false);
-
-    private sealed class AsciiProfile(bool lower) : PrecisProfile
+    /// <summary>Enforces the profile on <paramref name="input"/>.</summary>
+    /// <returns><see langword="true"/> with the enforced string, or <see langword="false"/> with an error fragment.</returns>
+    internal bool TryEnforce(ReadOnlySpan<char> input, [NotNullWhen(true)] out string? output, [NotNullWhen(false)] out string? error)
     {
-        internal override bool TryEnforce(ReadOnlySpan<char> input, [NotNullWhen(true)] out string? output, [NotNullWhen(false)] out string? error)
+        output = null;
+        if (input.IsEmpty)
         {
-            foreach (var c in input)
+            error = "is empty";
+            return false;
+        }
+
+        var invalid = FindUnpairedSurrogate(input);
+        if (invalid >= 0)
+        {
+            error = "contains an unpaired surrogate " + JidNormalizer.Describe(input[invalid]);
+            return false;
+        }
+
+        // Without ICU, Normalize returns its input unchanged; enforcing a non-ASCII string then would give a value
+        // that compares unequal to the same address enforced elsewhere, so it is refused instead. ASCII needs no
+        // normalisation, so ASCII addresses keep working.
+        if (GlobalizationSupport.IsInvariant && !Ascii.IsValid(input))
+        {
+            error = "contains non-ASCII characters, but this process runs with invariant globalization, where Unicode normalization is unavailable; non-ASCII JIDs are refused rather than compared unnormalised";
+            return false;
+        }
+
+        var current = input.ToString();
+        for (var pass = 0; pass < MaxPasses; pass++)
+        {
+            if (!TryEnforceOnce(current, out var next, out error))
             {
-                if (c > 0x7E || c < (lower ? 0x21 : 0x20))
-                {
-                    output = null;
-                    error = "contains disallowed character " + Internal.JidNormalizer.Describe(c);
-                    return false;
-                }
+                return false;
             }
 
-            output = lower ? input.ToString().ToLowerInvariant() : input.ToString();
+            if (string.Equals(next, current, StringComparison.Ordinal) && pass > 0)
+            {
+                output = next;
+                return true;
+            }
+
+            current = next;
+        }
+
+        error = "does not reach a stable form under repeated PRECIS enforcement (RFC 8264 §7)";
+        return false;
+    }
+
+    /// <summary>Applies the profile's rules once, in the order RFC 8264 §7 sets.</summary>
+    private protected abstract bool TryEnforceOnce(string input, [NotNullWhen(true)] out string? output, [NotNullWhen(false)] out string? error);
+
+    /// <summary>RFC 8264 §7 step 4 (Normalization Rule): NFC.</summary>
+    private protected static bool TryNormalizeNfc(string input, [NotNullWhen(true)] out string? output, [NotNullWhen(false)] out string? error)
+    {
+        try
+        {
+            output = Ascii.IsValid(input) ? input : input.Normalize(NormalizationForm.FormC);
             error = null;
             return true;
         }
+        catch (ArgumentException)
+        {
+            output = null;
+            error = "cannot be normalized to NFC";
+            return false;
+        }
+    }
+
+    private static int FindUnpairedSurrogate(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

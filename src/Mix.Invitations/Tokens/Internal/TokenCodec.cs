@@ -131,13 +131,13 @@ internal static class TokenCodec
         return InvitationFailureReason.None;
     }
 
-    /// <summary>tag = HMAC(label || header || canonical); the keyed state is reset to its key afterwards.</summary>
-    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> header, ReadOnlySpan<byte> canonical, Span<byte> fullTag)
+    /// <summary>tag = first 16 bytes of HMAC(label || header || canonical); the keyed state is reset to its key afterwards.</summary>
+    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> header, ReadOnlySpan<byte> canonical, Span<byte> tag)
     {
         hmac.AppendData(MacLabel);
         hmac.AppendData(header);
         hmac.AppendData(canonical);
-        hmac.GetHashAndReset(fullTag);
+        TokenMac.Finish(hmac, tag);
     }
 }
 

@@ -1,0 +1,295 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace Mix.Invitations.Internal;
+
+/// <summary>
+/// The streaming reader behind <see cref="InvitationXml"/>: finds exactly one target element in a stanza (or takes
+/// the element itself) and parses it with a shape-specific parser.
+/// </summary>
+/// <remarks>
+/// Why a hand-walked <see cref="XmlReader"/> rather than <c>XDocument</c>: it sits on the join path, it must see
+/// every node so that depth and ambiguity are checked before anything is built, and <c>XDocument.Parse</c> expands
+/// internal DTD entities. The whole input is read even after the target is found, so that trailing garbage and a
+/// second (unsigned, wrapped) target element are reported rather than silently ignored.
+/// </remarks>
+internal static class InvitationXmlReaderCore
+{
+    /// <summary>Parses the element the reader is on; leaves the reader on its end tag (or on it, when empty).</summary>
+    internal delegate bool ElementParser<T>(XmlReader reader, in ReadContext context, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+        where T : class;
+
+    internal readonly struct ReadContext(int baseDepth, int maxDepth)
+    {
+        public int BaseDepth { get; } = baseDepth;
+
+        public int MaxDepth { get; } = maxDepth;
+
+        public bool TooDeep(XmlReader reader) => reader.Depth - BaseDepth > MaxDepth;
+
+        public string DepthError(XmlReader reader) =>
+            $"<{reader.LocalName}> is nested more than {MaxDepth} levels deep; the input is refused";
+    }
+
+    internal sealed class Shape<T>(string name, Func<XmlReader, bool> matches, ElementParser<T> parse)
+        where T : class
+    {
+        public string Name { get; } = name;
+
+        public Func<XmlReader, bool> Matches { get; } = matches;
+
+        public ElementParser<T> Parse { get; } = parse;
+    }
+
+    public static bool TryRead<T>(string xml, Shape<T> shape, InvitationReaderSettings? settings, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(xml);
+        settings ??= InvitationReaderSettings.Default;
+        if (xml.Length > settings.MaxInputSize)
+        {
+            value = null;
+            error = $"Cannot read <{shape.Name}>: the input is {xml.Length} characters, more than the limit of {settings.MaxInputSize}";
+            return false;
+        }
+
+        using var reader = XmlReader.Create(new StringReader(xml), settings.XmlSettings);
+        return TryReadCore(reader, shape, settings, out value, out error);
+    }
+
+    public static bool TryRead<T>(XmlReader reader, Shape<T> shape, InvitationReaderSettings? settings, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.Settings is { DtdProcessing: DtdProcessing.Parse })
+        {
+            value = null;
+            error = $"Cannot read <{shape.Name}>: the XmlReader allows DTD processing; use DtdProcessing.Prohibit";
+            return false;
+        }
+
+        return TryReadCore(reader, shape, settings ?? InvitationReaderSettings.Default, out value, out error);
+    }
+
+    public static bool TryRead<T>(XElement element, Shape<T> shape, InvitationReaderSettings? settings, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        using var reader = element.CreateReader();
+        return TryReadCore(reader, shape, settings ?? InvitationReaderSettings.Default, out value, out error);
+    }
+
+    private static bool TryReadCore<T>(XmlReader reader, Shape<T> shape, InvitationReaderSettings settings, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+        where T : class
+    {
+        value = null;
+        try
+        {
+            var wholeDocument = false;
+            if (reader.ReadState == ReadState.Initial)
+            {
+                wholeDocument = true;
+                if (!reader.Read())
+                {
+                    error = $"Cannot read <{shape.Name}>: the input is empty";
+                    return false;
+                }
+            }
+            else if (reader.ReadState != ReadState.Interactive)
+            {
+                error = $"Cannot read <{shape.Name}>: the XmlReader is in state {reader.ReadState}, not positioned on an element";
+                return false;
+            }
+
+            if (!wholeDocument && reader.MoveToContent() != XmlNodeType.Element)
+            {
+                error = $"Cannot read <{shape.Name}>: the XmlReader is on a {reader.NodeType} node, not on an element";
+                return false;
+            }
+
+            var context = new ReadContext(reader.Depth, settings.MaxDepth);
+            var scopeDepth = reader.Depth;
+            var found = false;
+            do
+            {
+                if (reader.NodeType == XmlNodeType.Element)
+                {
+                    if (context.TooDeep(reader))
+                    {
+                        error = context.DepthError(reader);
+                        value = null;
+                        return false;
+                    }
+
+                    if (shape.Matches(reader))
+                    {
+                        if (found)
+                        {
+                            error = $"The input holds more than one <{shape.Name}>, which is ambiguous";
+                            value = null;
+                            return false;
+                        }
+
+                        if (!shape.Parse(reader, context, out value, out error))
+                        {
+                            return false;
+                        }
+
+                        found = true;
+                    }
+                }
+                else if (reader.NodeType is XmlNodeType.EntityReference or XmlNodeType.DocumentType)
+                {
+                    error = $"Cannot read <{shape.Name}>: the input holds a {reader.NodeType}, which is not allowed";
+                    value = null;
+                    return false;
+                }
+
+                if (!wholeDocument
+                    && reader.Depth == scopeDepth
+                    && (reader.NodeType == XmlNodeType.EndElement || (reader.NodeType == XmlNodeType.Element && reader.IsEmptyElement)))
+                {
+                    // Leave the caller's reader just after the element it handed us.
+                    reader.Read();
+                    break;
+                }
+            }
+            while (reader.Read());
+
+            if (!found || value is null)
+            {
+                value = null;
+                error = $"The input holds no <{shape.Name}>";
+                return false;
+            }
+
+            error = null;
+            return true;
+        }
+        catch (XmlException ex)
+        {
+            value = null;
+            error = $"Cannot read <{shape.Name}>: the XML is not well-formed or not allowed ({ex.Message})";
+            return false;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // XmlReader implementations report misuse of their state this way (for example a closed reader).
+            value = null;
+            error = $"Cannot read <{shape.Name}>: the XmlReader failed ({ex.Message})";
+            return false;
+        }
+    }
+
+    /// <summary>Reads the text content of the element the reader is on and leaves the reader on its end tag.</summary>
+    public static bool TryReadText(XmlReader reader, in ReadContext context, [NotNullWhen(true)] out string? text, [NotNullWhen(false)] out string? error)
+    {
+        var name = reader.LocalName;
+        text = string.Empty;
+        error = null;
+        if (reader.IsEmptyElement)
+        {
+            return true;
+        }
+
+        var depth = reader.Depth;
+        StringBuilder? builder = null;
+        while (reader.Read())
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.EndElement when reader.Depth == depth:
+                    text = builder?.ToString() ?? text;
+                    return true;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    if (text.Length == 0 && builder is null)
+                    {
+                        text = reader.Value;
+                    }
+                    else
+                    {
+                        builder ??= new StringBuilder(text);
+                        builder.Append(reader.Value);
+                    }
+
+                    break;
+                case XmlNodeType.Element:
+                    error = context.TooDeep(reader)
+                        ? context.DepthError(reader)
+                        : $"<{name}> must hold only text, but holds an element <{reader.LocalName}>";
+                    text = null;
+                    return false;
+                case XmlNodeType.EntityReference:
+                    error = $"<{name}> holds an unresolved entity reference &{reader.LocalName};, which is not allowed";
+                    text = null;
+                    return false;
+                default:
+                    // Comments and processing instructions carry no value.
+                    break;
+            }
+        }
+
+        throw new XmlException($"Unexpected end of input inside <{name}>.");
+    }
+
+    /// <summary>Reads a JID from the text of the element the reader is on.</summary>
+    public static bool TryReadJid(XmlReader reader, in ReadContext context, out Jid jid, [NotNullWhen(false)] out string? error)
+    {
+        var name = reader.LocalName;
+        jid = default;
+        if (!TryReadText(reader, context, out var text, out error))
+        {
+            return false;
+        }
+
+        if (text.Length == 0)
+        {
+            error = $"<{name}> is empty; it must hold a JID";
+            return false;
+        }
+
+        if (!Jid.TryParse(text.AsSpan(), out jid, out var jidError))
+        {
+            error = $"<{name}> is not a valid JID: {jidError}";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Moves through the element's content; returns false at its end tag. Checks depth on the way.</summary>
+    public static bool NextChild(XmlReader reader, int parentDepth, in ReadContext context, out string? depthError)
+    {
+        depthError = null;
+        while (reader.Read())
+        {
+            if (reader.Depth == parentDepth && reader.NodeType == XmlNodeType.EndElement)
+            {
+                return false;
+            }
+
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                if (context.TooDeep(reader))
+                {
+                    depthError = context.DepthError(reader);
+                    return false;
+                }
+
+                if (reader.Depth == parentDepth + 1)
+                {
+                    return true;
+                }
+            }
+            else if (reader.NodeType == XmlNodeType.EntityReference)
+            {
+                depthError = $"<{reader.LocalName}> is an unresolved entity reference, which is not allowed";
+                return false;
+            }
+        }
+
+        throw new XmlException("Unexpected end of input.");
+    }
+}

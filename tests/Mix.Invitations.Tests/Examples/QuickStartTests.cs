@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+
+namespace Mix.Invitations.Tests.Examples;
+
+/// <summary>The README's quick start, compiled here and run; a second test keeps the README's copy identical.</summary>
+public partial class QuickStartTests
+{
+    [Fact]
+    public void QuickStart_Runs_AndAdmitsOnlyTheInvitee()
+    {
+        var (xml, welcome, refusal) = QuickStart();
+
+        xml.Should().Contain("<token>");
+        welcome.Should().BeTrue();
+        refusal.Should().Be("auth/forbidden: The invitation was issued to another user.");
+    }
+
+    [Fact]
+    public void Readme_QuickStartBlock_IsTheCodeThisTestRuns()
+    {
+        var readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Vectors", "docs", "README.md"));
+        var source = File.ReadAllText(SourcePath());
+
+        Normalise(Between(readme, "<!-- quickstart -->\n```csharp\n", "```\n<!-- /quickstart -->")).Should().Be(Normalise(Between(source, "// quickstart:begin\n", "// quickstart:end")));
+    }
+
+    private static (string Xml, bool Welcome, string Refusal) QuickStart()
+    {
+        // quickstart:begin
+        // Configure once: a key ring of at least one 32-byte random secret (from your secret store).
+        var options = new MixInvitationOptions();
+        options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
+        var invitations = InvitationService.Create(options);
+
+        // Issue: hag66 asks the channel for an invitation for cat (the XEP-0407 <invite/> IQ).
+        Invitation invitation = invitations.Issue(new InvitationRequest
+        {
+            Channel = Jid.Parse("coven@mix.shakespeare.example"),
+            Inviter = Jid.Parse("hag66@shakespeare.example"),
+            Invitee = Jid.Parse("cat@shakespeare.example"),
+        });
+        string xml = InvitationXml.ToXml(new InviteResult(invitation)); // the IQ result's payload
+
+        // Validate a join: the joiner is the stanza's server-stamped 'from', the channel its 'to'.
+        var join = InvitationXml.ReadMixJoin(InvitationXml.ToXml(new MixJoin(invitation)));
+        var result = invitations.TryValidate(join.Invitation, new InvitationContext(
+            joiner: Jid.Parse("cat@shakespeare.example/balcony"),
+            channel: Jid.Parse("coven@mix.shakespeare.example")));
+        bool welcome = result.IsValid;
+
+        // Anyone else presenting it is refused, with the stanza error to send back.
+        var other = invitations.TryValidate(invitation, new InvitationContext(Jid.Parse("rat@shakespeare.example"), invitation.Channel));
+        string refusal = other.StanzaError.ToString(); // "auth/forbidden: The invitation was issued to another user."
+        // quickstart:end
+        return (xml, welcome, refusal);
+    }
+
+    private static string SourcePath([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        File.Exists(path) ? path : Path.Combine(AppContext.BaseDirectory, "Vectors", "docs", "QuickStartTests.cs");
+
+    private static string Between(string text, string start, string end)
+    {
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var from = text.IndexOf(start, StringComparison.Ordinal);
+        from.Should().BeGreaterThanOrEqualTo(0, $"the marker {start.Trim()} must be present");
+        from += start.Length;
+        var to = text.IndexOf(end, from, StringComparison.Ordinal);
+        to.Should().BeGreaterThan(from);
+        return text[from..to];
+    }
+
+    private static string Normalise(string code) => string.Join('\n', code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+}

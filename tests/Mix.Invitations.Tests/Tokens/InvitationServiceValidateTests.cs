@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Mix.Invitations.Tests.Tokens;
+
+public class InvitationServiceValidateTests
+{
+    private static readonly InvitationContext AsInvitee = new(TestKeys.Invitee, TestKeys.Channel);
+
+    [Fact]
+    public void TryValidate_GenuineInvitation_ReturnsClaims()
+    {
+        var (service, time) = TestKeys.Service();
+        var invitation = service.Issue(TestKeys.InviteeBound(TimeSpan.FromHours(1)));
+
+        var result = service.TryValidate(invitation, AsInvitee);
+
+        result.IsValid.Should().BeTrue();
+        result.Reason.Should().Be(InvitationFailureReason.None);
+        result.Claims.Policy.Should().Be(BindingPolicies.InviteeBoundName);
+        result.Claims.PolicyId.Should().Be(1);
+        result.Claims.KeyId.Should().Be(1);
+        result.Claims.IssuedAt.Should().Be(time.GetUtcNow());
+        result.Claims.ExpiresAt.Should().Be(time.GetUtcNow().AddHours(1));
+        result.Claims.MaxUses.Should().Be(0);
+        result.Claims.IsUseLimited.Should().BeFalse();
+        result.Claims.Channel.Should().Be(TestKeys.Channel);
+        result.Claims.TokenId.ToString().Should().MatchRegex("^[0-9a-f]{32}$");
+    }
+
+    [Fact]
+    public void TryValidate_OtherSpellingOfSameJids_IsValid()
+    {
+        var (service, _) = TestKeys.Service();
+        var issued = service.Issue(TestKeys.InviteeBound());
+        var presented = new Invitation(Jid.Parse("COVEN@mix.shakespeare.example."), issued.Token, Jid.Parse("Hag66@Shakespeare.Example"), Jid.Parse("CAT@shakespeare.example/phone"));
+
+        service.TryValidate(presented, new InvitationContext(Jid.Parse("cat@SHAKESPEARE.example/laptop"), Jid.Parse("coven@mix.shakespeare.example/x"))).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public void TryValidate_IssuedOnOneNode_ValidatesOnAnother()
+    {
+        var (nodeA, time) = TestKeys.Service();
+        var nodeB = InvitationService.Create(TestKeys.Options(), time);
+
+        nodeB.TryValidate(nodeA.Issue(TestKeys.InviteeBound()), AsInvitee).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public void TryValidateToken_BearerToken_ValidForAnyJoinerOfItsChannel()
+    {
+        var (service, _) = TestKeys.Service();
+        var token = service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName }).Token;
+
+        service.TryValidateToken(token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel)).IsValid.Should().BeTrue();
+        service.TryValidateToken(token, new InvitationContext(null, TestKeys.Channel)).IsValid.Should().BeTrue();
+        service.TryValidateToken(token, new InvitationContext(null, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.BadSignature);
+    }
+
+    [Fact]
+    public void TryValidateToken_TokenBindingAnInviter_IsRefusedWithoutTheInvitation()
+    {
+        var (service, _) = TestKeys.Service();
+        var token = service.Issue(TestKeys.InviteeBound()).Token;
+
+        service.TryValidateToken(token, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
+    }
+
+    [Fact]
+    public void TryValidateToken_ContextWithoutChannel_ThrowsNamingContext()
+    {
+        var (service, _) = TestKeys.Service();
+
+        var act = () => service.TryValidateToken("AAAA", new InvitationContext(TestKeys.Invitee, null));
+
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("context");
+    }
+
+    [Fact]
+    public void Validate_Refused_ThrowsWithReasonAndNoToken()
+    {
+        var (service, _) = TestKeys.Service();
+        var invitation = service.Issue(TestKeys.InviteeBound());
+
+        var act = () => service.Validate(invitation, new InvitationContext(TestKeys.Stranger, TestKeys.Channel));
+
+        var thrown = act.Should().Throw<InvitationValidationException>().Which;
+        thrown.Reason.Should().Be(InvitationFailureReason.InviteeMismatch);
+        thrown.Message.Should().NotContain(invitation.Token);
+    }
+
+    [Fact]
+    public void TryValidate_InviteeBoundPresentedByAnyOtherJoiner_IsRefused()
+    {
+        var (service, _) = TestKeys.Service();
+        var invitation = service.Issue(TestKeys.InviteeBound());
+
+        foreach (var joiner in new[] { "rat@shakespeare.example", "cat@shakespeare.example.org", "cat@mix.shakespeare.example", "shakespeare.example", "cat2@shakespeare.example" })
+        {
+            service.TryValidate(invitation, new InvitationContext(Jid.Parse(joiner), TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, joiner);
+        }
+
+        service.TryValidate(invitation, new InvitationContext(null, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, "an unknown joiner is not the invitee");
+    }
+
+    [Fact]
+    public void TryValidate_TokenOfChannelAPresentedForChannelB_IsRefused()
+    {
+        var (service, _) = TestKeys.Service();
+        var invitation = service.Issue(TestKeys.InviteeBound());
+
+        var movedToB = new Invitation(TestKeys.OtherChannel, invitation.Token, invitation.Inviter, invitation.Invitee);
+        service.TryValidate(movedToB, new InvitationContext(TestKeys.Invitee, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.ChannelMismatch);
+    }
+
+    [Fact]
+    public void TryValidate_PolicyDisabledAfterIssue_IsRefusedAsPolicyDisabled()
+    {
+        var time = new FakeTimeProvider(TestKeys.Epoch);
+        var issuer = InvitationService.Create(TestKeys.Options(), time);
+        var validator = InvitationService.Create(TestKeys.Options(o => o.EnabledPolicies = [BindingPolicies.InviteeBoundName]), time);
+        var bearer = issuer.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName });
+
+        validator.TryValidateToken(bearer.Token, new InvitationContext(null, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.PolicyDisabled);
+    }
+
+    [Fact]
+    public void TryValidate_ForgedTokenOutsideItsWindowOrForOtherJoiner_IsBadSignatureNeverExpiredOrMismatch()
+    {
+        var time = new FakeTimeProvider(TestKeys.Epoch);
+        var forger = InvitationService.Create(TestKeys.Options(o => o.Keys[0].Secret = TestKeys.Secret1), time);
+        var victim = InvitationService.Create(TestKeys.Options(), time);
+        var forged = forger.Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1)));
+
+        victim.TryValidate(forged, new InvitationContext(TestKeys.Stranger, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        time.Advance(TimeSpan.FromDays(1));
+        victim.TryValidate(forged, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
+    }
+
+    [Fact]
+    public void TryValidate_UnknownKeyOutsideItsWindow_IsUnknownKeyNotExpired()
+    {
+        var time = new FakeTimeProvider(TestKeys.Epoch);
+        var other = InvitationService.Create(TestKeys.Options(o => o.Keys[0].Id = 2), time);
+        var service = InvitationService.Create(TestKeys.Options(), time);
+        var invitation = other.Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1)));
+        time.Advance(TimeSpan.FromDays(1));
+
+        service.TryValidate(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.UnknownKey);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a token")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00g==")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00g\n")]
+    [InlineData(" AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00g")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0n gEnFe2qdh3C00g")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00g=")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00h")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00j")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C0")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00gAA")]
+    [InlineData("AQABAWlVuQBpXvOARQVcud0ngEnFe2qdh3C00gAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("A")]
+    [InlineData("AQ")]
+    public void TryValidate_NonCanonicalOrWronglySizedToken_IsMalformed(string token)
+    {
+        var (service, _) = TestKeys.Service();
+        var invitation = new Invitation(TestKeys.Channel, token, TestKeys.Inviter, TestKeys.Invitee);
+
+        service.TryValidate(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.Malformed);
+    }
+
+    [Theory]
+    [InlineData('+')]
+    [InlineData('/')]
+    public void TryValidate_StandardBase64CharacterInsteadOfUrlSafe_IsMalformed(char standard)
+    {
+        var (service, _) = TestKeys.Service();
+        var token = service.Issue(TestKeys.InviteeBound()).Token;
+
+        foreach (var position in new[] { 0, token.Length / 2, token.Length - 1 })
+        {
+            var variant = string.Concat(token.AsSpan(0, position), standard.ToString(), token.AsSpan(position + 1));
+            service.TryValidate(new Invitation(TestKeys.Channel, variant, TestKeys.Inviter, TestKeys.Invitee), AsInvitee).Reason.Should().Be(InvitationFailureReason.Malformed);
+        }
+    }
+
+    [Fact]
+    public void TryValidate_UnregisteredPolicyId_IsMalformed()
+    {
+        var (service, _) = TestKeys.Service();
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(service.Issue(TestKeys.InviteeBound()).Token);
+        bytes[2] = 200;
+
+        var result = service.TryValidate(new Invitation(TestKeys.Channel, System.Buffers.Text.Base64Url.EncodeToString(bytes), TestKeys.Inviter, TestKeys.Invitee), AsInvitee);
+
+        result.Reason.Should().Be(InvitationFailureReason.Malformed);
+    }
+
+    [Fact]
+    public void TryValidate_PolicyIdSwappedToAWeakerPolicy_IsBadSignature()
+    {
+        var (service, _) = TestKeys.Service();
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(service.Issue(TestKeys.InviteeBound()).Token);
+        bytes[2] = 3; // unbound
+
+        var result = service.TryValidate(new Invitation(TestKeys.Channel, System.Buffers.Text.Base64Url.EncodeToString(bytes), TestKeys.Inviter, TestKeys.Invitee), new InvitationContext(TestKeys.Stranger, TestKeys.Channel));
+
+        result.Reason.Should().Be(InvitationFailureReason.BadSignature);
+    }
+
+    [Fact]
+    public void TryValidate_NullInvitation_ThrowsArgumentNull()
+    {
+        var (service, _) = TestKeys.Service();
+
+        var act = () => service.TryValidate(null!, AsInvitee);
+
+        act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("invitation");
+    }
+}
