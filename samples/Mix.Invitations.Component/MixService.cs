@@ -32,6 +32,7 @@ internal sealed class MixService
     private readonly InvitationService _invitations;
     private readonly IInvitationRedemption _redemption;
     private readonly TextWriter? _log;
+    private readonly InvitationReaderSettings _readerSettings;
 
     public MixService(Jid domain, InvitationService invitations, IInvitationRedemption redemption, TextWriter? log = null)
     {
@@ -41,6 +42,7 @@ internal sealed class MixService
         _invitations = invitations;
         _redemption = redemption;
         _log = log;
+        _readerSettings = new InvitationReaderSettings { MaxInputSize = invitations.MaxXmlInputSize };
     }
 
     /// <summary>Gets the component's domain.</summary>
@@ -158,11 +160,12 @@ internal sealed class MixService
             return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
         }
 
-        var inviteeText = ((string?)invite.Element(Names.MixMisc + "invitee"))?.Trim();
-        if (string.IsNullOrEmpty(inviteeText) || !Jid.TryParse(inviteeText, out var invitee, out _))
+        if (!InvitationXml.TryReadInviteRequest(invite, out var request, out var problem, _readerSettings))
         {
-            return Error(stanza, new InvitationStanzaError("modify", "bad-request", "The invite must name an invitee JID."));
+            return Error(stanza, new InvitationStanzaError("modify", "bad-request", problem));
         }
+
+        var invitee = request.Invitee;
 
         var invitation = _invitations.Issue(new InvitationRequest
         {
@@ -172,7 +175,7 @@ internal sealed class MixService
             Policy = BindingPolicies.InviteeBoundName,
         });
         Log($"issued an invitation to {channel.Address} from {from.Bare} for {invitee.Bare}");
-        return Result(stanza, new XElement(Names.MixMisc + "invite", ToXml(invitation)));
+        return Result(stanza, InvitationXml.ToXElement(new InviteResult(invitation)));
     }
 
     private XElement PreAuth(XElement stanza, Jid from, MixChannel channel)
@@ -190,7 +193,7 @@ internal sealed class MixService
             MaxUses = 1,
         });
         Log($"issued a single-use bearer token for {channel.Address} from {from.Bare}");
-        return Result(stanza, new XElement(Names.Pars + "preauth", new XAttribute("token", invitation.Token)));
+        return Result(stanza, InvitationXml.ToXElement(new Preauth(invitation.Token)));
     }
 
     private async ValueTask<XElement> JoinAsync(XElement stanza, XElement join, Jid from, MixChannel channel, CancellationToken cancellationToken)
@@ -198,26 +201,26 @@ internal sealed class MixService
         var context = new InvitationContext(from.Bare, channel.Address);
         InvitationValidationResult result;
         string how;
-        if (join.Element(Names.MixMisc + "invitation") is { } invitationElement)
+        if (join.Element(Names.Pars + "preauth") is { } preauthElement)
         {
-            if (!TryReadInvitation(invitationElement, out var invitation))
+            if (!InvitationXml.TryReadPreauth(preauthElement, out var preauth, out _, _readerSettings))
             {
                 return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
             }
 
-            result = await _redemption.RedeemAsync(invitation, context, cancellationToken).ConfigureAwait(false);
-            how = "invitation";
-        }
-        else if (join.Element(Names.Pars + "preauth") is { } preauth)
-        {
-            var token = (string?)preauth.Attribute("token");
-            if (string.IsNullOrEmpty(token))
-            {
-                return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
-            }
-
-            result = await _redemption.RedeemTokenAsync(token, context, cancellationToken).ConfigureAwait(false);
+            result = await _redemption.RedeemTokenAsync(preauth.Token, context, cancellationToken).ConfigureAwait(false);
             how = "bearer token";
+        }
+        else if (join.Elements().Any(e => e.Name.LocalName == "invitation"))
+        {
+            // <invitation/> in urn:xmpp:mix:misc:0, or inheriting the join's namespace: the library reader takes both.
+            if (!InvitationXml.TryReadMixJoin(join, out var mixJoin, out _, _readerSettings))
+            {
+                return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
+            }
+
+            result = await _redemption.RedeemAsync(mixJoin.Invitation, context, cancellationToken).ConfigureAwait(false);
+            how = "invitation";
         }
         else if (channel.IsParticipant(from))
         {
@@ -251,62 +254,6 @@ internal sealed class MixService
         var reply = new XElement(Names.MixCore + "join", new XAttribute("id", id));
         reply.Add(join.Elements(Names.MixCore + "subscribe").Select(s => new XElement(Names.MixCore + "subscribe", new XAttribute("node", (string?)s.Attribute("node") ?? string.Empty))));
         return Result(stanza, reply);
-    }
-
-    /// <summary>Reads <c>&lt;invitation&gt;</c>'s children (XEP-0407 §6). The library's InvitationXml reader replaces this once available.</summary>
-    private static bool TryReadInvitation(XElement element, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Invitation? invitation)
-    {
-        invitation = null;
-        var ns = element.Name.Namespace;
-        var token = ((string?)element.Element(ns + "token"))?.Trim();
-        var channelText = ((string?)element.Element(ns + "channel"))?.Trim();
-        if (string.IsNullOrEmpty(token) || channelText is null || !Jid.TryParse(channelText, out var channel, out _))
-        {
-            return false;
-        }
-
-        Jid? inviter = null, invitee = null;
-        if (element.Element(ns + "inviter") is { } inviterElement)
-        {
-            if (!Jid.TryParse(inviterElement.Value.Trim(), out var j, out _))
-            {
-                return false;
-            }
-
-            inviter = j;
-        }
-
-        if (element.Element(ns + "invitee") is { } inviteeElement)
-        {
-            if (!Jid.TryParse(inviteeElement.Value.Trim(), out var j, out _))
-            {
-                return false;
-            }
-
-            invitee = j;
-        }
-
-        invitation = new Invitation(channel, token, inviter, invitee);
-        return true;
-    }
-
-    /// <summary>Writes an invitation as XEP-0407 §6 shows it. The library's InvitationXml writer replaces this once available.</summary>
-    private static XElement ToXml(Invitation invitation)
-    {
-        var element = new XElement(Names.MixMisc + "invitation");
-        if (invitation.Inviter is { } inviter)
-        {
-            element.Add(new XElement(Names.MixMisc + "inviter", inviter.ToString()));
-        }
-
-        if (invitation.Invitee is { } invitee)
-        {
-            element.Add(new XElement(Names.MixMisc + "invitee", invitee.ToString()));
-        }
-
-        element.Add(new XElement(Names.MixMisc + "channel", invitation.Channel.ToString()));
-        element.Add(new XElement(Names.MixMisc + "token", invitation.Token));
-        return element;
     }
 
     private static XElement DiscoInfo() => new(

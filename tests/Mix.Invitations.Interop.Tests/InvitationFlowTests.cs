@@ -51,6 +51,22 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
     }
 
     [SkippableFact]
+    public async Task Join_WithInvitationInheritingJoinNamespace_IsAccepted()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("bob"));
+        foreach (var element in invitation.DescendantsAndSelf())
+        {
+            element.Name = MixCore + element.Name.LocalName; // <invitation> written without its own xmlns inside <join>
+        }
+
+        var reply = await Client.SendAsync("bob", Iq("set", channel, JoinWith(invitation)));
+
+        TypeOf(reply).Should().Be("result", _fixture.Diagnostics());
+        IsParticipant(channel, "bob").Should().BeTrue();
+    }
+
+    [SkippableFact]
     public async Task Join_ByThirdUserWithSomeoneElsesInvitation_IsRefusedWithMappedError()
     {
         var channel = await CreateChannelAsync("alice");
