@@ -127,7 +127,18 @@ internal sealed class ComponentConnection : IAsyncDisposable
                 throw new IOException($"The server sent a stream error: {Describe(stanza)}");
             }
 
-            var reply = await handler(stanza, cancellationToken).ConfigureAwait(false);
+            XElement? reply;
+            try
+            {
+                reply = await handler(stanza, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One bad stanza must not take every channel down: answer it with an error and carry on.
+                _log?.WriteLine($"component: failed to handle a {stanza.Name.LocalName}: {ex.GetType().Name}");
+                reply = InternalError(stanza);
+            }
+
             if (reply is not null)
             {
                 await WriteAsync(reply, cancellationToken).ConfigureAwait(false);
@@ -203,6 +214,22 @@ internal sealed class ComponentConnection : IAsyncDisposable
         {
             _writeLock.Release();
         }
+    }
+
+    private static XElement? InternalError(XElement stanza)
+    {
+        if (stanza.Name != Names.Iq || (string?)stanza.Attribute("type") is not ("get" or "set"))
+        {
+            return null;
+        }
+
+        return new XElement(
+            Names.Iq,
+            new XAttribute("type", "error"),
+            new XAttribute("id", (string?)stanza.Attribute("id") ?? string.Empty),
+            new XAttribute("from", (string?)stanza.Attribute("to") ?? string.Empty),
+            new XAttribute("to", (string?)stanza.Attribute("from") ?? string.Empty),
+            new InvitationStanzaError("wait", "internal-server-error", null).ToXElement(Names.Component.NamespaceName));
     }
 
     private static string Describe(XElement element) =>

@@ -1,11 +1,12 @@
 using Mix.Invitations.Component;
 
-ComponentOptions options;
+ComponentHost host;
 try
 {
-    options = ComponentOptions.Parse(args, Environment.GetEnvironmentVariable);
+    var options = ComponentOptions.Parse(args, Environment.GetEnvironmentVariable);
+    host = ComponentHost.Create(options, TimeProvider.System, Console.Error);
 }
-catch (FormatException ex)
+catch (Exception ex) when (ex is FormatException or InvalidOperationException)
 {
     await Console.Error.WriteLineAsync($"{ex.Message}\n\n{ComponentOptions.Usage}");
     return 2;
@@ -18,7 +19,6 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var host = ComponentHost.Create(options, TimeProvider.System, Console.Error);
 try
 {
     await host.RunAsync(stop.Token);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Mix.Invitations.Component;
+using Xunit.Abstractions;
 
 namespace Mix.Invitations.Interop.Tests.Infrastructure;
 
@@ -21,6 +22,7 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         ["carol"] = "carol-password",
     };
 
+    private readonly IMessageSink _diagnostics;
     private readonly CancellationTokenSource _stop = new();
     private readonly SynchronizedLog _componentLog = new();
     private InteropRequirements? _tools;
@@ -28,6 +30,11 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
     private RunningComponent? _component;
     private ComponentHost? _host;
     private XmppClientDriver? _client;
+
+    public InteropFixture(IMessageSink diagnostics)
+    {
+        _diagnostics = diagnostics;
+    }
 
     /// <summary>Gets the component's clock: the tests advance it to make invitations expire.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -50,6 +57,7 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         var watch = Stopwatch.StartNew();
         var install = XmppClientDriver.InstallAsync(_tools);
         _prosody = await ProsodyServer.StartAsync(_tools, ComponentDomain, Users);
+        var prosodyReady = watch.Elapsed;
         var options = new ComponentOptions
         {
             Host = "127.0.0.1",
@@ -59,7 +67,9 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         };
         _host = ComponentHost.Create(options, Time, _componentLog);
         _component = await _host.StartAsync(_stop.Token);
+        var componentReady = watch.Elapsed;
         await install;
+        var installed = watch.Elapsed;
         _client = XmppClientDriver.Start(_tools);
         foreach (var user in Users)
         {
@@ -71,6 +81,9 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         }
 
         StartupTime = watch.Elapsed;
+        _diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage(string.Create(
+            CultureInfo.InvariantCulture,
+            $"interop: ready in {StartupTime.TotalSeconds:F1} s (Prosody registered and listening {prosodyReady.TotalSeconds:F1} s, component handshake {componentReady.TotalSeconds:F1} s, npm ready {installed.TotalSeconds:F1} s, 3 xmpp.js logins {StartupTime.TotalSeconds:F1} s)")));
     }
 
     /// <summary>Skips the calling test when Prosody or Node.js is missing, or fails it when CI requires the suite.</summary>
