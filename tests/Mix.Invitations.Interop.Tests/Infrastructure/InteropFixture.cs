@@ -55,7 +55,13 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         }
 
         var watch = Stopwatch.StartNew();
-        var install = XmppClientDriver.InstallAsync(_tools);
+        var tools = _tools;
+        // npm ci (when needed) and node's start-up (loading xmpp.js) overlap Prosody's start.
+        var startClient = Task.Run(async () =>
+        {
+            await XmppClientDriver.InstallAsync(tools);
+            return XmppClientDriver.Start(tools);
+        });
         _prosody = await ProsodyServer.StartAsync(_tools, ComponentDomain, Users);
         var prosodyReady = watch.Elapsed;
         var options = new ComponentOptions
@@ -68,15 +74,16 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         _host = ComponentHost.Create(options, Time, _componentLog);
         _component = await _host.StartAsync(_stop.Token);
         var componentReady = watch.Elapsed;
-        await install;
+        _client = await startClient;
         var installed = watch.Elapsed;
-        _client = XmppClientDriver.Start(_tools);
-        foreach (var user in Users)
+        var client = _client;
+        var prosody = _prosody;
+        var jids = await Task.WhenAll(Users.Select(user => client.LoginAsync(user.Key, prosody.ClientPort, ProsodyServer.UserDomain, user.Key, user.Value)));
+        foreach (var (user, jid) in Users.Keys.Zip(jids))
         {
-            var jid = await _client.LoginAsync(user.Key, _prosody.ClientPort, ProsodyServer.UserDomain, user.Key, user.Value);
-            if (!jid.StartsWith(user.Key + "@" + ProsodyServer.UserDomain + "/", StringComparison.Ordinal))
+            if (!jid.StartsWith(user + "@" + ProsodyServer.UserDomain + "/", StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"{user.Key} was bound as {jid}.");
+                throw new InvalidOperationException($"{user} was bound as {jid}.");
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,12 +19,15 @@ internal sealed class XmppClientDriver : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
-    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonNode>> _pending = new();
+    private readonly Task _readLoop;
     private int _seq;
 
     private XmppClientDriver(Process process)
     {
         _process = process;
+        _readLoop = Task.Run(ReadAnswersAsync);
         process.ErrorDataReceived += (_, e) =>
         {
             lock (_stderr)
@@ -99,7 +103,7 @@ internal sealed class XmppClientDriver : IAsyncDisposable
         }
     }
 
-    /// <summary>Logs a user in over c2s (SASL, resource binding) as session <paramref name="session"/>.</summary>
+    /// <summary>Logs a user in over c2s (SASL PLAIN checked by Prosody against its accounts, resource binding) as session <paramref name="session"/>.</summary>
     /// <returns>The full JID the server bound.</returns>
     public async Task<string> LoginAsync(string session, int port, string domain, string username, string password)
     {
@@ -112,6 +116,8 @@ internal sealed class XmppClientDriver : IAsyncDisposable
             ["username"] = username,
             ["password"] = password,
             ["resource"] = "interop",
+            // The test server allows PLAIN without TLS (loopback only); xmpp.js's SCRAM-SHA-1 costs seconds per login.
+            ["mechanism"] = "PLAIN",
         });
         return answer["jid"]!.GetValue<string>();
     }
@@ -136,63 +142,88 @@ internal sealed class XmppClientDriver : IAsyncDisposable
             if (!_process.HasExited)
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.StandardInput.WriteLineAsync(new JsonObject { ["seq"] = 0, ["op"] = "quit" }.ToJsonString().AsMemory(), cts.Token);
+                await CallAsync(new JsonObject { ["op"] = "quit" }).WaitAsync(cts.Token);
                 _process.StandardInput.Close();
                 await _process.WaitForExitAsync(cts.Token);
             }
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or TimeoutException)
         {
             _process.Kill();
         }
 
+        await _readLoop;
         _process.Dispose();
-        _turn.Dispose();
+        _writeLock.Dispose();
     }
 
     private async Task<JsonNode> CallAsync(JsonObject command)
     {
-        await _turn.WaitAsync();
+        var seq = Interlocked.Increment(ref _seq);
+        command["seq"] = seq;
+        var answer = new TaskCompletionSource<JsonNode>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[seq] = answer;
+        await _writeLock.WaitAsync();
         try
         {
-            var seq = ++_seq;
-            command["seq"] = seq;
             await _process.StandardInput.WriteLineAsync(command.ToJsonString());
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (true)
-            {
-                string? line;
-                try
-                {
-                    line = await _process.StandardOutput.ReadLineAsync(cts.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    throw new TimeoutException($"The xmpp.js driver did not answer '{command["op"]}' within 60 s.\n{StandardError}");
-                }
-
-                if (line is null)
-                {
-                    throw new InvalidOperationException($"The xmpp.js driver exited.\n{StandardError}");
-                }
-
-                var answer = JsonNode.Parse(line) ?? throw new JsonException($"Not JSON: {line}");
-                if (answer["seq"]?.GetValue<int>() != seq)
-                {
-                    continue;
-                }
-
-                if (answer["ok"]?.GetValue<bool>() != true)
-                {
-                    throw new InvalidOperationException($"xmpp.js '{command["op"]}' failed: {answer["error"]}\n{StandardError}");
-                }
-
-                return answer;
-            }
         }
         finally
         {
-            _turn.Release();
+            _writeLock.Release();
+        }
+
+        JsonNode result;
+        try
+        {
+            result = await answer.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            _pending.TryRemove(seq, out _);
+            throw new TimeoutException($"The xmpp.js driver did not answer '{command["op"]}' within 60 s.\n{StandardError}");
+        }
+
+        if (result["ok"]?.GetValue<bool>() != true)
+        {
+            throw new InvalidOperationException($"xmpp.js '{command["op"]}' failed: {result["error"]}\n{StandardError}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Hands each answer line to the call of the same seq; when the driver exits, fails every call still waiting.</summary>
+    private async Task ReadAnswersAsync()
+    {
+        try
+        {
+            while (await _process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (JsonNode.Parse(line) is { } answer && answer["seq"]?.GetValue<int>() is { } seq && _pending.TryRemove(seq, out var call))
+                {
+                    call.TrySetResult(answer);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or ObjectDisposedException)
+        {
+            foreach (var seq in _pending.Keys)
+            {
+                if (_pending.TryRemove(seq, out var call))
+                {
+                    call.TrySetException(new InvalidOperationException($"The xmpp.js driver's output broke: {ex.Message}\n{StandardError}"));
+                }
+            }
+
+            return;
+        }
+
+        foreach (var seq in _pending.Keys)
+        {
+            if (_pending.TryRemove(seq, out var call))
+            {
+                call.TrySetException(new InvalidOperationException($"The xmpp.js driver exited.\n{StandardError}"));
+            }
         }
     }
 }

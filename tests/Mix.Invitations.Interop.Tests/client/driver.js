@@ -2,12 +2,13 @@
 // project wrote. The test process drives it over stdin/stdout with one JSON object per line:
 //
 //   {"seq":1,"op":"login","session":"alice","service":"xmpp://127.0.0.1:5222","domain":"localhost",
-//    "username":"alice","password":"…","resource":"interop"}
+//    "username":"alice","password":"…","resource":"interop","mechanism":"PLAIN"}
 //       -> {"seq":1,"ok":true,"jid":"alice@localhost/interop"}
 //   {"seq":2,"op":"send","session":"alice","stanza":"<iq type='get' id='i1' to='…'>…</iq>","timeoutMs":10000}
 //       -> {"seq":2,"ok":true,"reply":"<iq xmlns='jabber:client' type='result' id='i1' …>…</iq>"}
 //   {"seq":3,"op":"quit"} -> {"seq":3,"ok":true}, then the process exits.
 //
+// Commands run concurrently; answers may come in any order and are matched by seq.
 // "send" parses the stanza, sends it through the client's normal pipeline (the server authenticates the session
 // and stamps the from), and waits for the stanza of the same id coming back. A failure is {"ok":false,"error":"…"}.
 // Nothing but those JSON lines is written to stdout; diagnostics go to stderr.
@@ -22,12 +23,21 @@ function reply(message) {
 }
 
 async function login(command) {
+  const credentials = { username: command.username, password: command.password };
   const xmpp = client({
     service: command.service,
     domain: command.domain,
-    username: command.username,
-    password: command.password,
     resource: command.resource ?? "interop",
+    // "mechanism" picks a SASL mechanism the server offers (e.g. PLAIN: xmpp.js's SCRAM-SHA-1 makes 10 000 async
+    // WebCrypto calls per login, seconds on a busy machine); without it xmpp.js chooses as it always does.
+    credentials: command.mechanism
+      ? async (authenticate, mechanisms) => {
+          if (!mechanisms.includes(command.mechanism)) {
+            throw new Error(`the server offers ${mechanisms.join(", ")}, not ${command.mechanism}`);
+          }
+          await authenticate(credentials, command.mechanism);
+        }
+      : credentials,
   });
   xmpp.reconnect.stop();
   const waiting = new Map();
@@ -80,10 +90,11 @@ async function quit() {
 
 const ops = { login, send, quit };
 const input = readline.createInterface({ input: process.stdin });
-let queue = Promise.resolve();
+const running = new Set();
+// Commands run concurrently (several users log in at once); each answer carries its command's seq.
 input.on("line", (line) => {
   if (!line.trim()) return;
-  queue = queue.then(async () => {
+  const task = (async () => {
     let command;
     try {
       command = JSON.parse(line);
@@ -95,6 +106,8 @@ input.on("line", (line) => {
     } catch (err) {
       reply({ seq: command?.seq, ok: false, error: String(err?.message ?? err) });
     }
-  });
+  })();
+  running.add(task);
+  task.finally(() => running.delete(task));
 });
-input.on("close", () => queue.then(quit).then(() => process.exit(0)));
+input.on("close", () => Promise.allSettled([...running]).then(quit).then(() => process.exit(0)));
