@@ -30,11 +30,11 @@ internal sealed class MixService
 {
     private readonly ConcurrentDictionary<Jid, MixChannel> _channels = new();
     private readonly InvitationService _invitations;
-    private readonly IInvitationRedemption _redemption;
+    private readonly InvitationRedeemer _redemption;
     private readonly TextWriter? _log;
     private readonly InvitationReaderSettings _readerSettings;
 
-    public MixService(Jid domain, InvitationService invitations, IInvitationRedemption redemption, TextWriter? log = null)
+    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(invitations);
         ArgumentNullException.ThrowIfNull(redemption);
@@ -48,7 +48,7 @@ internal sealed class MixService
     /// <summary>Gets the component's domain.</summary>
     public Jid Domain { get; }
 
-    /// <summary>Creates the service with the library's defaults: the given options, clock and an in-memory redemption ledger.</summary>
+    /// <summary>Creates the service with the library's defaults: the given options and clock, and a redeemer over an in-memory ledger.</summary>
     /// <param name="domain">The component's domain.</param>
     /// <param name="options">The invitation options (keys).</param>
     /// <param name="timeProvider">The clock, or null for the system clock.</param>
@@ -57,8 +57,9 @@ internal sealed class MixService
     public static MixService Create(string domain, MixInvitationOptions options, TimeProvider? timeProvider = null, TextWriter? log = null)
     {
         var invitations = InvitationService.Create(options, timeProvider);
-        // When the library's redeemer lands: new InvitationRedeemer(invitations, new InMemoryInvitationLedger(...)).
-        IInvitationRedemption redemption = new InMemoryRedemption(invitations);
+        // One node: the in-memory ledger counts the uses of single-use links. Several nodes share a Redis ledger
+        // (package Mix.Invitations.Redis) instead. The ledger lives as long as the process.
+        var redemption = new InvitationRedeemer(invitations, new InMemoryInvitationLedger(timeProvider));
         return new MixService(Jid.Parse(domain), invitations, redemption, log);
     }
 

@@ -4,16 +4,29 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Mix.Invitations;
+using Mix.Invitations.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers Mix.Invitations in a service collection.</summary>
 /// <remarks>
+/// <para>
 /// Every overload funnels into one registration that uses <c>TryAdd*</c>, so calling it twice (for example from a
 /// library and from the host) registers the services once. <see cref="TimeProvider"/> comes from the container when
 /// registered there, else <see cref="TimeProvider.System"/>; metrics go through <see cref="IMeterFactory"/> when
-/// registered.
+/// registered. An <see cref="InvitationRedeemer"/> is registered with the <see cref="InMemoryInvitationLedger"/> as the
+/// default <see cref="IInvitationLedger"/>; a shared ledger such as Redis (<c>AddRedisLedger</c> in
+/// <c>Mix.Invitations.Redis</c>) replaces it.
+/// </para>
+/// <para>
+/// Options are bound from configuration first (the sections passed to the <see cref="IConfiguration"/> overload, or
+/// else the <c>MixInvitations</c> section of the registered root configuration), then the
+/// <see cref="Action{T}"/> overloads apply in the order they were called. They are validated when the host starts
+/// (<c>ValidateOnStart</c>) and on every reload; a reload that fails validation leaves the running service on its
+/// previous key ring.
+/// </para>
 /// </remarks>
 public static class MixInvitationsServiceCollectionExtensions
 {
@@ -36,8 +49,9 @@ public static class MixInvitationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.Configure(configure);
-        return AddCore(services);
+        var builder = AddCore(services);
+        services.Configure(configure); // after AddCore, so code overrides what configuration bound
+        return builder;
     }
 
     /// <summary>Registers the invitation services with options bound from a configuration section.</summary>
@@ -49,7 +63,11 @@ public static class MixInvitationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MixInvitationOptions>().Bind(configuration);
+        if (!services.Any(d => d.ServiceType == typeof(ConfigurationSource) && d.ImplementationInstance is ConfigurationSource source && source.IsSameAs(configuration)))
+        {
+            services.AddSingleton(new ConfigurationSource(configuration));
+        }
+
         return AddCore(services);
     }
 
@@ -79,11 +97,62 @@ public static class MixInvitationsServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>Adds one of the server's own checks that every redemption runs before the ledger (for example: the inviter may still invite, the joiner is not banned).</summary>
+    /// <typeparam name="TCheck">The check type, resolved from the container as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>Checks run in registration order; adding the same type twice registers it once.</remarks>
+    public static IMixInvitationsBuilder AddRedemptionCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCheck>(this IMixInvitationsBuilder builder)
+        where TCheck : class, IInvitationRedemptionCheck
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IInvitationRedemptionCheck, TCheck>());
+        return builder;
+    }
+
+    /// <summary>Adds an instance of one of the server's own checks that every redemption runs before the ledger.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="check">The check; it must be thread-safe.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when an argument is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddRedemptionCheck(this IMixInvitationsBuilder builder, IInvitationRedemptionCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(check);
+        builder.Services.AddSingleton(check);
+        return builder;
+    }
+
+    /// <summary>Makes the in-memory ledger the redemption ledger, replacing any other (it is also the default).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="purgeInterval">How often expired entries are removed; <see langword="null"/> for one minute.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="purgeInterval"/> is not positive.</exception>
+    /// <remarks>Right for one node only: nodes that each hold their own ledger count uses separately. Use a shared ledger (Redis) for several nodes.</remarks>
+    public static IMixInvitationsBuilder AddInMemoryLedger(this IMixInvitationsBuilder builder, TimeSpan? purgeInterval = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (purgeInterval is { } interval)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(purgeInterval));
+        }
+
+        builder.Services.Replace(ServiceDescriptor.Singleton<IInvitationLedger>(sp => new InMemoryInvitationLedger(sp.GetService<TimeProvider>(), purgeInterval)));
+        return builder;
+    }
+
     private static MixInvitationsBuilder AddCore(IServiceCollection services)
     {
-        services.AddOptions<MixInvitationOptions>()
-            .BindConfigurationIfPresent()
-            .ValidateOnStart();
+        services.AddOptions<MixInvitationOptions>().ValidateOnStart();
+
+        // TryAddEnumerable: a second call adds nothing, so sections are bound once and each rule runs once.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MixInvitationOptions>, BindConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<MixInvitationOptions>, ConfigurationChangeTokenSource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MixInvitationOptions>, MixInvitationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MixInvitationOptions>, MixInvitationOptionsCrossFieldValidator>(
+            sp => new MixInvitationOptionsCrossFieldValidator(sp.GetService<TimeProvider>(), sp.GetServices<IInvitationBindingPolicy>())));
 
         services.TryAddSingleton(sp => new InvitationTelemetry(sp.GetService<IMeterFactory>(), sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new InvitationService(
@@ -94,14 +163,15 @@ public static class MixInvitationsServiceCollectionExtensions
             sp.GetRequiredService<InvitationTelemetry>()));
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
         services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
-        return new MixInvitationsBuilder(services);
-    }
 
-    /// <summary>Binds the <c>MixInvitations</c> section of the container's <see cref="IConfiguration"/>, when one is registered.</summary>
-    private static OptionsBuilder<MixInvitationOptions> BindConfigurationIfPresent(this OptionsBuilder<MixInvitationOptions> builder)
-    {
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MixInvitationOptions>, ConfigureFromRootConfiguration>());
-        return builder;
+        // The in-memory ledger is the default: right for one node; several nodes replace it (AddRedisLedger).
+        services.TryAddSingleton<IInvitationLedger>(sp => new InMemoryInvitationLedger(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new InvitationRedeemer(
+            sp.GetRequiredService<InvitationService>(),
+            sp.GetService<IInvitationLedger>(),
+            sp.GetServices<IInvitationRedemptionCheck>(),
+            sp.GetRequiredService<InvitationTelemetry>()));
+        return new MixInvitationsBuilder(services);
     }
 
     private sealed class MixInvitationsBuilder(IServiceCollection services) : IMixInvitationsBuilder
@@ -109,16 +179,55 @@ public static class MixInvitationsServiceCollectionExtensions
         public IServiceCollection Services { get; } = services;
     }
 
-    /// <summary>Binds the default section of a registered root configuration; does nothing when there is none.</summary>
-    private sealed class ConfigureFromRootConfiguration(IConfiguration? configuration = null) : IConfigureOptions<MixInvitationOptions>
+    /// <summary>A configuration section passed to <c>AddMixInvitations(IConfiguration)</c>.</summary>
+    private sealed class ConfigurationSource(IConfiguration configuration)
+    {
+        public IConfiguration Configuration { get; } = configuration;
+
+        /// <summary>
+        /// The same object, or a section of the same path (<c>GetSection</c> returns a new object each call): binding a
+        /// section twice would add its keys to the ring twice.
+        /// </summary>
+        public bool IsSameAs(IConfiguration other) =>
+            ReferenceEquals(Configuration, other)
+            || (Configuration is IConfigurationSection mine && other is IConfigurationSection theirs && string.Equals(mine.Path, theirs.Path, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Binds the sections passed to <c>AddMixInvitations(IConfiguration)</c>; when none was, the <c>MixInvitations</c>
+    /// section of the container's <see cref="IConfiguration"/>, if there is one. Never both: a host registers its
+    /// root configuration, and binding the same section twice would add every key twice.
+    /// </summary>
+    private sealed class BindConfiguration(IEnumerable<ConfigurationSource> sources, IConfiguration? root = null) : IConfigureOptions<MixInvitationOptions>
     {
         public void Configure(MixInvitationOptions options)
         {
-            var section = configuration?.GetSection(MixInvitationOptions.SectionName);
-            if (section is not null && section.Exists())
+            var any = false;
+            foreach (var source in sources)
+            {
+                source.Configuration.Bind(options);
+                any = true;
+            }
+
+            if (!any && root?.GetSection(MixInvitationOptions.SectionName) is { } section && section.Exists())
             {
                 section.Bind(options);
             }
         }
+    }
+
+    /// <summary>Tells the options monitor when whatever <see cref="BindConfiguration"/> reads has reloaded.</summary>
+    private sealed class ConfigurationChangeTokenSource(IEnumerable<ConfigurationSource> sources, IConfiguration? root = null) : IOptionsChangeTokenSource<MixInvitationOptions>
+    {
+        private readonly IConfiguration[] _watched = sources.Any() ? [.. sources.Select(s => s.Configuration)] : root is null ? [] : [root];
+
+        public string Name => Options.Options.DefaultName;
+
+        public IChangeToken GetChangeToken() => _watched.Length switch
+        {
+            0 => new CancellationChangeToken(CancellationToken.None), // nothing to watch: never changes
+            1 => _watched[0].GetReloadToken(),
+            _ => new CompositeChangeToken([.. _watched.Select(c => c.GetReloadToken())]),
+        };
     }
 }

@@ -18,8 +18,10 @@ namespace Mix.Invitations;
 /// <para>
 /// Log events (category <c>Mix.Invitations</c>): 1 <c>InvitationIssued</c> (Debug), 2 <c>InvitationRefused</c>
 /// (Debug), 3 <c>InvitationRedeemed</c> (Debug), 4 <c>RedemptionRefused</c> (Debug), 5 <c>KeyRingReloaded</c>
-/// (Information), 6 <c>KeyRingReloadFailed</c> (Error), 7 <c>LedgerUnavailable</c> (Warning). Events carry the
-/// policy, the reason and the key id only: never a token, a token id or a secret.
+/// (Information), 6 <c>KeyRingReloadFailed</c> (Error), 7 <c>LedgerUnavailable</c> (Warning), 8
+/// <c>InvitationRefusedUnverified</c> (Debug: malformed, unknown key or bad signature, so no key id is trusted).
+/// Events carry the policy, the reason and the key id only: never a token, a token id or a secret. The ids are
+/// stable: an event may be added, never renumbered.
 /// </para>
 /// </remarks>
 public sealed partial class InvitationTelemetry : IDisposable
@@ -30,6 +32,7 @@ public sealed partial class InvitationTelemetry : IDisposable
     private static readonly string[] ReasonNames = Enum.GetNames<InvitationFailureReason>();
 
     private readonly Meter? _meter;
+    private readonly bool _ownsMeter;
     private readonly Counter<long>? _issued;
     private readonly Counter<long>? _validated;
     private readonly Counter<long>? _redeemed;
@@ -40,8 +43,11 @@ public sealed partial class InvitationTelemetry : IDisposable
     /// <param name="loggerFactory">Creates the logger, or <see langword="null"/> for no logging.</param>
     public InvitationTelemetry(IMeterFactory? meterFactory, ILoggerFactory? loggerFactory)
     {
+        // Through the factory when there is one: the meter is then scoped to the container (so tests and hosts
+        // listening through the factory see only their own) and the factory disposes it.
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(Name) ?? new Meter(Name);
-        _issued = _meter.CreateCounter<long>("mix.invitations.issued", "{invitation}", "Invitations issued.");
+        _issued = _meter.CreateCounter<long>("mix.invitations.issued", "{invitation}", "Invitations issued, by binding policy.");
         _validated = _meter.CreateCounter<long>("mix.invitations.validated", "{invitation}", "Invitations validated statelessly, by outcome and reason.");
         _redeemed = _meter.CreateCounter<long>("mix.invitations.redeemed", "{invitation}", "Invitations redeemed, by outcome and reason.");
         _logger = loggerFactory?.CreateLogger(Name) ?? NullLogger.Instance;
@@ -56,7 +62,13 @@ public sealed partial class InvitationTelemetry : IDisposable
     public static InvitationTelemetry None { get; } = new();
 
     /// <summary>Disposes the meter when this instance created it without a factory.</summary>
-    public void Dispose() => _meter?.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter?.Dispose();
+        }
+    }
 
     internal void Issued(string policy)
     {
@@ -69,7 +81,7 @@ public sealed partial class InvitationTelemetry : IDisposable
         _validated?.Add(1, Outcome(result), Reason(result.Reason));
         if (!result.IsValid)
         {
-            LogRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.Policy, result.Claims.Policy is null ? null : result.Claims.KeyId);
+            LogRefusal(_logger, result);
         }
     }
 
@@ -80,9 +92,13 @@ public sealed partial class InvitationTelemetry : IDisposable
         {
             LogRedeemed(_logger, result.Claims.Policy, result.Claims.KeyId);
         }
+        else if (IsVerified(result))
+        {
+            LogRedemptionRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.KeyId);
+        }
         else
         {
-            LogRedemptionRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.Policy is null ? null : result.Claims.KeyId);
+            LogRefusedUnverified(_logger, ReasonNames[(int)result.Reason]);
         }
     }
 
@@ -92,6 +108,21 @@ public sealed partial class InvitationTelemetry : IDisposable
 
     internal void LedgerUnavailable(string ledger, Exception exception) => LogLedgerUnavailable(_logger, ledger, exception);
 
+    /// <summary>Reason and key id only; the key id is authentic (and reported) only once the tag verified: the claims are empty before.</summary>
+    private static void LogRefusal(ILogger logger, in InvitationValidationResult result)
+    {
+        if (IsVerified(result))
+        {
+            LogRefused(logger, ReasonNames[(int)result.Reason], result.Claims.KeyId);
+        }
+        else
+        {
+            LogRefusedUnverified(logger, ReasonNames[(int)result.Reason]);
+        }
+    }
+
+    private static bool IsVerified(in InvitationValidationResult result) => result.Claims.Policy is not null;
+
     private static KeyValuePair<string, object?> Outcome(in InvitationValidationResult result) =>
         new("outcome", result.IsValid ? "valid" : "refused");
 
@@ -100,14 +131,14 @@ public sealed partial class InvitationTelemetry : IDisposable
     [LoggerMessage(EventId = 1, EventName = "InvitationIssued", Level = LogLevel.Debug, Message = "Issued a {Policy} invitation")]
     private static partial void LogIssued(ILogger logger, string policy);
 
-    [LoggerMessage(EventId = 2, EventName = "InvitationRefused", Level = LogLevel.Debug, Message = "Invitation refused: {Reason} (policy {Policy}, key {KeyId})")]
-    private static partial void LogRefused(ILogger logger, string reason, string? policy, int? keyId);
+    [LoggerMessage(EventId = 2, EventName = "InvitationRefused", Level = LogLevel.Debug, Message = "Invitation refused: {Reason} (key {KeyId})")]
+    private static partial void LogRefused(ILogger logger, string reason, int keyId);
 
     [LoggerMessage(EventId = 3, EventName = "InvitationRedeemed", Level = LogLevel.Debug, Message = "Redeemed a {Policy} invitation signed by key {KeyId}")]
     private static partial void LogRedeemed(ILogger logger, string policy, int keyId);
 
     [LoggerMessage(EventId = 4, EventName = "RedemptionRefused", Level = LogLevel.Debug, Message = "Redemption refused: {Reason} (key {KeyId})")]
-    private static partial void LogRedemptionRefused(ILogger logger, string reason, int? keyId);
+    private static partial void LogRedemptionRefused(ILogger logger, string reason, int keyId);
 
     [LoggerMessage(EventId = 5, EventName = "KeyRingReloaded", Level = LogLevel.Information, Message = "Invitation options reloaded; the key ring holds {KeyCount} keys")]
     private static partial void LogKeyRingReloaded(ILogger logger, int keyCount);
@@ -117,4 +148,7 @@ public sealed partial class InvitationTelemetry : IDisposable
 
     [LoggerMessage(EventId = 7, EventName = "LedgerUnavailable", Level = LogLevel.Warning, Message = "The redemption ledger {Ledger} is unavailable; invitations are refused until it is back")]
     private static partial void LogLedgerUnavailable(ILogger logger, string ledger, Exception exception);
+
+    [LoggerMessage(EventId = 8, EventName = "InvitationRefusedUnverified", Level = LogLevel.Debug, Message = "Invitation refused before its signature verified: {Reason}")]
+    private static partial void LogRefusedUnverified(ILogger logger, string reason);
 }

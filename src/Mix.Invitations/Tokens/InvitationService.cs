@@ -68,7 +68,14 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <returns>The service.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
-    /// <exception cref="InvalidOperationException">Thrown when the options do not build a valid key ring or policy set.</exception>
+    /// <exception cref="OptionsValidationException">Thrown when the options break a rule; the validators and messages are the ones dependency injection runs at start, naming each field and value (never a secret).</exception>
+    /// <example>
+    /// <code>
+    /// var options = new MixInvitationOptions();
+    /// options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = secretFromYourVault });
+    /// using var service = InvitationService.Create(options);
+    /// </code>
+    /// </example>
     public static InvitationService Create(
         MixInvitationOptions options,
         TimeProvider? timeProvider = null,
@@ -77,7 +84,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         InvitationTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new InvitationService(new FixedOptionsMonitor(options), timeProvider, customPolicies, channelKeyProvider, telemetry);
+        var policies = customPolicies as IReadOnlyCollection<IInvitationBindingPolicy> ?? customPolicies?.ToArray();
+        MixInvitationOptionsValidation.ThrowIfInvalid(options, timeProvider, policies);
+        return new InvitationService(new FixedOptionsMonitor(options), timeProvider, policies, channelKeyProvider, telemetry);
     }
 
     /// <summary>Fills a use-limited token's nonce; tests replace it to reproduce the documented vectors.</summary>
@@ -97,6 +106,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
 
     /// <summary>Gets the maximum XML input size from the current options, for the invitation readers.</summary>
     public int MaxXmlInputSize => _state.MaxXmlInputSize;
+
+    /// <summary>Gets the expiry tolerance from the current options: how long after its expiry a token is still accepted.</summary>
+    internal TimeSpan ExpiryTolerance => TimeSpan.FromTicks(_state.ExpiryToleranceTicks);
 
     /// <summary>Finds a registered policy by name.</summary>
     /// <param name="name">The policy's name, for example <c>unbound</c>.</param>

@@ -9,23 +9,33 @@ public class HotPathTests
         var invitation = service.Issue(TestKeys.InviteeBound());
         var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
         var refused = new InvitationContext(TestKeys.Stranger, TestKeys.Channel);
-        for (var i = 0; i < 10; i++)
+        Validate(service, invitation, context, refused, 1000).Valid.Should().Be(1000);
+
+        // Steady state: a round of 1000 validations allocates nothing. The runtime itself may allocate once on this
+        // thread while the loop is being tiered up (seen only under heavy parallel load), so up to three rounds are
+        // measured; a per-call allocation would show in every one of them.
+        var rounds = new List<long>();
+        for (var round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
-            service.TryValidate(invitation, context);
-            service.TryValidate(invitation, refused);
+            var (valid, allocated) = Validate(service, invitation, context, refused, 1000);
+            valid.Should().Be(1000);
+            rounds.Add(allocated);
         }
 
+        rounds.Min().Should().Be(0, $"bytes allocated per round of 1000 validations: {string.Join(", ", rounds)}");
+    }
+
+    private static (int Valid, long Allocated) Validate(InvitationService service, Invitation invitation, InvitationContext context, InvitationContext refused, int count)
+    {
         var before = GC.GetAllocatedBytesForCurrentThread();
         var valid = 0;
-        for (var i = 0; i < 1000; i++)
+        for (var i = 0; i < count; i++)
         {
             valid += service.TryValidate(invitation, context).IsValid ? 1 : 0;
             valid += service.TryValidate(invitation, refused).IsValid ? 1 : 0;
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        valid.Should().Be(1000);
-        allocated.Should().Be(0);
+        return (valid, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

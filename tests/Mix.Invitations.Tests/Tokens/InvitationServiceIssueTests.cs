@@ -108,7 +108,11 @@ public class InvitationServiceIssueTests
     [Fact]
     public void Issue_LifetimeAtConfiguredMaximum_IsAccepted()
     {
-        var (service, _) = TestKeys.Service(o => o.MaxLifetime = TimeSpan.FromDays(2));
+        var (service, _) = TestKeys.Service(o =>
+        {
+            o.DefaultLifetime = TimeSpan.FromDays(1); // the maximum may not be below the default
+            o.MaxLifetime = TimeSpan.FromDays(2);
+        });
 
         var act = () => service.Issue(TestKeys.InviteeBound(TimeSpan.FromDays(2)));
         var tooLong = () => service.Issue(TestKeys.InviteeBound(TimeSpan.FromDays(2).Add(TimeSpan.FromSeconds(1))));
@@ -120,7 +124,9 @@ public class InvitationServiceIssueTests
     [Fact]
     public void Issue_NoKeyMaySignNow_ThrowsInvalidOperation()
     {
-        var (service, _) = TestKeys.Service(o => o.Keys[0].ActiveFrom = TestKeys.Epoch.AddDays(1));
+        // Valid at start (validation refuses a ring no key of which may sign); the only key retires a day later.
+        var (service, time) = TestKeys.Service(o => o.Keys[0].SignUntil = TestKeys.Epoch.AddDays(1));
+        time.Advance(TimeSpan.FromDays(2));
 
         var act = () => service.Issue(TestKeys.InviteeBound());
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace Mix.Invitations.Internal;
@@ -91,32 +92,51 @@ internal sealed class KeyRing
     }
 
     /// <summary>Decodes a configured secret (standard or URL-safe base64); the message never includes the value.</summary>
-    internal static byte[] DecodeSecret(string? secret, string where)
+    /// <exception cref="InvalidOperationException">Thrown when the secret is empty, not base64, or too short.</exception>
+    internal static byte[] DecodeSecret(string? secret, string where) =>
+        TryDecodeSecret(secret, out var bytes, out var problem) ? bytes : throw new InvalidOperationException($"{where}: Secret {problem}.");
+
+    /// <summary>
+    /// Decodes a configured secret (standard or URL-safe base64, padding optional). The one decoder both the key ring
+    /// and the options validator use, so a secret the validator accepts is one the ring can build.
+    /// </summary>
+    /// <param name="secret">The configured text.</param>
+    /// <param name="bytes">The secret; the caller clears it with <see cref="CryptographicOperations.ZeroMemory"/>.</param>
+    /// <param name="problem">Why the secret was refused (a predicate such as "is 3 bytes; …" to follow the field's name), naming its length, never its value.</param>
+    /// <returns><see langword="true"/> when the secret is usable.</returns>
+    internal static bool TryDecodeSecret(string? secret, [NotNullWhen(true)] out byte[]? bytes, [NotNullWhen(false)] out string? problem)
     {
+        bytes = null;
         if (string.IsNullOrWhiteSpace(secret))
         {
-            throw new InvalidOperationException($"{where}: Secret is empty.");
+            problem = "is empty";
+            return false;
         }
 
         var text = secret.Trim().Replace('-', '+').Replace('_', '/');
         text = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
-        byte[] bytes;
+        byte[] decoded;
         try
         {
-            bytes = Convert.FromBase64String(text);
+            decoded = Convert.FromBase64String(text);
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{where}: Secret is not valid base64.");
+            // The length only: even a malformed secret may be most of a real one.
+            problem = $"is not valid base64 ({secret.Length} characters)";
+            return false;
         }
 
-        if (bytes.Length < MinSecretBytes)
+        if (decoded.Length < MinSecretBytes)
         {
-            CryptographicOperations.ZeroMemory(bytes);
-            throw new InvalidOperationException($"{where}: Secret is {bytes.Length} bytes; at least {MinSecretBytes} random bytes are required.");
+            CryptographicOperations.ZeroMemory(decoded);
+            problem = $"is {decoded.Length} bytes; at least {MinSecretBytes} random bytes are required";
+            return false;
         }
 
-        return bytes;
+        bytes = decoded;
+        problem = null;
+        return true;
     }
 
     internal KeyRingEntry? Find(int id) => (uint)id <= MaxKeyId ? _byId[id] : null;

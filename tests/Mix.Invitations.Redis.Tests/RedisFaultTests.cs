@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace Mix.Invitations.Redis.Tests;
+
+/// <summary>
+/// Redis going away and coming back. Each test starts its own server (it kills it), with two nodes: two connections,
+/// two ledgers, two redeemers sharing the key ring.
+/// </summary>
+public sealed class RedisFaultTests
+{
+    private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
+
+    [SkippableFact]
+    public async Task RedisStoppedDuringRun_RefusesWithLedgerUnavailable_NeverSucceeds_AndRecoversAfterRestart()
+    {
+        using var server = RedisServer.Start();
+        await using var nodes = await Nodes.ConnectAsync(server);
+        var tokens = Enumerable.Range(0, 40).Select(_ => nodes.Service.Issue(Request(maxUses: 1))).ToArray();
+        var bearer = nodes.Service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
+
+        // Before the stop: the first half redeems, once.
+        for (var i = 0; i < 20; i++)
+        {
+            (await nodes.First.RedeemAsync(tokens[i], Join)).IsValid.Should().BeTrue();
+        }
+
+        server.Kill();
+
+        // While stopped: every redemption on either node is refused as LedgerUnavailable — limited or not.
+        var whileDown = new List<InvitationValidationResult>();
+        for (var i = 0; i < 40; i++)
+        {
+            var redeemer = i % 2 == 0 ? nodes.First : nodes.Second;
+            whileDown.Add(await redeemer.RedeemAsync(tokens[i], Join));
+        }
+
+        whileDown.Add(await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel)));
+        whileDown.Should().OnlyContain(r => r.Reason == InvitationFailureReason.LedgerUnavailable);
+        (await nodes.First.RevokeAsync(tokens[39])).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
+
+        server.Restart(); // same port; without persistence, so the restarted server is empty
+
+        // Redemption works again once the connections are back.
+        var first = await RedeemWhenBackAsync(nodes.First, tokens[20]);
+        first.IsValid.Should().BeTrue();
+        (await RedeemWhenBackAsync(nodes.Second, tokens[20])).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        for (var i = 21; i < 40; i++)
+        {
+            (await RedeemWhenBackAsync(i % 2 == 0 ? nodes.First : nodes.Second, tokens[i])).IsValid.Should().BeTrue();
+        }
+    }
+
+    [SkippableFact]
+    public async Task RedisKilledDuringConcurrentRun_NoTokenRedeemsTwice_AndFailuresAreLedgerUnavailable()
+    {
+        using var server = RedisServer.Start();
+        await using var nodes = await Nodes.ConnectAsync(server);
+        var tokens = Enumerable.Range(0, 200).Select(_ => nodes.Service.Issue(Request(maxUses: 1))).ToArray();
+
+        // Each token is redeemed once on each node, concurrently, while the server is killed part-way through.
+        var killed = false;
+        var results = new (int Token, InvitationValidationResult Result)[tokens.Length * 2];
+        var tasks = new List<Task>();
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (i == tokens.Length / 4)
+            {
+                await Task.WhenAll(tasks);
+                server.Kill();
+                killed = true;
+            }
+
+            var index = i;
+            tasks.Add(Task.Run(async () => results[2 * index] = (index, await nodes.First.RedeemAsync(tokens[index], Join))));
+            tasks.Add(Task.Run(async () => results[(2 * index) + 1] = (index, await nodes.Second.RedeemAsync(tokens[index], Join))));
+        }
+
+        await Task.WhenAll(tasks);
+
+        killed.Should().BeTrue();
+        results.GroupBy(r => r.Token).Should().OnlyContain(g => g.Count(r => r.Result.IsValid) <= 1, "a single-use token never redeems twice");
+        results.Where(r => !r.Result.IsValid).Should().OnlyContain(r =>
+            r.Result.Reason == InvitationFailureReason.UsesExhausted || r.Result.Reason == InvitationFailureReason.LedgerUnavailable);
+        results.Where(r => r.Token >= tokens.Length / 4).Should().OnlyContain(r => r.Result.Reason == InvitationFailureReason.LedgerUnavailable, "after the kill nothing succeeds");
+        results.Where(r => r.Token < tokens.Length / 4).Should().OnlyContain(r => r.Result.IsValid || r.Result.Reason == InvitationFailureReason.UsesExhausted);
+        results.Count(r => r.Result.IsValid).Should().Be(tokens.Length / 4);
+    }
+
+    [SkippableFact]
+    public async Task RedisRestartedWithAof_ConsumedTokenStaysConsumed_RevokedStaysRevoked()
+    {
+        using var server = RedisServer.Start(appendOnly: true);
+        await using var nodes = await Nodes.ConnectAsync(server);
+        var single = nodes.Service.Issue(Request(maxUses: 1));
+        var limited = nodes.Service.Issue(Request(maxUses: 3));
+        var bearer = nodes.Service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
+        var fresh = nodes.Service.Issue(Request(maxUses: 1));
+        (await nodes.First.RedeemAsync(single, Join)).IsValid.Should().BeTrue();
+        (await nodes.First.RedeemAsync(limited, Join)).IsValid.Should().BeTrue();
+        (await nodes.First.RedeemAsync(limited, Join)).IsValid.Should().BeTrue();
+        (await nodes.First.RevokeTokenAsync(bearer.Token, Channel)).IsValid.Should().BeTrue();
+
+        server.Kill(); // SIGKILL: no shutdown save; only the AOF (appendfsync always) keeps the writes
+        server.Restart();
+
+        (await RedeemWhenBackAsync(nodes.Second, single)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await RedeemWhenBackAsync(nodes.Second, limited)).IsValid.Should().BeTrue("one of three uses was left");
+        (await RedeemWhenBackAsync(nodes.Second, limited)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel))).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await nodes.Second.RedeemAsync(fresh, Join)).IsValid.Should().BeTrue();
+    }
+
+    private static InvitationContext Join => new(Jid.Parse("cat@shakespeare.example"), Channel);
+
+    private static InvitationRequest Request(int maxUses) => new()
+    {
+        Channel = Channel,
+        Inviter = Jid.Parse("hag66@shakespeare.example"),
+        Policy = BindingPolicies.InviterBoundName,
+        MaxUses = maxUses,
+    };
+
+    /// <summary>Redeems, retrying while the ledger is still unavailable (bounded: 150 tries, 100 ms apart), as a client would retry its join.</summary>
+    private static async Task<InvitationValidationResult> RedeemWhenBackAsync(InvitationRedeemer redeemer, Invitation invitation)
+    {
+        InvitationValidationResult result = default;
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            result = await redeemer.RedeemAsync(invitation, Join);
+            if (result.Reason != InvitationFailureReason.LedgerUnavailable)
+            {
+                return result;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return result;
+    }
+
+    private sealed class Nodes : IAsyncDisposable
+    {
+        private readonly ConnectionMultiplexer _firstConnection;
+        private readonly ConnectionMultiplexer _secondConnection;
+
+        private Nodes(ConnectionMultiplexer firstConnection, ConnectionMultiplexer secondConnection)
+        {
+            _firstConnection = firstConnection;
+            _secondConnection = secondConnection;
+            var options = new MixInvitationOptions();
+            options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
+            var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+            Service = InvitationService.Create(options, time);
+            First = new InvitationRedeemer(Service, new RedisInvitationLedger(firstConnection));
+            Second = new InvitationRedeemer(InvitationService.Create(options, time), new RedisInvitationLedger(secondConnection));
+        }
+
+        public InvitationService Service { get; }
+
+        public InvitationRedeemer First { get; }
+
+        public InvitationRedeemer Second { get; }
+
+        public static async Task<Nodes> ConnectAsync(RedisServer server) =>
+            new(await server.ConnectAsync(), await server.ConnectAsync());
+
+        public async ValueTask DisposeAsync()
+        {
+            await _firstConnection.DisposeAsync();
+            await _secondConnection.DisposeAsync();
+        }
+    }
+}

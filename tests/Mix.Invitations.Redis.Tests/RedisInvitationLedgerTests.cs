@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Mix.Invitations.Redis.Tests;
+
+public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixture>
+{
+    private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
+
+    private readonly RedisServerFixture _fixture;
+
+    public RedisInvitationLedgerTests(RedisServerFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    [SkippableFact]
+    public async Task TryConsume_WritesHashUnderPrefixExpiringAtRetention()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var ledger = new RedisInvitationLedger(connection, "test-layout:");
+        var id = NewId();
+        var retainUntil = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds());
+
+        await ledger.TryConsumeAsync(id, Channel, 3, retainUntil);
+
+        var db = connection.GetDatabase();
+        var key = $"test-layout:{id}:coven@mix.shakespeare.example";
+        ((int)await db.HashGetAsync(key, "u")).Should().Be(1);
+        ((long)await db.ExecuteAsync("PEXPIRETIME", key)).Should().Be(retainUntil.ToUnixTimeMilliseconds());
+    }
+
+    [SkippableFact]
+    public async Task TryConsume_NotUseLimited_WritesNothing()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var ledger = new RedisInvitationLedger(connection, "test-unlimited:");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await ledger.TryConsumeAsync(NewId(), Channel, 0, TimeProvider.System.GetUtcNow().AddHours(1));
+        }
+
+        var keys = connection.GetServer(connection.GetEndPoints()[0]).Keys(pattern: "test-unlimited:*").ToList();
+        keys.Should().BeEmpty();
+    }
+
+    [SkippableFact]
+    public async Task KeyPrefix_SeparatesDeployments()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var blue = new RedisInvitationLedger(connection, "blue:");
+        var green = new RedisInvitationLedger(connection, "green:");
+        var id = NewId();
+        var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
+
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await green.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [SkippableFact]
+    public async Task TryConsume_ForeignValueUnderKey_FailsClosed()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var ledger = new RedisInvitationLedger(connection, "test-foreign:");
+        var id = NewId();
+        await connection.GetDatabase().StringSetAsync($"test-foreign:{id}:coven@mix.shakespeare.example", "not a hash");
+
+        await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1)))
+            .Should().ThrowAsync<InvitationLedgerUnavailableException>().Where(e => e.InnerException is RedisServerException);
+    }
+
+    [SkippableFact]
+    public async Task Options_ConfigurationString_ConnectsOnFirstUse()
+    {
+        await using var ledger = new RedisInvitationLedger(new RedisInvitationLedgerOptions { Configuration = _fixture.Server.ConnectionString, KeyPrefix = "test-options:" });
+        var id = NewId();
+
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Exhausted);
+        ledger.KeyPrefix.Should().Be("test-options:");
+    }
+
+    [SkippableFact]
+    public async Task AddRedisLedger_ReplacesInMemoryLedgerAndRedeems()
+    {
+        var services = new ServiceCollection();
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" }))
+            .AddRedisLedger(_fixture.Server.ConnectionString, "test-di:");
+        await using var provider = services.BuildServiceProvider();
+        var redeemer = provider.GetRequiredService<InvitationRedeemer>();
+        var invitation = provider.GetRequiredService<IInvitationIssuer>().Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 });
+        var context = new InvitationContext(null, Channel);
+
+        redeemer.Ledger.Should().BeOfType<RedisInvitationLedger>().Which.KeyPrefix.Should().Be("test-di:");
+        (await redeemer.RedeemTokenAsync(invitation.Token, context)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemTokenAsync(invitation.Token, context)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+    }
+
+    [Fact]
+    public async Task TryConsume_NothingListening_ThrowsUnavailable()
+    {
+        // No server needed: a port nobody listens on.
+        var port = FreePort();
+        await using var ledger = new RedisInvitationLedger(new RedisInvitationLedgerOptions { Configuration = $"127.0.0.1:{port},abortConnect=false,connectTimeout=500,asyncTimeout=500,syncTimeout=500" });
+
+        await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(NewId(), Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1)))
+            .Should().ThrowAsync<InvitationLedgerUnavailableException>();
+    }
+
+    [Fact]
+    public async Task ConnectionFactoryThrows_IsUnavailableAndRetriedNextTime()
+    {
+        var calls = 0;
+        await using var ledger = new RedisInvitationLedger(new RedisInvitationLedgerOptions
+        {
+            ConnectionMultiplexerFactory = () =>
+            {
+                calls++;
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "down");
+            },
+        });
+
+        for (var i = 0; i < 2; i++)
+        {
+            await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(NewId(), Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1)))
+                .Should().ThrowAsync<InvitationLedgerUnavailableException>();
+        }
+
+        calls.Should().Be(2);
+    }
+
+    [Fact]
+    public void Constructor_NoConnectionConfigured_Throws()
+    {
+        FluentActions.Invoking(() => new RedisInvitationLedger(new RedisInvitationLedgerOptions())).Should().Throw<ArgumentException>().WithParameterName("options");
+        FluentActions.Invoking(() => new RedisInvitationLedger((IConnectionMultiplexer)null!)).Should().Throw<ArgumentNullException>().WithParameterName("connection");
+        FluentActions.Invoking(() => new ServiceCollection().AddMixInvitations().AddRedisLedger(" ")).Should().Throw<ArgumentException>().WithParameterName("configuration");
+    }
+
+    private static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

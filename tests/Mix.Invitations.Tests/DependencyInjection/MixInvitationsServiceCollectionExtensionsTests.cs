@@ -1,0 +1,284 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Mix.Invitations.Tests.Tokens;
+
+namespace Mix.Invitations.Tests.DependencyInjection;
+
+public class MixInvitationsServiceCollectionExtensionsTests
+{
+    private const string AppSettings = $$"""
+        {
+          "MixInvitations": {
+            "Keys": [
+              { "Id": 3, "Secret": "{{TestKeys.Secret0}}", "SignUntil": "2026-01-01T12:00:00Z", "VerifyUntil": "2026-03-01T00:00:00Z" },
+              { "Id": 4, "Secret": "{{TestKeys.Secret1}}", "ActiveFrom": "2026-01-01T00:00:00Z" }
+            ],
+            "DefaultLifetime": "2.00:00:00",
+            "MaxLifetime": "14.00:00:00",
+            "ExpiryTolerance": "00:00:10",
+            "IssuedAtTolerance": "00:01:00",
+            "EnabledPolicies": [ "invitee-bound", "unbound" ],
+            "DefaultPolicy": "unbound",
+            "ChannelKeyCacheSize": 500,
+            "ChannelKeyCacheLifetime": "00:10:00",
+            "MaxXmlInputSize": 4096,
+            "LandingLinkBase": "https://join.example/i/"
+          }
+        }
+        """;
+
+    [Fact]
+    public void AddMixInvitations_RootConfigurationRegistered_BindsTheMixInvitationsSectionOfAppSettingsJson()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(AppSettings))).Build();
+        var services = NewServices();
+        services.AddSingleton<IConfiguration>(configuration);
+
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        AssertAppSettingsBound(provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value);
+        var service = provider.GetRequiredService<InvitationService>();
+        service.LandingLinkBase.Should().Be(new Uri("https://join.example/i/"));
+        service.MaxXmlInputSize.Should().Be(4096);
+        service.IsPolicyEnabled(BindingPolicies.InviterBoundName).Should().BeFalse();
+        var invitation = service.Issue(new InvitationRequest { Channel = TestKeys.Channel });
+        var claims = service.TryValidateToken(invitation.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel)).Claims;
+        claims.KeyId.Should().Be(4, "the newest active key signs");
+        claims.Policy.Should().Be(BindingPolicies.UnboundName);
+        (claims.ExpiresAt - claims.IssuedAt).Should().Be(TimeSpan.FromDays(2));
+    }
+
+    [Fact]
+    public void AddMixInvitations_Section_BindsIt()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(AppSettings))).Build();
+        var services = NewServices();
+
+        services.AddMixInvitations(configuration.GetSection(MixInvitationOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        AssertAppSettingsBound(provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value);
+    }
+
+    [Fact]
+    public void AddMixInvitations_SectionAndRootConfigurationBothRegistered_BindsTheKeysOnce()
+    {
+        // What a host does: the root configuration is always in the container, and the app passes the section too.
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(AppSettings))).Build();
+        var services = NewServices();
+        services.AddSingleton<IConfiguration>(configuration);
+
+        services.AddMixInvitations(configuration.GetSection(MixInvitationOptions.SectionName));
+        services.AddMixInvitations(configuration.GetSection(MixInvitationOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value.Keys.Select(k => k.Id).Should().Equal(3, 4);
+    }
+
+    [Fact]
+    public void AddMixInvitations_EnvironmentVariables_BindDoubleUnderscoreKeys()
+    {
+        var prefix = $"MIXTEST_{Guid.NewGuid():N}_";
+        var variables = new Dictionary<string, string>
+        {
+            [$"{prefix}MixInvitations__Keys__0__Id"] = "7",
+            [$"{prefix}MixInvitations__Keys__0__Secret"] = TestKeys.Secret1,
+            [$"{prefix}MixInvitations__DefaultLifetime"] = "02:00:00",
+            [$"{prefix}MixInvitations__EnabledPolicies__0"] = "invitee-bound",
+        };
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+            var services = NewServices();
+            services.AddSingleton<IConfiguration>(configuration);
+            services.AddMixInvitations();
+            using var provider = services.BuildServiceProvider();
+
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            var options = provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value;
+            options.Keys.Should().ContainSingle().Which.Id.Should().Be(7);
+            options.DefaultLifetime.Should().Be(TimeSpan.FromHours(2));
+            options.EnabledPolicies.Should().Equal(BindingPolicies.InviteeBoundName);
+            var service = provider.GetRequiredService<InvitationService>();
+            var invitation = service.Issue(TestKeys.InviteeBound());
+            service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(7);
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+    }
+
+    [Fact]
+    public void AddMixInvitations_CalledTwice_RegistersOnceAndAppliesBothConfigureActions()
+    {
+        var services = NewServices();
+
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 }));
+        services.AddMixInvitations(o => o.ExpiryTolerance = TimeSpan.FromSeconds(5));
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+
+        services.Count(d => d.ServiceType == typeof(InvitationService)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(IInvitationIssuer)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(IInvitationValidator)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(InvitationTelemetry)).Should().Be(1);
+        provider.GetServices<IValidateOptions<MixInvitationOptions>>().Should().HaveCount(2);
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var options = provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value;
+        options.Keys.Should().ContainSingle();
+        options.ExpiryTolerance.Should().Be(TimeSpan.FromSeconds(5));
+        var service = provider.GetRequiredService<InvitationService>();
+        provider.GetRequiredService<IInvitationIssuer>().Should().BeSameAs(service);
+        provider.GetRequiredService<IInvitationValidator>().Should().BeSameAs(service);
+    }
+
+    [Fact]
+    public void AddMixInvitations_ConfigurationAndCode_CodeOverridesConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(AppSettings))).Build();
+        var services = NewServices();
+        services.AddSingleton<IConfiguration>(configuration);
+
+        services.AddMixInvitations(o => o.DefaultLifetime = TimeSpan.FromHours(1));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value;
+        options.DefaultLifetime.Should().Be(TimeSpan.FromHours(1));
+        options.MaxLifetime.Should().Be(TimeSpan.FromDays(14));
+    }
+
+    [Fact]
+    public void AddMixInvitations_TimeProviderRegistered_ServiceUsesIt()
+    {
+        var clock = new FakeTimeProvider(TestKeys.Epoch.AddHours(5));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 }));
+        using var provider = services.BuildServiceProvider();
+
+        var service = provider.GetRequiredService<InvitationService>();
+        var invitation = service.Issue(TestKeys.InviteeBound());
+
+        service.TimeProvider.Should().BeSameAs(clock);
+        service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.IssuedAt.Should().Be(TestKeys.Epoch.AddHours(5));
+    }
+
+    [Fact]
+    public void AddMixInvitations_NoTimeProviderRegistered_UsesTheSystemClock()
+    {
+        var services = new ServiceCollection();
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 }));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<InvitationService>().TimeProvider.Should().BeSameAs(TimeProvider.System);
+    }
+
+    [Fact]
+    public void Reload_NewKeyAdded_NewKeySignsAndOldKeyVerifiesUntilItsVerifyUntil()
+    {
+        var clock = new FakeTimeProvider(TestKeys.Epoch);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MixInvitations:Keys:0:Id"] = "1",
+            ["MixInvitations:Keys:0:Secret"] = TestKeys.Secret0,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var service = provider.GetRequiredService<InvitationService>();
+        var before = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromDays(30)));
+        var joining = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+
+        // Rotate: key 2 signs from now; key 1 stops signing now and verifies for ten more days.
+        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
+        memory.Set("MixInvitations:Keys:0:SignUntil", "2026-01-01T00:00:00Z");
+        memory.Set("MixInvitations:Keys:0:VerifyUntil", "2026-01-11T00:00:00Z");
+        memory.Set("MixInvitations:Keys:1:Id", "2");
+        memory.Set("MixInvitations:Keys:1:Secret", TestKeys.Secret1);
+        memory.Set("MixInvitations:Keys:1:ActiveFrom", "2026-01-01T00:00:00Z");
+        configuration.Reload();
+
+        var after = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromDays(30)));
+        service.TryValidate(after, joining).Claims.KeyId.Should().Be(2);
+        service.TryValidate(before, joining).Should().Match<InvitationValidationResult>(r => r.IsValid && r.Claims.KeyId == 1);
+
+        clock.SetUtcNow(new DateTimeOffset(2026, 1, 11, 0, 0, 0, TimeSpan.Zero).AddSeconds(-1));
+        service.TryValidate(before, joining).IsValid.Should().BeTrue("key 1 verifies until its VerifyUntil");
+
+        clock.SetUtcNow(new DateTimeOffset(2026, 1, 11, 0, 0, 0, TimeSpan.Zero));
+        service.TryValidate(before, joining).Reason.Should().Be(InvitationFailureReason.UnknownKey);
+        service.TryValidate(after, joining).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Reload_InvalidChange_IsRefusedAndThePreviousKeyRingStaysInForce()
+    {
+        var clock = new FakeTimeProvider(TestKeys.Epoch);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MixInvitations:Keys:0:Id"] = "1",
+            ["MixInvitations:Keys:0:Secret"] = TestKeys.Secret0,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+        var service = provider.GetRequiredService<InvitationService>();
+
+        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
+        memory.Set("MixInvitations:Keys:1:Id", "2");
+        memory.Set("MixInvitations:Keys:1:Secret", "c2hvcnQ=");
+        var reload = configuration.Reload;
+
+        // The options monitor validates the new value and throws on the thread that reloaded; the service never sees it.
+        reload.Should().Throw<Exception>().Which.ToString().Should().Contain("Keys[1] (id 2): Secret is 5 bytes").And.NotContain("c2hvcnQ");
+        var invitation = service.Issue(TestKeys.InviteeBound());
+        service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(1);
+    }
+
+    private static ServiceCollection NewServices()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestKeys.Epoch));
+        return services;
+    }
+
+    private static void AssertAppSettingsBound(MixInvitationOptions options)
+    {
+        options.Keys.Select(k => k.Id).Should().Equal(3, 4);
+        options.Keys[0].Secret.Should().Be(TestKeys.Secret0);
+        options.Keys[0].SignUntil.Should().Be(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        options.Keys[0].VerifyUntil.Should().Be(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        options.Keys[1].ActiveFrom.Should().Be(TestKeys.Epoch);
+        options.DefaultLifetime.Should().Be(TimeSpan.FromDays(2));
+        options.MaxLifetime.Should().Be(TimeSpan.FromDays(14));
+        options.ExpiryTolerance.Should().Be(TimeSpan.FromSeconds(10));
+        options.IssuedAtTolerance.Should().Be(TimeSpan.FromMinutes(1));
+        options.EnabledPolicies.Should().Equal(BindingPolicies.InviteeBoundName, BindingPolicies.UnboundName);
+        options.DefaultPolicy.Should().Be(BindingPolicies.UnboundName);
+        options.ChannelKeyCacheSize.Should().Be(500);
+        options.ChannelKeyCacheLifetime.Should().Be(TimeSpan.FromMinutes(10));
+        options.MaxXmlInputSize.Should().Be(4096);
+        options.LandingLinkBase.Should().Be(new Uri("https://join.example/i/"));
+    }
+}

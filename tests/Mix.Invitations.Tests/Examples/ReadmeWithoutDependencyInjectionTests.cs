@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+using Mix.Invitations.Tests.Tokens;
+
+namespace Mix.Invitations.Tests.Examples;
+
+/// <summary>The README's "Without dependency injection" example, compiled and run as written.</summary>
+public class ReadmeWithoutDependencyInjectionTests
+{
+    [Fact]
+    public void Example_AsWrittenInTheReadme_IssuesAndValidates()
+    {
+        Environment.SetEnvironmentVariable("MIX_INVITATIONS_KEY", TestKeys.Secret0);
+        try
+        {
+            // --- README "Without dependency injection" ---
+            var options = new MixInvitationOptions { DefaultLifetime = TimeSpan.FromDays(2) };
+            options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = Environment.GetEnvironmentVariable("MIX_INVITATIONS_KEY")! });
+
+            using var telemetry = new InvitationTelemetry(meterFactory: null, loggerFactory: null); // or your ILoggerFactory
+            using var service = InvitationService.Create(options, TimeProvider.System, customPolicies: null, channelKeyProvider: null, telemetry);
+
+            var invitation = service.Issue(new InvitationRequest
+            {
+                Channel = Jid.Parse("coven@mix.shakespeare.example"),
+                Inviter = Jid.Parse("hag66@shakespeare.example"),
+                Invitee = Jid.Parse("cat@shakespeare.example"),
+            });
+            var result = service.TryValidate(invitation, new InvitationContext(Jid.Parse("cat@shakespeare.example"), invitation.Channel));
+            // --- end ---
+
+            result.IsValid.Should().BeTrue(result.ToString());
+            (result.Claims.ExpiresAt - result.Claims.IssuedAt).Should().Be(TimeSpan.FromDays(2));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MIX_INVITATIONS_KEY", null);
+        }
+    }
+
+    [Fact]
+    public void Example_KeyMissing_FailsWithTheValidationMessage()
+    {
+        var options = new MixInvitationOptions { DefaultLifetime = TimeSpan.FromDays(2) };
+        options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = Environment.GetEnvironmentVariable("MIX_INVITATIONS_KEY_NOT_SET")! });
+
+        var create = () => InvitationService.Create(options);
+
+        create.Should().Throw<OptionsValidationException>().WithMessage("Keys[0] (id 1): Secret is empty.");
+    }
+}
