@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace Mix.Invitations.Component;
+
+/// <summary>
+/// The MIX side of the component: turns each incoming stanza into its reply. Transport-free, so it can be driven by
+/// <see cref="ComponentConnection"/> or by a test.
+/// </summary>
+/// <remarks>
+/// <para>What it answers (every <c>from</c> is the one the server stamped after authenticating the sender):</para>
+/// <list type="bullet">
+/// <item>IQ set <c>&lt;create channel='name' xmlns='urn:xmpp:mix:core:1'/&gt;</c> to the service domain: creates an
+/// invitation-only channel whose owner (and first participant) is the sender.</item>
+/// <item>IQ get <c>&lt;invite xmlns='urn:xmpp:mix:misc:0'&gt;&lt;invitee&gt;jid&lt;/invitee&gt;&lt;/invite&gt;</c> to a
+/// channel (XEP-0407 §6): a participant asks for an invitee-bound invitation; the reply is
+/// <c>&lt;invite&gt;&lt;invitation&gt;…&lt;/invitation&gt;&lt;/invite&gt;</c> with the sender as inviter.</item>
+/// <item>IQ get <c>&lt;preauth xmlns='urn:xmpp:pars:0'/&gt;</c> to a channel: a participant asks for a single-use
+/// bearer token (unbound policy, one use), answered as <c>&lt;preauth token='…'/&gt;</c>, to put in a link
+/// <c>xmpp:channel?join;preauth=TOKEN</c>.</item>
+/// <item>IQ set <c>&lt;join xmlns='urn:xmpp:mix:core:1'&gt;</c> to a channel, holding either an
+/// <c>&lt;invitation xmlns='urn:xmpp:mix:misc:0'&gt;</c> or a <c>&lt;preauth xmlns='urn:xmpp:pars:0' token='…'/&gt;</c>:
+/// checked against the sender's bare JID and the addressed channel; accepted joins add a participant, refusals carry
+/// the stanza error of <see cref="InvitationStanzaError.For"/>. A join without either is refused with
+/// <c>auth/forbidden</c> unless the sender already participates.</item>
+/// </list>
+/// </remarks>
+internal sealed class MixService
+{
+    private readonly ConcurrentDictionary<Jid, MixChannel> _channels = new();
+    private readonly InvitationService _invitations;
+    private readonly InvitationRedeemer _redemption;
+    private readonly TextWriter? _log;
+    private readonly InvitationReaderSettings _readerSettings;
+
+    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(invitations);
+        ArgumentNullException.ThrowIfNull(redemption);
+        Domain = domain;
+        _invitations = invitations;
+        _redemption = redemption;
+        _log = log;
+        _readerSettings = new InvitationReaderSettings { MaxInputSize = invitations.MaxXmlInputSize };
+    }
+
+    /// <summary>Gets the component's domain.</summary>
+    public Jid Domain { get; }
+
+    /// <summary>Creates the service with the library's defaults: the given options and clock, and a redeemer over an in-memory ledger.</summary>
+    /// <param name="domain">The component's domain.</param>
+    /// <param name="options">The invitation options (keys).</param>
+    /// <param name="timeProvider">The clock, or null for the system clock.</param>
+    /// <param name="log">Where one line per decision goes (never a token), or null.</param>
+    /// <returns>The service.</returns>
+    public static MixService Create(string domain, MixInvitationOptions options, TimeProvider? timeProvider = null, TextWriter? log = null)
+    {
+        var invitations = InvitationService.Create(options, timeProvider);
+        // One node: the in-memory ledger counts the uses of single-use links. Several nodes share a Redis ledger
+        // (package Mix.Invitations.Redis) instead. The ledger lives as long as the process.
+        var redemption = new InvitationRedeemer(invitations, new InMemoryInvitationLedger(timeProvider));
+        return new MixService(Jid.Parse(domain), invitations, redemption, log);
+    }
+
+    /// <summary>Creates an invitation-only channel owned by <paramref name="owner"/>, or returns the existing one.</summary>
+    /// <param name="localpart">The channel's name.</param>
+    /// <param name="owner">Its owner.</param>
+    /// <returns>The channel.</returns>
+    public MixChannel AddChannel(string localpart, Jid owner)
+    {
+        var address = Jid.Create(localpart, Domain.Domain, null);
+        return _channels.GetOrAdd(address, a => new MixChannel(a, owner.Bare));
+    }
+
+    /// <summary>Finds a channel.</summary>
+    /// <param name="address">The channel's JID.</param>
+    /// <param name="channel">The channel, when it exists.</param>
+    /// <returns>Whether it exists.</returns>
+    public bool TryGetChannel(Jid address, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MixChannel? channel) =>
+        _channels.TryGetValue(address.Bare, out channel);
+
+    /// <summary>Handles one stanza.</summary>
+    /// <param name="stanza">The stanza as read from the component stream.</param>
+    /// <param name="cancellationToken">Cancels a ledger call.</param>
+    /// <returns>The reply, or null when none is due.</returns>
+    public async ValueTask<XElement?> HandleAsync(XElement stanza, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stanza);
+        if (stanza.Name != Names.Iq)
+        {
+            return null; // Presence and messages are not part of this sample.
+        }
+
+        var type = (string?)stanza.Attribute("type");
+        if (type is not ("get" or "set"))
+        {
+            return null; // Results and errors need no answer.
+        }
+
+        if (!Jid.TryParse((string?)stanza.Attribute("from") ?? string.Empty, out var from, out _)
+            || !Jid.TryParse((string?)stanza.Attribute("to") ?? string.Empty, out var to, out _))
+        {
+            return Error(stanza, new InvitationStanzaError("modify", "jid-malformed", null));
+        }
+
+        var payload = stanza.Elements().FirstOrDefault();
+        if (payload is null)
+        {
+            return Error(stanza, new InvitationStanzaError("modify", "bad-request", null));
+        }
+
+        if (to.Local is null)
+        {
+            return (type, payload.Name) switch
+            {
+                ("get", var n) when n == Names.DiscoInfo + "query" => Result(stanza, DiscoInfo()),
+                ("get", var n) when n == Names.Ping + "ping" => Result(stanza),
+                ("set", var n) when n == Names.MixCore + "create" => Create(stanza, payload, from),
+                _ => Error(stanza, new InvitationStanzaError("cancel", "service-unavailable", null)),
+            };
+        }
+
+        if (!TryGetChannel(to, out var channel))
+        {
+            return Error(stanza, new InvitationStanzaError("cancel", "item-not-found", "No such channel."));
+        }
+
+        return (type, payload.Name) switch
+        {
+            ("get", var n) when n == Names.MixMisc + "invite" => Invite(stanza, payload, from, channel),
+            ("get", var n) when n == Names.Pars + "preauth" => PreAuth(stanza, from, channel),
+            ("set", var n) when n == Names.MixCore + "join" => await JoinAsync(stanza, payload, from, channel, cancellationToken).ConfigureAwait(false),
+            ("get", var n) when n == Names.Ping + "ping" => Result(stanza),
+            _ => Error(stanza, new InvitationStanzaError("cancel", "service-unavailable", null)),
+        };
+    }
+
+    private XElement Create(XElement stanza, XElement create, Jid from)
+    {
+        var name = (string?)create.Attribute("channel");
+        if (string.IsNullOrEmpty(name) || !Jid.TryParse($"{name}@{Domain}", out var address, out _))
+        {
+            return Error(stanza, new InvitationStanzaError("modify", "bad-request", "The channel name is not a valid localpart."));
+        }
+
+        if (TryGetChannel(address, out _))
+        {
+            return Error(stanza, new InvitationStanzaError("cancel", "conflict", "The channel exists."));
+        }
+
+        var channel = AddChannel(address.Local!, from);
+        Log($"created {channel.Address} for {from.Bare}");
+        return Result(stanza, new XElement(Names.MixCore + "create", new XAttribute("channel", address.Local!)));
+    }
+
+    private XElement Invite(XElement stanza, XElement invite, Jid from, MixChannel channel)
+    {
+        if (!channel.IsParticipant(from))
+        {
+            return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
+        }
+
+        if (!InvitationXml.TryReadInviteRequest(invite, out var request, out var problem, _readerSettings))
+        {
+            return Error(stanza, new InvitationStanzaError("modify", "bad-request", problem));
+        }
+
+        var invitee = request.Invitee;
+
+        var invitation = _invitations.Issue(new InvitationRequest
+        {
+            Channel = channel.Address,
+            Inviter = from.Bare,
+            Invitee = invitee.Bare,
+            Policy = BindingPolicies.InviteeBoundName,
+        });
+        Log($"issued an invitation to {channel.Address} from {from.Bare} for {invitee.Bare}");
+        return Result(stanza, InvitationXml.ToXElement(new InviteResult(invitation)));
+    }
+
+    private XElement PreAuth(XElement stanza, Jid from, MixChannel channel)
+    {
+        if (!channel.IsParticipant(from))
+        {
+            return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
+        }
+
+        var invitation = _invitations.Issue(new InvitationRequest
+        {
+            Channel = channel.Address,
+            Inviter = from.Bare,
+            Policy = BindingPolicies.UnboundName,
+            MaxUses = 1,
+        });
+        Log($"issued a single-use bearer token for {channel.Address} from {from.Bare}");
+        return Result(stanza, InvitationXml.ToXElement(new Preauth(invitation.Token)));
+    }
+
+    private async ValueTask<XElement> JoinAsync(XElement stanza, XElement join, Jid from, MixChannel channel, CancellationToken cancellationToken)
+    {
+        var context = new InvitationContext(from.Bare, channel.Address);
+        InvitationValidationResult result;
+        string how;
+        if (join.Element(Names.Pars + "preauth") is { } preauthElement)
+        {
+            if (!InvitationXml.TryReadPreauth(preauthElement, out var preauth, out _, _readerSettings))
+            {
+                return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
+            }
+
+            result = await _redemption.RedeemTokenAsync(preauth.Token, context, cancellationToken).ConfigureAwait(false);
+            how = "bearer token";
+        }
+        else if (join.Elements().Any(e => e.Name.LocalName == "invitation"))
+        {
+            // <invitation/> in urn:xmpp:mix:misc:0, or inheriting the join's namespace: the library reader takes both.
+            if (!InvitationXml.TryReadMixJoin(join, out var mixJoin, out _, _readerSettings))
+            {
+                return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
+            }
+
+            result = await _redemption.RedeemAsync(mixJoin.Invitation, context, cancellationToken).ConfigureAwait(false);
+            how = "invitation";
+        }
+        else if (channel.IsParticipant(from))
+        {
+            return Joined(stanza, join, channel, from);
+        }
+        else
+        {
+            Log($"refused {from.Bare} joining {channel.Address}: no invitation");
+            return Error(stanza, new InvitationStanzaError("auth", "forbidden", "This channel is joined by invitation."));
+        }
+
+        if (!result.IsValid)
+        {
+            return Refuse(stanza, from, channel, result.Reason);
+        }
+
+        Log($"{from.Bare} joined {channel.Address} with a {result.Claims.Policy} {how}");
+        return Joined(stanza, join, channel, from);
+    }
+
+    private XElement Refuse(XElement stanza, Jid from, MixChannel channel, InvitationFailureReason reason)
+    {
+        Log($"refused {from.Bare} joining {channel.Address}: {reason}");
+        return Error(stanza, InvitationStanzaError.For(reason));
+    }
+
+    private static XElement Joined(XElement stanza, XElement join, MixChannel channel, Jid from)
+    {
+        var id = channel.Join(from);
+        // XEP-0369 §7.1.2: the reply carries the participant id and the nodes subscribed to (we grant what was asked).
+        var reply = new XElement(Names.MixCore + "join", new XAttribute("id", id));
+        reply.Add(join.Elements(Names.MixCore + "subscribe").Select(s => new XElement(Names.MixCore + "subscribe", new XAttribute("node", (string?)s.Attribute("node") ?? string.Empty))));
+        return Result(stanza, reply);
+    }
+
+    private static XElement DiscoInfo() => new(
+        Names.DiscoInfo + "query",
+        new XElement(Names.DiscoInfo + "identity", new XAttribute("category", "conference"), new XAttribute("type", "mix"), new XAttribute("name", "Mix.Invitations sample")),
+        new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.MixCore.NamespaceName)),
+        new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.MixMisc.NamespaceName)),
+        new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.Pars.NamespaceName)));
+
+    private static XElement Result(XElement request, XElement? payload = null)
+    {
+        var reply = Reply(request, "result");
+        if (payload is not null)
+        {
+            reply.Add(payload);
+        }
+
+        return reply;
+    }
+
+    private static XElement Error(XElement request, InvitationStanzaError error)
+    {
+        var reply = Reply(request, "error");
+        reply.Add(error.ToXElement(Names.Component.NamespaceName));
+        return reply;
+    }
+
+    private static XElement Reply(XElement request, string type) => new(
+        Names.Iq,
+        new XAttribute("type", type),
+        new XAttribute("id", (string?)request.Attribute("id") ?? string.Empty),
+        new XAttribute("from", (string?)request.Attribute("to") ?? string.Empty),
+        new XAttribute("to", (string?)request.Attribute("from") ?? string.Empty));
+
+    private void Log(string message) => _log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"component: {message}"));
+}

@@ -1,0 +1,53 @@
+using Mix.Invitations.Component;
+
+namespace Mix.Invitations.Interop.Tests.Component;
+
+public class ComponentOptionsTests
+{
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
+    [Fact]
+    public void Parse_ArgumentsOverEnvironment_ArgumentsWin()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["MIX_COMPONENT_PORT"] = "5348",
+            ["MIX_COMPONENT_SECRET"] = "from-env",
+            ["MIX_COMPONENT_OWNERS"] = "coven=hag66@shakespeare.example; den=cat@shakespeare.example",
+        };
+
+        var options = ComponentOptions.Parse(["--port", "15347", "--domain", "mix.example.org", "--owner", "lair=rat@shakespeare.example"], environment.GetValueOrDefault);
+
+        options.Port.Should().Be(15347);
+        options.Secret.Should().Be("from-env");
+        options.Domain.Should().Be("mix.example.org");
+        options.Owners.Should().Equal(("coven", "hag66@shakespeare.example"), ("den", "cat@shakespeare.example"), ("lair", "rat@shakespeare.example"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--port", "70000", "--secret", "s" }, "port")]
+    [InlineData(new[] { "--port", "-1", "--secret", "s" }, "port")]
+    [InlineData(new[] { "--bogus", "x", "--secret", "s" }, "Unknown argument")]
+    [InlineData(new[] { "--secret" }, "needs a value")]
+    [InlineData(new[] { "--owner", "coven", "--secret", "s" }, "CHANNEL=OWNER-JID")]
+    [InlineData(new string[0], "secret is required")]
+    public void Parse_BadArguments_ThrowsFormatExceptionNamingTheProblem(string[] args, string expected)
+    {
+        var act = () => ComponentOptions.Parse(args, NoEnvironment.GetValueOrDefault);
+
+        act.Should().Throw<FormatException>().WithMessage($"*{expected}*");
+    }
+
+    [Fact]
+    public void ToInvitationOptions_NoKey_GeneratesAFreshKeyEachTime()
+    {
+        var options = ComponentOptions.Parse(["--secret", "s"], NoEnvironment.GetValueOrDefault);
+
+        var first = options.ToInvitationOptions(out var generated);
+        var second = options.ToInvitationOptions(out _);
+
+        generated.Should().BeTrue();
+        Convert.FromBase64String(first.Keys[0].Secret).Should().HaveCount(32);
+        first.Keys[0].Secret.Should().NotBe(second.Keys[0].Secret);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Xml.Linq;
+using Microsoft.Extensions.Time.Testing;
+using Mix.Invitations.Component;
+
+namespace Mix.Invitations.Interop.Tests.Component;
+
+/// <summary>The component's stanza handling without a server: what the interop suite cannot easily provoke through a real client.</summary>
+public class MixServiceTests
+{
+    private static readonly XNamespace Accept = "jabber:component:accept";
+    private static readonly XNamespace MixCore = "urn:xmpp:mix:core:1";
+    private static readonly XNamespace MixMisc = "urn:xmpp:mix:misc:0";
+
+    private readonly MixService _service;
+
+    public MixServiceTests()
+    {
+        var options = new MixInvitationOptions();
+        options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
+        _service = MixService.Create("mix.example.org", options, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        _service.AddChannel("coven", Jid.Parse("hag66@example.org"));
+    }
+
+    [Fact]
+    public async Task Join_InvitationForAnotherChannel_RefusedWithChannelMismatch()
+    {
+        _service.AddChannel("den", Jid.Parse("hag66@example.org"));
+        var invite = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "den@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "1"), default);
+        var invitation = invite!.Descendants(MixMisc + "invitation").Single();
+
+        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", new XElement(MixCore + "join", invitation), "2"), default);
+
+        ErrorOf(reply!).Should().Be(InvitationStanzaError.For(InvitationFailureReason.ChannelMismatch).ToString());
+    }
+
+    [Fact]
+    public async Task Join_InvitationWithoutToken_RefusedAsMalformed()
+    {
+        var invitation = new XElement(MixMisc + "invitation", new XElement(MixMisc + "channel", "coven@mix.example.org"));
+
+        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", new XElement(MixCore + "join", invitation), "3"), default);
+
+        ErrorOf(reply!).Should().Be(InvitationStanzaError.For(InvitationFailureReason.Malformed).ToString());
+    }
+
+    [Fact]
+    public async Task Invite_ToUnknownChannel_ItemNotFound()
+    {
+        var reply = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "nowhere@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "4"), default);
+
+        ErrorOf(reply!).Should().StartWith("cancel/item-not-found");
+    }
+
+    [Fact]
+    public async Task Reply_AddressesTheSenderFromTheChannel_InComponentNamespace()
+    {
+        var reply = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "coven@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "5"), default);
+
+        reply!.Name.Should().Be(Accept + "iq");
+        ((string?)reply.Attribute("type")).Should().Be("result");
+        ((string?)reply.Attribute("id")).Should().Be("5");
+        ((string?)reply.Attribute("from")).Should().Be("coven@mix.example.org");
+        ((string?)reply.Attribute("to")).Should().Be("hag66@example.org/a");
+    }
+
+    [Fact]
+    public async Task ResultAndMessageStanzas_GetNoReply()
+    {
+        var result = Iq("result", "cat@example.org/b", "coven@mix.example.org", new XElement("x"), "6");
+        var message = new XElement(Accept + "message", new XAttribute("from", "cat@example.org/b"), new XAttribute("to", "coven@mix.example.org"));
+
+        (await _service.HandleAsync(result, default)).Should().BeNull();
+        (await _service.HandleAsync(message, default)).Should().BeNull();
+    }
+
+    private static XElement Iq(string type, string from, string to, XElement payload, string id) => new(
+        Accept + "iq",
+        new XAttribute("type", type),
+        new XAttribute("id", id),
+        new XAttribute("from", from),
+        new XAttribute("to", to),
+        payload);
+
+    private static string ErrorOf(XElement reply)
+    {
+        ((string?)reply.Attribute("type")).Should().Be("error", reply.ToString());
+        var error = reply.Element(Accept + "error")!;
+        XNamespace stanzas = InvitationStanzaError.StanzasNamespace;
+        var condition = error.Elements().First(e => e.Name.Namespace == stanzas && e.Name.LocalName != "text").Name.LocalName;
+        var text = (string?)error.Element(stanzas + "text");
+        return new InvitationStanzaError((string)error.Attribute("type")!, condition, text).ToString();
+    }
+}

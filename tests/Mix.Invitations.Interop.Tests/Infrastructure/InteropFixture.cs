@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
+using Mix.Invitations.Component;
+using Xunit.Abstractions;
+
+namespace Mix.Invitations.Interop.Tests.Infrastructure;
+
+/// <summary>
+/// One Prosody, the sample component connected to it in-process (with a clock the tests move), and one xmpp.js process
+/// with three users logged in, shared by the interop tests.
+/// </summary>
+public sealed class InteropFixture : IAsyncLifetime, IDisposable
+{
+    public const string ComponentDomain = "mix.localhost";
+
+    /// <summary>Username → password of the accounts registered in Prosody.</summary>
+    private static readonly Dictionary<string, string> Users = new()
+    {
+        ["alice"] = "alice-password",
+        ["bob"] = "bob-password",
+        ["carol"] = "carol-password",
+    };
+
+    private readonly IMessageSink _diagnostics;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SynchronizedLog _componentLog = new();
+    private InteropRequirements? _tools;
+    private ProsodyServer? _prosody;
+    private RunningComponent? _component;
+    private ComponentHost? _host;
+    private XmppClientDriver? _client;
+
+    public InteropFixture(IMessageSink diagnostics)
+    {
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Gets the component's clock: the tests advance it to make invitations expire.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Gets how long starting everything took (Prosody, user registration, npm ci when needed, component, logins).</summary>
+    public TimeSpan StartupTime { get; private set; }
+
+    internal MixService Service => _host!.Service;
+
+    internal XmppClientDriver Client => _client!;
+
+    public async Task InitializeAsync()
+    {
+        _tools = await InteropRequirements.DetectAsync();
+        if (_tools.Missing is not null)
+        {
+            return; // Each test skips (or fails when required) with the message.
+        }
+
+        var watch = Stopwatch.StartNew();
+        var tools = _tools;
+        // npm ci (when needed) and node's start-up (loading xmpp.js) overlap Prosody's start.
+        var startClient = Task.Run(async () =>
+        {
+            await XmppClientDriver.InstallAsync(tools);
+            return XmppClientDriver.Start(tools);
+        });
+        _prosody = await ProsodyServer.StartAsync(_tools, ComponentDomain, Users);
+        var prosodyReady = watch.Elapsed;
+        var options = new ComponentOptions
+        {
+            Host = "127.0.0.1",
+            Port = _prosody.ComponentPort,
+            Domain = ComponentDomain,
+            Secret = _prosody.ComponentSecret,
+        };
+        _host = ComponentHost.Create(options, Time, _componentLog);
+        _component = await _host.StartAsync(_stop.Token);
+        var componentReady = watch.Elapsed;
+        _client = await startClient;
+        var installed = watch.Elapsed;
+        var client = _client;
+        var prosody = _prosody;
+        var jids = await Task.WhenAll(Users.Select(user => client.LoginAsync(user.Key, prosody.ClientPort, ProsodyServer.UserDomain, user.Key, user.Value)));
+        foreach (var (user, jid) in Users.Keys.Zip(jids))
+        {
+            if (!jid.StartsWith(user + "@" + ProsodyServer.UserDomain + "/", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{user} was bound as {jid}.");
+            }
+        }
+
+        StartupTime = watch.Elapsed;
+        _diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage(string.Create(
+            CultureInfo.InvariantCulture,
+            $"interop: ready in {StartupTime.TotalSeconds:F1} s (Prosody registered and listening {prosodyReady.TotalSeconds:F1} s, component handshake {componentReady.TotalSeconds:F1} s, npm ready {installed.TotalSeconds:F1} s, 3 xmpp.js logins {StartupTime.TotalSeconds:F1} s)")));
+    }
+
+    /// <summary>Skips the calling test when Prosody or Node.js is missing, or fails it when CI requires the suite.</summary>
+    public void RequireServer()
+    {
+        var missing = _tools?.Missing;
+        if (missing is null)
+        {
+            return;
+        }
+
+        if (InteropRequirements.IsRequired)
+        {
+            throw new InvalidOperationException($"{missing} (MIX_INVITATIONS_REQUIRE_INTEROP=1, so this fails instead of skipping)");
+        }
+
+        Skip.If(true, missing);
+    }
+
+    /// <summary>Gets the bare JID of a registered user.</summary>
+    public static string Jid(string user) => $"{user}@{ProsodyServer.UserDomain}";
+
+    /// <summary>What went on, for an assertion message: the component's log, the driver's stderr and Prosody's log tail.</summary>
+    public string Diagnostics() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"component log:\n{_componentLog}\nxmpp.js stderr:\n{_client?.StandardError}\n{_prosody?.LogTail(20)}");
+
+    public async Task DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+
+        await _stop.CancelAsync();
+        if (_component is not null)
+        {
+            try
+            {
+                await _component.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception ex) when (ex is IOException or TimeoutException)
+            {
+                // Prosody may have closed the stream first; nothing to clean up.
+            }
+        }
+
+        if (_prosody is not null)
+        {
+            await _prosody.DisposeAsync();
+        }
+    }
+
+    /// <summary>Releases what <see cref="DisposeAsync"/> leaves (xunit calls both).</summary>
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _componentLog.Dispose();
+    }
+
+    /// <summary>A thread-safe log the component writes one line per decision to.</summary>
+    private sealed class SynchronizedLog : StringWriter
+    {
+        public SynchronizedLog()
+            : base(CultureInfo.InvariantCulture)
+        {
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (this)
+            {
+                base.WriteLine(value);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (this)
+            {
+                return base.ToString();
+            }
+        }
+    }
+}

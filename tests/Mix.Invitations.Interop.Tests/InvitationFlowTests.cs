@@ -1,0 +1,212 @@
+using System.Xml.Linq;
+using Mix.Invitations.Interop.Tests.Infrastructure;
+using static Mix.Invitations.Interop.Tests.Infrastructure.Stanzas;
+
+namespace Mix.Invitations.Interop.Tests;
+
+/// <summary>
+/// The invitation round trip through a real Prosody and a real client (xmpp.js): users authenticate with the server,
+/// which stamps the <c>from</c> of every stanza the component sees; the component is the sample in
+/// samples/Mix.Invitations.Component, connected over XEP-0114.
+/// </summary>
+public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
+{
+    private static int s_channel;
+    private readonly InteropFixture _fixture;
+
+    public InvitationFlowTests(InteropFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    private XmppClientDriver Client => _fixture.Client;
+
+    [SkippableFact]
+    public async Task Invite_AsParticipant_ReturnsInviteeBoundInvitationWithServerStampedInviter()
+    {
+        var channel = await CreateChannelAsync("alice");
+
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("bob"));
+
+        Text(invitation, "inviter").Should().Be(InteropFixture.Jid("alice"));
+        Text(invitation, "invitee").Should().Be(InteropFixture.Jid("bob"));
+        Text(invitation, "channel").Should().Be(channel);
+        Text(invitation, "token").Should().MatchRegex("^[A-Za-z0-9_-]{20,}$");
+    }
+
+    [SkippableFact]
+    public async Task Join_AsInviteeWithInvitation_IsAccepted()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("bob"));
+
+        var reply = await Client.SendAsync("bob", Iq("set", channel, JoinWith(invitation)));
+
+        TypeOf(reply).Should().Be("result", _fixture.Diagnostics());
+        var join = Child(reply, "join");
+        join.Should().NotBeNull(reply.ToString());
+        ((string?)join!.Attribute("id")).Should().NotBeNullOrEmpty();
+        _fixture.Service.TryGetChannel(Jid.Parse(channel), out var state).Should().BeTrue();
+        state!.IsParticipant(Jid.Parse(InteropFixture.Jid("bob"))).Should().BeTrue();
+    }
+
+    [SkippableFact]
+    public async Task Join_WithInvitationInheritingJoinNamespace_IsAccepted()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("bob"));
+        foreach (var element in invitation.DescendantsAndSelf())
+        {
+            element.Name = MixCore + element.Name.LocalName; // <invitation> written without its own xmlns inside <join>
+        }
+
+        var reply = await Client.SendAsync("bob", Iq("set", channel, JoinWith(invitation)));
+
+        TypeOf(reply).Should().Be("result", _fixture.Diagnostics());
+        IsParticipant(channel, "bob").Should().BeTrue();
+    }
+
+    [SkippableFact]
+    public async Task Join_ByThirdUserWithSomeoneElsesInvitation_IsRefusedWithMappedError()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("bob"));
+        (await Client.SendAsync("bob", Iq("set", channel, JoinWith(invitation)))).Should().Match<XElement>(r => TypeOf(r) == "result");
+
+        var reply = await Client.SendAsync("carol", Iq("set", channel, JoinWith(invitation)));
+
+        ShouldBeRefused(reply, InvitationFailureReason.InviteeMismatch);
+        IsParticipant(channel, "carol").Should().BeFalse();
+    }
+
+    [SkippableFact]
+    public async Task Join_WithSpoofedFromAttribute_ServerStampsRealSenderAndIsRefused()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("bob"));
+        var spoofed = Iq("set", channel, JoinWith(invitation));
+        spoofed.SetAttributeValue("from", InteropFixture.Jid("bob") + "/interop");
+
+        var reply = await Client.SendAsync("carol", spoofed);
+
+        ShouldBeRefused(reply, InvitationFailureReason.InviteeMismatch);
+        IsParticipant(channel, "bob").Should().BeFalse();
+        IsParticipant(channel, "carol").Should().BeFalse();
+    }
+
+    [SkippableFact]
+    public async Task Join_WithTamperedToken_IsRefusedWithMappedError()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("carol"));
+        var token = invitation.Element(MixMisc + "token")!;
+        var chars = token.Value.ToCharArray();
+        chars[^4] = chars[^4] == 'A' ? 'B' : 'A'; // inside the tag: every bit of that character is data
+        token.Value = new string(chars);
+
+        var reply = await Client.SendAsync("carol", Iq("set", channel, JoinWith(invitation)));
+
+        ShouldBeRefused(reply, InvitationFailureReason.BadSignature);
+        IsParticipant(channel, "carol").Should().BeFalse();
+    }
+
+    [SkippableFact]
+    public async Task Join_WithInvitationForAnotherInvitee_RewrittenToSelf_IsRefused()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("bob"));
+        invitation.Element(MixMisc + "invitee")!.Value = InteropFixture.Jid("carol");
+
+        var reply = await Client.SendAsync("carol", Iq("set", channel, JoinWith(invitation)));
+
+        ShouldBeRefused(reply, InvitationFailureReason.BadSignature);
+    }
+
+    [SkippableFact]
+    public async Task Join_WithExpiredInvitation_IsRefusedWithMappedError()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid("carol"));
+        _fixture.Time.Advance(new MixInvitationOptions().DefaultLifetime + TimeSpan.FromMinutes(5));
+
+        var reply = await Client.SendAsync("carol", Iq("set", channel, JoinWith(invitation)));
+
+        ShouldBeRefused(reply, InvitationFailureReason.Expired);
+        IsParticipant(channel, "carol").Should().BeFalse();
+    }
+
+    [SkippableFact]
+    public async Task Join_WithSingleUseBearerTokenTwice_SecondIsRefused()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var preauth = await Client.SendAsync("alice", Iq("get", channel, PreAuthRequest()));
+        TypeOf(preauth).Should().Be("result", _fixture.Diagnostics());
+        var token = (string?)Child(preauth, "preauth")?.Attribute("token");
+        token.Should().NotBeNullOrEmpty(preauth.ToString());
+
+        var first = await Client.SendAsync("carol", Iq("set", channel, JoinWithPreAuth(token!)));
+        var second = await Client.SendAsync("bob", Iq("set", channel, JoinWithPreAuth(token!)));
+
+        TypeOf(first).Should().Be("result", _fixture.Diagnostics());
+        IsParticipant(channel, "carol").Should().BeTrue();
+        ShouldBeRefused(second, InvitationFailureReason.UsesExhausted);
+        IsParticipant(channel, "bob").Should().BeFalse();
+    }
+
+    [SkippableFact]
+    public async Task Join_WithoutInvitation_IsRefusedForbidden()
+    {
+        var channel = await CreateChannelAsync("alice");
+
+        var reply = await Client.SendAsync("bob", Iq("set", channel, new XElement(MixCore + "join")));
+
+        TypeOf(reply).Should().Be("error");
+        var error = ErrorOf(reply);
+        (error.Type, error.Condition).Should().Be(("auth", "forbidden"));
+    }
+
+    [SkippableFact]
+    public async Task Invite_AsNonParticipant_IsRefusedForbidden()
+    {
+        var channel = await CreateChannelAsync("alice");
+
+        var reply = await Client.SendAsync("carol", Iq("get", channel, Invite(InteropFixture.Jid("bob"))));
+
+        TypeOf(reply).Should().Be("error");
+        var error = ErrorOf(reply);
+        (error.Type, error.Condition).Should().Be(("auth", "forbidden"));
+    }
+
+    private async Task<string> CreateChannelAsync(string owner)
+    {
+        _fixture.RequireServer();
+        var name = "room" + Interlocked.Increment(ref s_channel);
+        var reply = await Client.SendAsync(owner, Iq("set", InteropFixture.ComponentDomain, Create(name)));
+        TypeOf(reply).Should().Be("result", _fixture.Diagnostics());
+        return $"{name}@{InteropFixture.ComponentDomain}";
+    }
+
+    /// <summary>Asks the channel for an invitation (XEP-0407 §6) and returns the &lt;invitation/&gt; element.</summary>
+    private async Task<XElement> InviteAsync(string inviter, string channel, string invitee)
+    {
+        var reply = await Client.SendAsync(inviter, Iq("get", channel, Invite(invitee)));
+        TypeOf(reply).Should().Be("result", _fixture.Diagnostics());
+        var invitation = Child(reply, "invite")?.Element(MixMisc + "invitation");
+        invitation.Should().NotBeNull(reply.ToString());
+        return new XElement(invitation!);
+    }
+
+    private void ShouldBeRefused(XElement reply, InvitationFailureReason reason)
+    {
+        TypeOf(reply).Should().Be("error", _fixture.Diagnostics());
+        var expected = InvitationStanzaError.For(reason);
+        var error = ErrorOf(reply);
+        (error.Type, error.Condition, error.Text).Should().Be((expected.Type, expected.Condition, expected.Text), reply.ToString());
+    }
+
+    private bool IsParticipant(string channel, string user) =>
+        _fixture.Service.TryGetChannel(Jid.Parse(channel), out var state)
+        && state.IsParticipant(Jid.Parse(InteropFixture.Jid(user)));
+
+    private static string Text(XElement invitation, string child) => ((string?)invitation.Element(MixMisc + child))?.Trim() ?? string.Empty;
+}
