@@ -358,16 +358,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
                 InvitationCanonicalForm.TryWrite(channel, boundInviter, boundInvitee, buffer[prefix..], out written);
             }
 
-            var entry = state.Cache.Get(key, channel, _keyProvider, now);
-            var hmac = entry.Rent();
-            try
-            {
-                TokenCodec.ComputeTag(hmac, buffer[..(prefix + written)], tag);
-            }
-            finally
-            {
-                entry.Return(hmac);
-            }
+            state.Cache.Get(key, channel, _keyProvider, now).ComputeTag(buffer[..(prefix + written)], tag);
         }
         finally
         {

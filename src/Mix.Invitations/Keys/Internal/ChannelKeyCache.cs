@@ -150,6 +150,7 @@ internal sealed class ChannelKeyCache
     {
         private readonly byte[] _key;
         private readonly Slot[] _pool;
+        private volatile bool _used;
 
         internal Entry(KeyRingEntry ringKey, byte[] key, long expiresAtTicks)
         {
@@ -157,7 +158,6 @@ internal sealed class ChannelKeyCache
             _key = key;
             ExpiresAtTicks = expiresAtTicks;
             _pool = new Slot[Math.Clamp(Environment.ProcessorCount, 2, 16)];
-            _pool[0].Hash = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
         }
 
         internal KeyRingEntry RingKey { get; }
@@ -165,6 +165,32 @@ internal sealed class ChannelKeyCache
         internal long ExpiresAtTicks { get; }
 
         internal long LastUsed { get; set; }
+
+        /// <summary>
+        /// Writes the tag of <paramref name="macInput"/>. The first use of an entry computes it one-shot, so a channel seen
+        /// once (the common case for a first-seen channel) never pays for a keyed state; later uses rent one from the pool,
+        /// creating it on the second use, and reuse it from then on without allocating.
+        /// </summary>
+        internal void ComputeTag(ReadOnlySpan<byte> macInput, Span<byte> tag)
+        {
+            if (!_used)
+            {
+                // A race lets two first uses both go one-shot: harmless, both are correct.
+                _used = true;
+                TokenMac.OneShot(_key, macInput, tag);
+                return;
+            }
+
+            var hmac = Rent();
+            try
+            {
+                TokenCodec.ComputeTag(hmac, macInput, tag);
+            }
+            finally
+            {
+                Return(hmac);
+            }
+        }
 
         /// <summary>Takes a keyed state from the pool, or creates one when every pooled state is in use.</summary>
         internal IncrementalHash Rent()

@@ -19,6 +19,17 @@ internal static class TokenMac
     }
 
     /// <summary>
+    /// The one-shot form of the same MAC, for a key used once: keying an <see cref="IncrementalHash"/> costs about as
+    /// much as the MAC itself, so a channel's first token is computed without one.
+    /// </summary>
+    internal static void OneShot(ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, Span<byte> tag)
+    {
+        Span<byte> full = stackalloc byte[FullSize];
+        HMACSHA256.HashData(key, message, full);
+        full[..tag.Length].CopyTo(tag);
+    }
+
+    /// <summary>
     /// Verifies a presented tag of exactly <paramref name="tagLength"/> bytes over <paramref name="message"/>; any other
     /// length is refused, so a truncated or extended tag never verifies.
     /// </summary>
