@@ -26,6 +26,7 @@ public readonly struct Jid : IEquatable<Jid>
     private readonly string? _domain;
     private readonly string? _resource;
     private readonly string? _full;
+    private readonly byte[]? _canonicalText;
 
     private Jid(string? local, string domain, string? resource)
     {
@@ -33,6 +34,10 @@ public readonly struct Jid : IEquatable<Jid>
         _domain = domain;
         _resource = resource;
         _full = Compose(local, domain, resource);
+
+        // Invitations bind bare JIDs: their text, escaped and in UTF-8, is computed once here so the canonical
+        // <invitation> on the validation path is a few copies rather than a transcoding per token.
+        _canonicalText = resource is null ? InvitationCanonicalForm.EscapeText(_full) : null;
     }
 
     /// <summary>Gets the normalised localpart, or <see langword="null"/> when the address has none.</summary>
@@ -43,6 +48,12 @@ public readonly struct Jid : IEquatable<Jid>
 
     /// <summary>Gets the normalised resourcepart, or <see langword="null"/> when the address is bare.</summary>
     public string? Resource => _resource;
+
+    /// <summary>Gets the bare address's text as the canonical form writes it (UTF-8, exc-c14n escaped), or <see langword="null"/> for a full JID.</summary>
+    internal ReadOnlySpan<byte> CanonicalText => _canonicalText;
+
+    /// <summary>Gets a value indicating whether the canonical text is precomputed (bare, non-empty JIDs).</summary>
+    internal bool HasCanonicalText => _canonicalText is not null;
 
     /// <summary>Gets a value indicating whether the address has no resourcepart.</summary>
     public bool IsBare => _resource is null;

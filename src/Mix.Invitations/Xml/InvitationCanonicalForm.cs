@@ -137,6 +137,11 @@ public static class InvitationCanonicalForm
     // <name>local@domain</name>: 2 + name + 1 for the open tag, 3 + name for the close tag.
     private static int ElementByteCount(string name, Jid jid)
     {
+        if (jid.HasCanonicalText)
+        {
+            return (2 * name.Length) + 5 + jid.CanonicalText.Length;
+        }
+
         var count = (2 * name.Length) + 5 + EscapedByteCount(jid.Domain);
         if (jid.Local is { } local)
         {
@@ -151,13 +156,21 @@ public static class InvitationCanonicalForm
         writer.Write((byte)'<');
         writer.Write(name);
         writer.Write((byte)'>');
-        if (jid.Local is { } local)
+        if (jid.HasCanonicalText)
         {
-            WriteEscaped(ref writer, local);
-            writer.Write((byte)'@');
+            writer.Write(jid.CanonicalText);
+        }
+        else
+        {
+            if (jid.Local is { } local)
+            {
+                WriteEscaped(ref writer, local);
+                writer.Write((byte)'@');
+            }
+
+            WriteEscaped(ref writer, jid.Domain);
         }
 
-        WriteEscaped(ref writer, jid.Domain);
         writer.Write("</"u8);
         writer.Write(name);
         writer.Write((byte)'>');

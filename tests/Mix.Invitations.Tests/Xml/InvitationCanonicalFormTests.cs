@@ -264,4 +264,21 @@ public sealed class InvitationCanonicalFormTests
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         return json.RootElement.GetProperty("tests").EnumerateArray().Select(e => e.Clone()).ToList();
     }
+
+    [Fact]
+    public void ToArray_FullJids_SameBytesAsTheirBareForms()
+    {
+        // Bare JIDs carry their canonical text precomputed; full JIDs go through the transcoding path. Both must agree.
+        var channel = Jid.Parse("Café@Mix.Example/room");
+        var inviter = Jid.Parse("Élodie@example.fr/phone");
+        var invitee = Jid.Parse("zürich@example.ch/desk");
+
+        var viaFull = InvitationCanonicalForm.ToArray(channel, inviter, invitee);
+        var viaBare = InvitationCanonicalForm.ToArray(channel.Bare, inviter.Bare, invitee.Bare);
+
+        viaFull.Should().Equal(viaBare);
+        InvitationCanonicalForm.GetByteCount(channel, inviter, invitee).Should().Be(viaBare.Length);
+        System.Text.Encoding.UTF8.GetString(viaBare).Should().Be(
+            "<invitation xmlns=\"urn:xmpp:mix:misc:0\"><inviter>élodie@example.fr</inviter><invitee>zürich@example.ch</invitee><channel>café@mix.example</channel></invitation>");
+    }
 }
