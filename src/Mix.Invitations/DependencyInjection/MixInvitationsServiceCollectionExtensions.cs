@@ -13,7 +13,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// Every overload funnels into one registration that uses <c>TryAdd*</c>, so calling it twice (for example from a
 /// library and from the host) registers the services once. <see cref="TimeProvider"/> comes from the container when
 /// registered there, else <see cref="TimeProvider.System"/>; metrics go through <see cref="IMeterFactory"/> when
-/// registered.
+/// registered. An <see cref="InvitationRedeemer"/> is registered with the <see cref="InMemoryInvitationLedger"/> as the
+/// default <see cref="IInvitationLedger"/>; a shared ledger such as Redis (<c>AddRedisLedger</c> in
+/// <c>Mix.Invitations.Redis</c>) replaces it.
 /// </remarks>
 public static class MixInvitationsServiceCollectionExtensions
 {
@@ -79,6 +81,52 @@ public static class MixInvitationsServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>Adds one of the server's own checks that every redemption runs before the ledger (for example: the inviter may still invite, the joiner is not banned).</summary>
+    /// <typeparam name="TCheck">The check type, resolved from the container as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>Checks run in registration order; adding the same type twice registers it once.</remarks>
+    public static IMixInvitationsBuilder AddRedemptionCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCheck>(this IMixInvitationsBuilder builder)
+        where TCheck : class, IInvitationRedemptionCheck
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IInvitationRedemptionCheck, TCheck>());
+        return builder;
+    }
+
+    /// <summary>Adds an instance of one of the server's own checks that every redemption runs before the ledger.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="check">The check; it must be thread-safe.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when an argument is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddRedemptionCheck(this IMixInvitationsBuilder builder, IInvitationRedemptionCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(check);
+        builder.Services.AddSingleton(check);
+        return builder;
+    }
+
+    /// <summary>Makes the in-memory ledger the redemption ledger, replacing any other (it is also the default).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="purgeInterval">How often expired entries are removed; <see langword="null"/> for one minute.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="purgeInterval"/> is not positive.</exception>
+    /// <remarks>Right for one node only: nodes that each hold their own ledger count uses separately. Use a shared ledger (Redis) for several nodes.</remarks>
+    public static IMixInvitationsBuilder AddInMemoryLedger(this IMixInvitationsBuilder builder, TimeSpan? purgeInterval = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (purgeInterval is { } interval)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(purgeInterval));
+        }
+
+        builder.Services.Replace(ServiceDescriptor.Singleton<IInvitationLedger>(sp => new InMemoryInvitationLedger(sp.GetService<TimeProvider>(), purgeInterval)));
+        return builder;
+    }
+
     private static MixInvitationsBuilder AddCore(IServiceCollection services)
     {
         services.AddOptions<MixInvitationOptions>()
@@ -94,6 +142,14 @@ public static class MixInvitationsServiceCollectionExtensions
             sp.GetRequiredService<InvitationTelemetry>()));
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
         services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
+
+        // The in-memory ledger is the default: right for one node; several nodes replace it (AddRedisLedger).
+        services.TryAddSingleton<IInvitationLedger>(sp => new InMemoryInvitationLedger(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new InvitationRedeemer(
+            sp.GetRequiredService<InvitationService>(),
+            sp.GetService<IInvitationLedger>(),
+            sp.GetServices<IInvitationRedemptionCheck>(),
+            sp.GetRequiredService<InvitationTelemetry>()));
         return new MixInvitationsBuilder(services);
     }
 

@@ -98,6 +98,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <summary>Gets the maximum XML input size from the current options, for the invitation readers.</summary>
     public int MaxXmlInputSize => _state.MaxXmlInputSize;
 
+    /// <summary>Gets the expiry tolerance from the current options: how long after its expiry a token is still accepted.</summary>
+    internal TimeSpan ExpiryTolerance => TimeSpan.FromTicks(_state.ExpiryToleranceTicks);
+
     /// <summary>Finds a registered policy by name.</summary>
     /// <param name="name">The policy's name, for example <c>unbound</c>.</param>
     /// <param name="policy">The policy, when found.</param>

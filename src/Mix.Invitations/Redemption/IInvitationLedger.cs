@@ -1,0 +1,71 @@
+namespace Mix.Invitations;
+
+/// <summary>
+/// The optional state behind single use, use limits and revocation: one entry per token id, kept only until the
+/// token expires.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="InvitationRedeemer"/> calls it after a token validated statelessly and passed the server's own checks.
+/// With a ledger registered, <em>every</em> redemption consults it: every token is checked for revocation, and a
+/// use-limited token also consumes one use. That is what lets an operator revoke a leaked bearer link that has no use
+/// limit.
+/// </para>
+/// <para>
+/// <b>Thread safety and atomicity.</b> Implementations must be safe to call concurrently, and each operation must be
+/// atomic with respect to every other operation on the same token — across every node that shares the ledger. Two
+/// redemptions racing for the last use of a token must never both see <see cref="InvitationLedgerOutcome.Consumed"/>.
+/// A store without an atomic compare-and-set (such as <c>IDistributedCache</c>) cannot implement this interface
+/// safely.
+/// </para>
+/// <para>
+/// <b>Lifetime of entries.</b> Every write carries the instant its entry may be forgotten: the token's expiry plus the
+/// validation tolerance (<see cref="MixInvitationOptions.ExpiryTolerance"/>), after which no node accepts the token
+/// anyway. An entry whose instant has passed behaves as if it did not exist, and its memory is reclaimed, so the
+/// ledger holds only live tokens.
+/// </para>
+/// <para>
+/// <b>Failures.</b> When the store cannot be reached an implementation throws
+/// <see cref="InvitationLedgerUnavailableException"/>; the redeemer refuses the token with
+/// <see cref="InvitationFailureReason.LedgerUnavailable"/>. Implementations never guess an answer.
+/// </para>
+/// </remarks>
+public interface IInvitationLedger
+{
+    /// <summary>Atomically checks a token against the ledger and, when it is use-limited, consumes one use.</summary>
+    /// <param name="tokenId">The token's id (<see cref="InvitationClaims.TokenId"/>).</param>
+    /// <param name="channel">The bare channel the token admits to.</param>
+    /// <param name="maxUses">The token's use limit, or 0 for a token without one: then only revocation is checked and nothing is written.</param>
+    /// <param name="expiresAt">When the entry may be forgotten: the token's expiry plus the expiry tolerance.</param>
+    /// <param name="cancellationToken">Cancels the wait; a use may still have been consumed when the store had already acted.</param>
+    /// <returns><see cref="InvitationLedgerOutcome.Consumed"/> when the token may be redeemed; otherwise why not.</returns>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="maxUses"/> is negative.</exception>
+    /// <exception cref="InvitationLedgerUnavailableException">Thrown when the store cannot be reached.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a token until <paramref name="expiresAt"/>: every later redemption of it is refused. Revoking twice does no harm.</summary>
+    /// <param name="tokenId">The token's id.</param>
+    /// <param name="channel">The bare channel the token admits to.</param>
+    /// <param name="expiresAt">When the entry may be forgotten: the token's expiry plus the expiry tolerance.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the revocation is stored.</returns>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>
+    /// <exception cref="InvitationLedgerUnavailableException">Thrown when the store cannot be reached.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives back one use of a use-limited token, for a join that failed after the token was accepted (XEP-0445: a
+    /// token is consumed only when the join succeeds). Does nothing when no use is recorded; never lifts a revocation.
+    /// </summary>
+    /// <param name="tokenId">The token's id.</param>
+    /// <param name="channel">The bare channel the token admits to.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the use is given back.</returns>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>
+    /// <exception cref="InvitationLedgerUnavailableException">Thrown when the store cannot be reached.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    ValueTask ReleaseAsync(InvitationTokenId tokenId, Jid channel, CancellationToken cancellationToken = default);
+}

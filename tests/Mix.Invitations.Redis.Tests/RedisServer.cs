@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Mix.Invitations.Redis.Tests;
+
+/// <summary>
+/// A redis-server process of the tests' own: a free loopback port, a temporary directory, no RDB snapshots,
+/// optionally AOF persistence; killed and deleted on dispose. Restart keeps the port and the directory.
+/// </summary>
+internal sealed class RedisServer : IDisposable
+{
+    private const string MissingMessage = "redis-server is not installed (Debian package redis-server: apt-get install redis-server), so the Redis ledger tests cannot run.";
+
+    private readonly bool _appendOnly;
+    private Process? _process;
+
+    private RedisServer(bool appendOnly)
+    {
+        _appendOnly = appendOnly;
+        Port = FreeLoopbackPort();
+        Directory = System.IO.Directory.CreateTempSubdirectory("mixinv-redis-").FullName;
+    }
+
+    /// <summary>Gets the redis-server executable, or <see langword="null"/> when it is not installed.</summary>
+    public static string? Executable { get; } = FindExecutable();
+
+    public int Port { get; }
+
+    public string Directory { get; }
+
+    /// <summary>Gets a StackExchange.Redis configuration with short timeouts, so a stopped server fails fast.</summary>
+    public string ConnectionString =>
+        $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1500,syncTimeout=1500,asyncTimeout=1500,connectRetry=1,keepAlive=1";
+
+    /// <summary>Skips the calling test when redis-server is missing — or fails it when MIX_INVITATIONS_REQUIRE_REDIS=1.</summary>
+    public static void Require()
+    {
+        if (Executable is not null)
+        {
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable("MIX_INVITATIONS_REQUIRE_REDIS") == "1")
+        {
+            throw new InvalidOperationException(MissingMessage + " MIX_INVITATIONS_REQUIRE_REDIS=1 makes that a failure.");
+        }
+
+        throw new SkipException(MissingMessage);
+    }
+
+    /// <summary>Starts a server and waits until it answers PING.</summary>
+    public static RedisServer Start(bool appendOnly = false)
+    {
+        Require();
+        var server = new RedisServer(appendOnly);
+        try
+        {
+            server.Restart();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the process (again) on the same port and directory and waits for PING.</summary>
+    public void Restart()
+    {
+        if (_process is { HasExited: false })
+        {
+            throw new InvalidOperationException("The server is running.");
+        }
+
+        var info = new ProcessStartInfo(Executable!)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = Directory,
+        };
+        foreach (var argument in new[]
+        {
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--dir", Directory,
+            "--save", string.Empty,
+            "--appendonly", _appendOnly ? "yes" : "no",
+            "--appendfsync", "always",
+            "--daemonize", "no",
+            "--logfile", Path.Combine(Directory, "redis.log"),
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _process?.Dispose();
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
+        WaitForPing();
+    }
+
+    /// <summary>Kills the process at once (SIGKILL: no shutdown save, as a crash).</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a leftover temp directory is harmless
+        }
+    }
+
+    private void WaitForPing()
+    {
+        // Bounded: 200 tries, 50 ms apart.
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}: {ReadLog()}");
+            }
+
+            if (TryPing())
+            {
+                return;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        throw new InvalidOperationException($"redis-server on port {Port} did not answer PING: {ReadLog()}");
+    }
+
+    private bool TryPing()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, Port);
+            using var stream = client.GetStream();
+            stream.ReadTimeout = 1000;
+            stream.Write("PING\r\n"u8);
+            var buffer = new byte[64];
+            var read = stream.Read(buffer);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private string ReadLog()
+    {
+        var log = Path.Combine(Directory, "redis.log");
+        return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string? FindExecutable()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var dir in path.Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin"))
+        {
+            var candidate = Path.Combine(dir, "redis-server");
+            if (dir.Length > 0 && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

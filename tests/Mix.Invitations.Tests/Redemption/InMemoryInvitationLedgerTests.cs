@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Mix.Invitations.Tests.Redemption;
+
+public class InMemoryInvitationLedgerTests
+{
+    private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Purge_OnTimer_RemovesExpiredEntriesOnly()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 100; i++)
+        {
+            await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow().AddMinutes(10));
+        }
+
+        var longLived = NewId();
+        await ledger.RevokeAsync(longLived, Channel, _time.GetUtcNow().AddHours(2));
+        ledger.Count.Should().Be(101);
+
+        _time.Advance(TimeSpan.FromMinutes(11)); // the purge timer fires on the fake clock
+
+        ledger.Count.Should().Be(1, "only the entry of the live token is left");
+        (await ledger.TryConsumeAsync(longLived, Channel, 0, _time.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Revoked);
+    }
+
+    [Fact]
+    public async Task TryConsume_EntryPastRetentionNotYetPurged_IsTreatedAsAbsent()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var id = NewId();
+        await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5));
+
+        _time.Advance(TimeSpan.FromMinutes(6));
+
+        ledger.Count.Should().Be(1, "the purge has not run yet");
+        (await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Consumed);
+    }
+
+    [Fact]
+    public async Task TryConsume_NotUseLimited_StoresNothing()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await ledger.TryConsumeAsync(NewId(), Channel, 0, _time.GetUtcNow().AddHours(1));
+        }
+
+        ledger.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Purge_RacingWithConsumers_NeverLosesAUse()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var id = NewId();
+        var expiresAt = _time.GetUtcNow().AddHours(1);
+
+        var consumers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await ledger.TryConsumeAsync(id, Channel, 3, expiresAt))).ToArray();
+        var purger = Task.Run(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                ledger.Purge();
+            }
+        });
+        var outcomes = await Task.WhenAll(consumers);
+        await purger;
+
+        outcomes.Count(o => o == InvitationLedgerOutcome.Consumed).Should().Be(3);
+    }
+
+    [Fact]
+    public void Constructor_PurgeIntervalNotPositive_Throws()
+    {
+        FluentActions.Invoking(() => new InMemoryInvitationLedger(_time, TimeSpan.Zero)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("purgeInterval");
+    }
+
+    [Fact]
+    public async Task TryConsume_Cancelled_Throws()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time);
+
+        await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow().AddHours(1), new CancellationToken(true)))
+            .Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    private static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
+}
