@@ -15,7 +15,7 @@ public class InvitationRedeemerTests
         (_service, _time) = TestKeys.Service();
     }
 
-    private InvitationContext AsInvitee => new(TestKeys.Invitee, TestKeys.Channel);
+    private static InvitationContext AsInvitee => new(TestKeys.Invitee, TestKeys.Channel);
 
     [Fact]
     public async Task RedeemAsync_ForgedToken_ReturnsStatelessReasonWithoutLedger()
