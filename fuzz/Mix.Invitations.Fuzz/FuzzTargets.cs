@@ -145,12 +145,15 @@ internal static class FuzzTargets
         Oracle(joined || !string.IsNullOrEmpty(joinError), "TryReadMixJoin failed without an error");
 
         // The same bytes through a stream reader: it decodes (and refuses invalid) UTF-8 itself.
-        bool streamRead;
-        Invitation? fromStream;
-        using (var reader = XmlReader.Create(new MemoryStream(data.ToArray()), StreamSettings))
+        var streamRead = false;
+        Invitation? fromStream = null;
+        if (TryCreateReader(data, out var reader))
         {
-            streamRead = InvitationXml.TryReadInvitation(reader, out fromStream, out var streamError);
-            Oracle(streamRead || !string.IsNullOrEmpty(streamError), "TryReadInvitation(XmlReader) failed without an error");
+            using (reader)
+            {
+                streamRead = InvitationXml.TryReadInvitation(reader, out fromStream, out var streamError);
+                Oracle(streamRead || !string.IsNullOrEmpty(streamError), "TryReadInvitation(XmlReader) failed without an error");
+            }
         }
 
         if (IsPlainUtf8(data) && data.Length <= InvitationReaderSettings.DefaultMaxInputSize)
@@ -195,6 +198,21 @@ internal static class FuzzTargets
         Oracle(InvitationUri.Parse(InvitationUri.ToLandingLink(invitation, LandingPage)).Equals(invitation), "a landing link did not parse back to the same invitation");
         CheckValidation(invitation);
         return "parsed:" + Shape(invitation);
+    }
+
+    // XmlReader.Create decodes the first bytes at once, and throws on bad ones before the library sees the reader.
+    private static bool TryCreateReader(ReadOnlySpan<byte> data, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XmlReader? reader)
+    {
+        try
+        {
+            reader = XmlReader.Create(new MemoryStream(data.ToArray()), StreamSettings);
+            return true;
+        }
+        catch (XmlException)
+        {
+            reader = null;
+            return false;
+        }
     }
 
     private static void CheckRead(Invitation invitation)
