@@ -15,6 +15,9 @@ internal sealed class MutationFuzzer(string name, FuzzTarget target, string corp
 {
     private const int MaxInputLength = 4096;
 
+    /// <summary>At most this many inputs are added to the corpus in one run, whatever the signatures say.</summary>
+    private const int MaxNewInputs = 200;
+
     private readonly Random _random = new(seed);
     private readonly List<byte[]> _pool = [];
     private readonly HashSet<string> _signatures = new(StringComparer.Ordinal);
@@ -54,7 +57,7 @@ internal sealed class MutationFuzzer(string name, FuzzTarget target, string corp
                 continue;
             }
 
-            if (_signatures.Add(signature))
+            if (_pool.Count - initial < MaxNewInputs && _signatures.Add(signature))
             {
                 _pool.Add(input);
                 File.WriteAllBytes(Path.Combine(corpusDirectory, Name(input)), input);

@@ -11,6 +11,7 @@ namespace Mix.Invitations.Tests.Properties;
 /// Every serialisation of one invitation reads to the same value and the same canonical bytes; every link built for
 /// an invitation parses back to it. Each property runs <see cref="TokenProperties.Cases"/> generated cases.
 /// </summary>
+[Collection(Mix.Invitations.Tests.Properties.HeavyTests.Name)]
 public class SerialisationProperties
 {
     private const string Misc = "urn:xmpp:mix:misc:0";

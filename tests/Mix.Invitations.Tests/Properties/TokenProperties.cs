@@ -8,6 +8,7 @@ namespace Mix.Invitations.Tests.Properties;
 /// Issue-then-validate round trips and single mutations over random JIDs, policies, lifetimes, use limits and times,
 /// each property over <see cref="Cases"/> generated cases.
 /// </summary>
+[Collection(Mix.Invitations.Tests.Properties.HeavyTests.Name)]
 public class TokenProperties
 {
     /// <summary>How many cases each property runs (issue 9: at least 10 000).</summary>
