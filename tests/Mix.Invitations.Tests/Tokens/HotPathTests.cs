@@ -15,17 +15,24 @@ public class HotPathTests
             service.TryValidate(invitation, refused);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var valid = 0;
-        for (var i = 0; i < 1000; i++)
+        // The runtime itself may allocate a few hundred bytes on this thread while it tiers methods up under load
+        // (seen on a busy 2-core machine); an allocating hot path would allocate in every round, at least 2000 times.
+        var rounds = new List<long>();
+        for (var round = 0; round < 5; round++)
         {
-            valid += service.TryValidate(invitation, context).IsValid ? 1 : 0;
-            valid += service.TryValidate(invitation, refused).IsValid ? 1 : 0;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var valid = 0;
+            for (var i = 0; i < 1000; i++)
+            {
+                valid += service.TryValidate(invitation, context).IsValid ? 1 : 0;
+                valid += service.TryValidate(invitation, refused).IsValid ? 1 : 0;
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            valid.Should().Be(1000);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        valid.Should().Be(1000);
-        allocated.Should().Be(0);
+        rounds.Min().Should().Be(0, $"the allocations per round were {string.Join(", ", rounds)}");
     }
 
     [Fact]
