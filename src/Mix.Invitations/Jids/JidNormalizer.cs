@@ -68,8 +68,9 @@ internal static class JidNormalizer
     {
         result = null;
 
-        // RFC 7622 §3.2: one final label separator is stripped before any other canonicalisation.
-        if (domain.Length > 0 && domain[^1] == '.')
+        // RFC 7622 §3.2: one final label separator is stripped before any other canonicalisation. UTS #46 maps the
+        // ideographic and fullwidth full stops to '.', so they separate labels too and are stripped alike.
+        if (domain.Length > 0 && domain[^1] is '.' or '\u3002' or '\uFF0E' or '\uFF61')
         {
             domain = domain[..^1];
         }
@@ -154,6 +155,15 @@ internal static class JidNormalizer
         catch (ArgumentException)
         {
             error = "domainpart '" + text + "' is not a valid internationalized domain name (IDNA2008/UTS #46 with STD3 rules)";
+            return false;
+        }
+
+        // IdnMapping accepts a name that ends in a dot (the DNS root). Only one final dot is stripped above, so a dot
+        // still there ("a.ĭ..", or "a.ĭ.。") is an empty label, refused as the ASCII path refuses it; kept, it would
+        // make a domainpart that normalises differently the second time (a fuzzing finding).
+        if (unicode.Length == 0 || unicode[0] == '.' || unicode[^1] == '.' || unicode.Contains("..", StringComparison.Ordinal))
+        {
+            error = "domainpart '" + text + "' has an empty label";
             return false;
         }
 

@@ -17,10 +17,10 @@ public class HotPathTests
         Validate(service, invitation, context, refused, 1000).Valid.Should().Be(1000);
 
         // Steady state: a round of 1000 validations allocates nothing. The runtime itself may allocate once on this
-        // thread while the loop is being tiered up (seen only under heavy parallel load), so up to three rounds are
+        // thread while the loop is being tiered up (seen only under heavy parallel load), so up to five rounds are
         // measured; a per-call allocation would show in every one of them.
         var rounds = new List<long>();
-        for (var round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
+        for (var round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
             var (valid, allocated) = Validate(service, invitation, context, refused, 1000);
             valid.Should().Be(1000);
