@@ -121,32 +121,22 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
             return InvitationLedgerOutcome.Consumed;
         }
 
-        while (true)
+        return UpdateLive(key, now, (maxUses, expiresAtTicks), static (entry, args) =>
         {
-            var entry = _entries.GetOrAdd(key, static _ => new Entry());
-            lock (entry)
+            if (entry.Revoked)
             {
-                if (entry.Removed)
-                {
-                    continue;
-                }
-
-                entry.ResetIfExpired(now);
-                if (entry.Revoked)
-                {
-                    return InvitationLedgerOutcome.Revoked;
-                }
-
-                if (entry.Used >= maxUses)
-                {
-                    return InvitationLedgerOutcome.Exhausted;
-                }
-
-                entry.Used++;
-                entry.ExpiresAtTicks = Math.Max(entry.ExpiresAtTicks, expiresAtTicks);
-                return InvitationLedgerOutcome.Consumed;
+                return InvitationLedgerOutcome.Revoked;
             }
-        }
+
+            if (entry.Used >= args.maxUses)
+            {
+                return InvitationLedgerOutcome.Exhausted;
+            }
+
+            entry.Used++;
+            entry.ExpiresAtTicks = Math.Max(entry.ExpiresAtTicks, args.expiresAtTicks);
+            return InvitationLedgerOutcome.Consumed;
+        });
     }
 
     private void RevokeCore(EntryKey key, long expiresAtTicks)
@@ -157,6 +147,21 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
             return; // the token is dead already
         }
 
+        UpdateLive(key, now, expiresAtTicks, static (entry, expires) =>
+        {
+            entry.Revoked = true;
+            entry.ExpiresAtTicks = Math.Max(entry.ExpiresAtTicks, expires);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="update"/> under the lock of the token's live entry, creating it when absent and starting it
+    /// afresh when it outlived its token. An entry the purge removed meanwhile is skipped for a fresh one, so no update
+    /// is ever made to an entry that is no longer in the dictionary.
+    /// </summary>
+    private TResult UpdateLive<TState, TResult>(EntryKey key, long now, TState state, Func<Entry, TState, TResult> update)
+    {
         while (true)
         {
             var entry = _entries.GetOrAdd(key, static _ => new Entry());
@@ -168,9 +173,7 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
                 }
 
                 entry.ResetIfExpired(now);
-                entry.Revoked = true;
-                entry.ExpiresAtTicks = Math.Max(entry.ExpiresAtTicks, expiresAtTicks);
-                return;
+                return update(entry, state);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Mix.Invitations.Sample.Tests.TestSupport;
@@ -9,7 +8,7 @@ internal static class SampleProcess
 {
     public static SampleRun Run(string configDirectory, string? standardInput, params string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(Mix.Invitations.Tests.Shared.DotnetHost.Path)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -39,19 +38,5 @@ internal static class SampleProcess
         process.StandardInput.Close();
         process.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue("the sample should finish");
         return new SampleRun(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    /// <summary>The dotnet host that runs this process: the runtime directory is dotnet/shared/Microsoft.NETCore.App/x.y.z/.</summary>
-    private static string DotnetHost()
-    {
-        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        var candidate = Path.Combine(root, name);
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : name;
     }
 }

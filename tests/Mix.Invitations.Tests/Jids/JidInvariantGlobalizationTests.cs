@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using Mix.Invitations.Tests.TestSupport;
 
@@ -48,7 +47,7 @@ public class JidInvariantGlobalizationTests
 
     private static string[] RunChild()
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(Shared.DotnetHost.Path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -73,19 +72,5 @@ public class JidInvariantGlobalizationTests
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         lines.Should().HaveCount(Inputs.Length + 1, stdout + stderr.Result);
         return lines;
-    }
-
-    /// <summary>The dotnet host that runs this process: the runtime directory is dotnet/shared/Microsoft.NETCore.App/x.y.z/.</summary>
-    private static string DotnetHost()
-    {
-        var name = OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        var candidate = Path.Combine(root, name);
-        if (File.Exists(candidate))
-        {
-            return candidate;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : name;
     }
 }
