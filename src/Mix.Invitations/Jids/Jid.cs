@@ -27,6 +27,7 @@ public readonly struct Jid : IEquatable<Jid>
     private readonly string? _resource;
     private readonly string? _full;
     private readonly byte[]? _canonicalText;
+    private readonly int _hash;
 
     private Jid(string? local, string domain, string? resource)
     {
@@ -34,6 +35,7 @@ public readonly struct Jid : IEquatable<Jid>
         _domain = domain;
         _resource = resource;
         _full = Compose(local, domain, resource);
+        _hash = StringComparer.Ordinal.GetHashCode(_full); // randomized per process: no hash flooding by chosen JIDs
 
         // Invitations bind bare JIDs: their text, escaped and in UTF-8, is computed once here so the canonical
         // <invitation> on the validation path is a few copies rather than a transcoding per token.
@@ -161,7 +163,7 @@ public readonly struct Jid : IEquatable<Jid>
     public override bool Equals(object? obj) => obj is Jid other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => _full is null ? 0 : StringComparer.Ordinal.GetHashCode(_full);
+    public override int GetHashCode() => _hash;
 
     /// <summary>Compares two addresses after normalisation.</summary>
     /// <param name="left">The first address.</param>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Mix.Invitations.Internal;
@@ -261,6 +262,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         return new Invitation(channel, token, inviter, invitee);
     }
 
+    [SkipLocalsInit] // bytes and expected are written (decode, MAC) before any read: see docs/benchmarks.md
     private InvitationValidationResult ValidateCore(ReadOnlySpan<char> token, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context)
     {
         Span<byte> bytes = stackalloc byte[TokenCodec.MaxTokenBytes];

@@ -26,7 +26,7 @@ namespace Mix.Invitations.Internal;
 /// </remarks>
 internal sealed class ChannelKeyCache
 {
-    private readonly ConcurrentDictionary<(int KeyId, string Channel), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(int KeyId, Jid Channel), Entry> _entries = new();
     private readonly int _capacity;
     private readonly long _lifetimeTicks;
     private readonly Lock _evictionLock = new();
@@ -47,7 +47,7 @@ internal sealed class ChannelKeyCache
     internal Entry Get(KeyRingEntry ringKey, Jid channel, IChannelKeyProvider provider, DateTimeOffset now)
     {
         var stamp = now.UtcTicks;
-        var key = (ringKey.Id, channel.ToString());
+        var key = (ringKey.Id, channel); // Jid hashes with the code it computed once, at parse time
         if (_entries.TryGetValue(key, out var entry) && entry.RingKey == ringKey && stamp < entry.ExpiresAtTicks)
         {
             if (stamp - entry.LastUsed > StampGranularityTicks)
@@ -86,10 +86,9 @@ internal sealed class ChannelKeyCache
 
     internal void Invalidate(Jid channel)
     {
-        var text = channel.ToString();
         foreach (var pair in _entries)
         {
-            if (string.Equals(pair.Key.Channel, text, StringComparison.Ordinal))
+            if (pair.Key.Channel == channel)
             {
                 Remove(pair);
             }
@@ -136,7 +135,7 @@ internal sealed class ChannelKeyCache
         }
     }
 
-    private void Remove(KeyValuePair<(int KeyId, string Channel), Entry> pair)
+    private void Remove(KeyValuePair<(int KeyId, Jid Channel), Entry> pair)
     {
         if (_entries.TryRemove(pair))
         {

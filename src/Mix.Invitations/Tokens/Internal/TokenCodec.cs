@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Mix.Invitations.Internal;
@@ -76,6 +77,7 @@ internal static class TokenCodec
     /// <param name="bytes">At least <see cref="MaxTokenBytes"/> bytes; receives header || tag.</param>
     /// <param name="header">The decoded header.</param>
     /// <returns><see cref="InvitationFailureReason.None"/>, <see cref="InvitationFailureReason.Malformed"/> or <see cref="InvitationFailureReason.UnsupportedVersion"/>.</returns>
+    [SkipLocalsInit] // the re-encode buffer is compared only up to what the encoder wrote
     internal static InvitationFailureReason TryDecode(ReadOnlySpan<char> token, Span<byte> bytes, out TokenHeader header)
     {
         header = default;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Mix.Invitations.Internal;
@@ -11,6 +12,7 @@ internal static class TokenMac
     internal const int FullSize = 32;
 
     /// <summary>Finishes a keyed HMAC over the data appended so far and writes its first <c>tag.Length</c> bytes (at most 32).</summary>
+    [SkipLocalsInit] // the hash is written over the whole buffer before it is copied
     internal static void Finish(IncrementalHash hmac, Span<byte> tag)
     {
         Span<byte> full = stackalloc byte[FullSize];
@@ -22,6 +24,7 @@ internal static class TokenMac
     /// The one-shot form of the same MAC, for a key used once: keying an <see cref="IncrementalHash"/> costs about as
     /// much as the MAC itself, so a channel's first token is computed without one.
     /// </summary>
+    [SkipLocalsInit] // the hash is written over the whole buffer before it is copied
     internal static void OneShot(ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, Span<byte> tag)
     {
         Span<byte> full = stackalloc byte[FullSize];
