@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mix.Invitations.Internal;
 
 namespace Mix.Invitations;
 
@@ -195,10 +196,7 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
 
     private static void CheckChannel(Jid channel)
     {
-        if (channel.IsEmpty)
-        {
-            throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
-        }
+        Error.ThrowIfEmpty(channel, nameof(channel));
     }
 
     private readonly record struct EntryKey(InvitationTokenId TokenId, Jid Channel);

@@ -1,3 +1,5 @@
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>
@@ -140,10 +142,7 @@ public sealed class InvitationRedeemer
     public ValueTask<InvitationValidationResult> RevokeTokenAsync(string token, Jid channel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (channel.IsEmpty)
-        {
-            throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
-        }
+        Error.ThrowIfEmpty(channel, nameof(channel));
 
         var ledger = RequireLedger();
         var validated = _service.TryValidateToken(token, new InvitationContext(null, channel));

@@ -1,3 +1,5 @@
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>
@@ -21,20 +23,9 @@ public sealed class Invitation : IEquatable<Invitation>
     public Invitation(Jid channel, string token, Jid? inviter = null, Jid? invitee = null)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (channel.IsEmpty)
-        {
-            throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
-        }
-
-        if (inviter is { IsEmpty: true })
-        {
-            throw new ArgumentException("The inviter must be a JID or null, not default(Jid).", nameof(inviter));
-        }
-
-        if (invitee is { IsEmpty: true })
-        {
-            throw new ArgumentException("The invitee must be a JID or null, not default(Jid).", nameof(invitee));
-        }
+        Error.ThrowIfEmpty(channel, nameof(channel));
+        Error.ThrowIfEmpty(inviter, nameof(inviter));
+        Error.ThrowIfEmpty(invitee, nameof(invitee));
 
         Channel = channel.Bare;
         Token = token;

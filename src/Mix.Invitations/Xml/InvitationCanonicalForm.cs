@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Mix.Invitations.Internal;
 
 namespace Mix.Invitations;
 
@@ -118,20 +119,9 @@ public static class InvitationCanonicalForm
 
     private static void Check(Jid channel, Jid? inviter, Jid? invitee)
     {
-        if (channel.IsEmpty)
-        {
-            throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
-        }
-
-        if (inviter is { IsEmpty: true })
-        {
-            throw new ArgumentException("The inviter must be a JID or null, not default(Jid).", nameof(inviter));
-        }
-
-        if (invitee is { IsEmpty: true })
-        {
-            throw new ArgumentException("The invitee must be a JID or null, not default(Jid).", nameof(invitee));
-        }
+        Error.ThrowIfEmpty(channel, nameof(channel));
+        Error.ThrowIfEmpty(inviter, nameof(inviter));
+        Error.ThrowIfEmpty(invitee, nameof(invitee));
     }
 
     // <name>local@domain</name>: 2 + name + 1 for the open tag, 3 + name for the close tag.

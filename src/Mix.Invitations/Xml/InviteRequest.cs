@@ -1,3 +1,5 @@
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>
@@ -12,10 +14,7 @@ public sealed class InviteRequest : IEquatable<InviteRequest>
     /// <exception cref="ArgumentException">Thrown when <paramref name="invitee"/> is the empty <c>default(Jid)</c>.</exception>
     public InviteRequest(Jid invitee)
     {
-        if (invitee.IsEmpty)
-        {
-            throw new ArgumentException("The invitee must be a JID, not default(Jid).", nameof(invitee));
-        }
+        Error.ThrowIfEmpty(invitee, nameof(invitee));
 
         Invitee = invitee.Bare;
     }
