@@ -193,11 +193,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     public void Reload_NewKeyAdded_NewKeySignsAndOldKeyVerifiesUntilItsVerifyUntil()
     {
         var clock = new FakeTimeProvider(TestKeys.Epoch);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MixInvitations:Keys:0:Id"] = "1",
-            ["MixInvitations:Keys:0:Secret"] = TestKeys.Secret0,
-        }).Build();
+        var configuration = TestKeys.Configuration();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton<IConfiguration>(configuration);
@@ -233,11 +229,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     public void Reload_InvalidChange_IsRefusedAndThePreviousKeyRingStaysInForce()
     {
         var clock = new FakeTimeProvider(TestKeys.Epoch);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MixInvitations:Keys:0:Id"] = "1",
-            ["MixInvitations:Keys:0:Secret"] = TestKeys.Secret0,
-        }).Build();
+        var configuration = TestKeys.Configuration();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton<IConfiguration>(configuration);

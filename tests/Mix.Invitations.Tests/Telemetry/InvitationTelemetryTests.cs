@@ -198,11 +198,7 @@ public partial class InvitationTelemetryTests
         {
             var clock = new FakeTimeProvider(TestKeys.Epoch);
             var logs = new CapturingLoggerProvider();
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["MixInvitations:Keys:0:Id"] = "1",
-                ["MixInvitations:Keys:0:Secret"] = TestKeys.Secret0,
-            }).Build();
+            var configuration = TestKeys.Configuration();
             var services = new ServiceCollection();
             services.AddSingleton<TimeProvider>(clock);
             services.AddSingleton<IConfiguration>(configuration);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Mix.Invitations.Tests.Tokens;
@@ -26,6 +27,13 @@ internal static class TestKeys
         configure?.Invoke(options);
         return options;
     }
+
+    /// <summary>A reloadable in-memory configuration holding key 1 (<see cref="Secret0"/>) in the MixInvitations section.</summary>
+    public static IConfigurationRoot Configuration() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["MixInvitations:Keys:0:Id"] = "1",
+        ["MixInvitations:Keys:0:Secret"] = Secret0,
+    }).Build();
 
     public static (InvitationService Service, FakeTimeProvider Time) Service(Action<MixInvitationOptions>? configure = null, IEnumerable<IInvitationBindingPolicy>? policies = null)
     {
