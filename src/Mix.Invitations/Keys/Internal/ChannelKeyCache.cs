@@ -156,7 +156,9 @@ internal sealed class ChannelKeyCache
             RingKey = ringKey;
             _key = key;
             ExpiresAtTicks = expiresAtTicks;
-            _pool = new Slot[Math.Clamp(Environment.ProcessorCount, 2, 16)];
+            // Two spare slots, first and last, are never used: they keep the used ones off the cache lines shared with
+            // the array's header (and the objects allocated before and after it), which every validation reads.
+            _pool = new Slot[Math.Clamp(Environment.ProcessorCount, 2, 16) + 2];
         }
 
         internal KeyRingEntry RingKey { get; }
@@ -195,10 +197,11 @@ internal sealed class ChannelKeyCache
         internal IncrementalHash Rent()
         {
             var pool = _pool;
+            var used = pool.Length - 2;
             var start = Thread.GetCurrentProcessorId();
-            for (var i = 0; i < pool.Length; i++)
+            for (var i = 0; i < used; i++)
             {
-                var hash = Interlocked.Exchange(ref pool[(start + i) % pool.Length].Hash, null);
+                var hash = Interlocked.Exchange(ref pool[1 + ((start + i) % used)].Hash, null);
                 if (hash is not null)
                 {
                     return hash;
@@ -227,10 +230,11 @@ internal sealed class ChannelKeyCache
         internal void Return(IncrementalHash hash)
         {
             var pool = _pool;
+            var used = pool.Length - 2;
             var start = Thread.GetCurrentProcessorId();
-            for (var i = 0; i < pool.Length; i++)
+            for (var i = 0; i < used; i++)
             {
-                if (Interlocked.CompareExchange(ref pool[(start + i) % pool.Length].Hash, hash, null) is null)
+                if (Interlocked.CompareExchange(ref pool[1 + ((start + i) % used)].Hash, hash, null) is null)
                 {
                     return;
                 }
