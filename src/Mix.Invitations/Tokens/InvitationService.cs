@@ -148,11 +148,17 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <inheritdoc />
     public Invitation Issue(InvitationRequest request)
     {
+        var token = IssueToken(request);
+        return new Invitation(request.Channel, token, request.Inviter, request.Invitee);
+    }
+
+    /// <inheritdoc />
+    public string IssueToken(InvitationRequest request)
+    {
         ArgumentNullException.ThrowIfNull(request);
-        var state = _state;
-        var invitation = IssueCore(request, state, out var policy);
+        var token = IssueCore(request, _state, out var policy);
         _telemetry.Issued(policy.Name);
-        return invitation;
+        return token;
     }
 
     /// <inheritdoc />
@@ -181,7 +187,8 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <summary>Stops watching the options for changes.</summary>
     public void Dispose() => _optionsSubscription?.Dispose();
 
-    private Invitation IssueCore(InvitationRequest request, ServiceState state, out IInvitationBindingPolicy policy)
+    [SkipLocalsInit] // the nonce and token buffers are written before they are read
+    private string IssueCore(InvitationRequest request, ServiceState state, out IInvitationBindingPolicy policy)
     {
         if (request.Channel.IsEmpty)
         {
@@ -250,16 +257,11 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             header.Nonce = BinaryPrimitives.ReadUInt64BigEndian(nonce);
         }
 
-        var channel = request.Channel.Bare;
-        var inviter = request.Inviter?.Bare;
-        var invitee = request.Invitee?.Bare;
         Span<byte> tokenBytes = stackalloc byte[TokenCodec.MaxTokenBytes];
         var headerSize = header.Size;
         TokenCodec.WriteHeader(header, tokenBytes);
-        ComputeTag(state, key, policy.Binds, channel, inviter, invitee, tokenBytes[..headerSize], now, tokenBytes.Slice(headerSize, TokenCodec.TagSize));
-
-        var token = Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
-        return new Invitation(channel, token, inviter, invitee);
+        ComputeTag(state, key, policy.Binds, request.Channel, request.Inviter, request.Invitee, tokenBytes[..headerSize], now, tokenBytes.Slice(headerSize, TokenCodec.TagSize));
+        return Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
     }
 
     [SkipLocalsInit] // bytes and expected are written (decode, MAC) before any read: see docs/benchmarks.md
@@ -288,7 +290,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
 
         var headerSize = header.Size;
         Span<byte> expected = stackalloc byte[TokenCodec.TagSize];
-        ComputeTag(state, key, policy.Binds, channel.Bare, inviter, invitee, bytes[..headerSize], now, expected);
+        ComputeTag(state, key, policy.Binds, channel, inviter, invitee, bytes[..headerSize], now, expected);
         var tag = bytes.Slice(headerSize, TokenCodec.TagSize);
         if (!CryptographicOperations.FixedTimeEquals(expected, tag))
         {
@@ -339,28 +341,34 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <remarks>
     /// The MAC input is assembled in one buffer and hashed with one <c>AppendData</c>: on OpenSSL each call into the
     /// keyed state costs more than hashing a block, so three appends cost about a third more than one (see
-    /// docs/benchmarks.md). The canonical form is written straight into the buffer, and only counted first when it
-    /// does not fit the stack buffer, so the usual JIDs are walked once.
+    /// docs/benchmarks.md). The canonical form is assembled from the bare JIDs' precomputed canonical texts, straight
+    /// into the buffer; a pooled array takes over only when it does not fit the stack buffer.
     /// </remarks>
-    private void ComputeTag(ServiceState state, KeyRingEntry key, InvitationBinding binds, Jid channel, Jid? inviter, Jid? invitee, ReadOnlySpan<byte> header, DateTimeOffset now, Span<byte> tag)
+    [SkipLocalsInit] // the buffer is read only up to what was written into it
+    private void ComputeTag(ServiceState state, KeyRingEntry key, InvitationBinding binds, in Jid channel, in Jid? inviter, in Jid? invitee, ReadOnlySpan<byte> header, DateTimeOffset now, Span<byte> tag)
     {
-        var boundInviter = (binds & InvitationBinding.Inviter) != 0 ? inviter?.Bare : null;
-        var boundInvitee = (binds & InvitationBinding.Invitee) != 0 ? invitee?.Bare : null;
+        // Bare JIDs carry their canonical text. Validation passes bare JIDs already (Bare is then a copy); issue passes
+        // the request's, which may be full: the form, and the channel whose key is used, are always the bare ones.
+        var bareChannel = channel.Bare;
+        var channelText = bareChannel.CanonicalText;
+        var inviterText = (binds & InvitationBinding.Inviter) != 0 && inviter.HasValue ? inviter.GetValueOrDefault().Bare.CanonicalText : default;
+        var inviteeText = (binds & InvitationBinding.Invitee) != 0 && invitee.HasValue ? invitee.GetValueOrDefault().Bare.CanonicalText : default;
         byte[]? rented = null;
         Span<byte> buffer = stackalloc byte[StackCanonicalBytes];
         try
         {
             var prefix = TokenCodec.WriteMacPrefix(header, buffer);
-            if (!InvitationCanonicalForm.TryWrite(channel, boundInviter, boundInvitee, buffer[prefix..], out var written))
+            if (!InvitationCanonicalForm.TryWriteCanonicalTexts(channelText, inviterText, inviteeText, buffer[prefix..], out var written))
             {
-                var length = prefix + InvitationCanonicalForm.GetByteCount(channel, boundInviter, boundInvitee);
+                // Longer than the stack buffer: only very long JIDs get here.
+                var length = prefix + InvitationCanonicalForm.CanonicalTextsByteCount(channelText, inviterText, inviteeText);
                 rented = ArrayPool<byte>.Shared.Rent(length);
                 buffer = rented;
                 prefix = TokenCodec.WriteMacPrefix(header, buffer);
-                InvitationCanonicalForm.TryWrite(channel, boundInviter, boundInvitee, buffer[prefix..], out written);
+                InvitationCanonicalForm.TryWriteCanonicalTexts(channelText, inviterText, inviteeText, buffer[prefix..], out written);
             }
 
-            state.Cache.Get(key, channel, _keyProvider, now).ComputeTag(buffer[..(prefix + written)], tag);
+            state.Cache.Get(key, bareChannel, _keyProvider, now).ComputeTag(buffer[..(prefix + written)], tag);
         }
         finally
         {

@@ -91,8 +91,10 @@ public class InvitationServiceIssueTests
         var (service, _) = TestKeys.Service();
 
         var act = () => service.Issue(request);
+        var actToken = () => service.IssueToken(request);
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(field);
+        actToken.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(field);
     }
 
     [Fact]
@@ -139,7 +141,64 @@ public class InvitationServiceIssueTests
         var (service, _) = TestKeys.Service();
 
         var act = () => service.Issue(null!);
+        var actToken = () => service.IssueToken(null!);
 
         act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("request");
+        actToken.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("request");
+    }
+
+    [Theory]
+    [InlineData(BindingPolicies.InviteeBoundName)]
+    [InlineData(BindingPolicies.InviterBoundName)]
+    [InlineData(BindingPolicies.UnboundName)]
+    public void IssueToken_IsTheTokenIssueWouldCarry_AndValidatesWithTheRequestsJids(string policy)
+    {
+        var (service, _) = TestKeys.Service();
+        var request = new InvitationRequest
+        {
+            Channel = Jid.Parse("Coven@Mix.Shakespeare.Example/ignored"),
+            Inviter = Jid.Parse("HAG66@shakespeare.example/broom"),
+            Invitee = Jid.Parse("Cat@Shakespeare.Example"),
+            Policy = policy,
+        };
+
+        // Same clock, no nonce: the token is a function of the request, so both entry points give the same one.
+        var token = service.IssueToken(request);
+        var invitation = service.Issue(request);
+
+        token.Should().Be(invitation.Token);
+        var presented = new Invitation(request.Channel, token, request.Inviter, request.Invitee);
+        service.TryValidate(presented, new InvitationContext(request.Invitee, request.Channel)).Reason.Should().Be(InvitationFailureReason.None);
+        service.TryValidate(presented.WithToken(token[..^1] + (token[^1] == 'A' ? 'Q' : 'A')), new InvitationContext(request.Invitee, request.Channel))
+            .Reason.Should().Be(InvitationFailureReason.BadSignature);
+    }
+
+    [Fact]
+    public void IssueToken_UseLimited_IsA51CharacterTokenOfItsOwn()
+    {
+        var (service, _) = TestKeys.Service();
+        var request = TestKeys.InviteeBound(maxUses: 3);
+
+        var first = service.IssueToken(request);
+        var second = service.IssueToken(request);
+
+        first.Should().HaveLength(51);
+        second.Should().NotBe(first, "each use-limited token draws its own nonce");
+        var result = service.TryValidate(new Invitation(TestKeys.Channel, first, TestKeys.Inviter, TestKeys.Invitee), new InvitationContext(TestKeys.Invitee, TestKeys.Channel));
+        result.IsValid.Should().BeTrue();
+        result.Claims.MaxUses.Should().Be(3);
+    }
+
+    [Fact]
+    public void IssueToken_DefaultInterfaceImplementation_ReturnsTheIssuedInvitationsToken()
+    {
+        IInvitationIssuer issuer = new FixedIssuer(new Invitation(TestKeys.Channel, "the-token"));
+
+        issuer.IssueToken(TestKeys.InviteeBound()).Should().Be("the-token");
+    }
+
+    private sealed class FixedIssuer(Invitation invitation) : IInvitationIssuer
+    {
+        public Invitation Issue(InvitationRequest request) => invitation;
     }
 }
