@@ -67,21 +67,76 @@ public class ChannelKeyCacheTests
     }
 
     [Fact]
-    public void Get_WhenFull_EvictsTheLeastRecentlyUsed()
+    public void Get_WhenFull_EvictsAnEntryNotUsedSinceItWasAdded_AndKeepsTheOneUsedAgain()
+    {
+        var provider = new CountingProvider();
+        var cache = new ChannelKeyCache(4, TimeSpan.FromMinutes(5));
+        for (var i = 0; i < 4; i++)
+        {
+            cache.Get(RingKey, Channel(i), provider, TestKeys.Epoch);
+        }
+
+        var kept = cache.Get(RingKey, Channel(0), provider, TestKeys.Epoch); // used again: its referenced bit is set
+        cache.Get(RingKey, Channel(4), provider, TestKeys.Epoch);
+
+        cache.Count.Should().Be(4);
+        cache.Get(RingKey, Channel(0), provider, TestKeys.Epoch).Should().BeSameAs(kept);
+        provider.Calls.Should().Be(5, "channel 0 was never fetched again");
+        cache.Get(RingKey, Channel(1), provider, TestKeys.Epoch);
+        provider.Calls.Should().Be(6, "channel 1, added and never used again, was the one evicted");
+    }
+
+    [Fact]
+    public void Get_HotChannelAmidAScanOfChannelsSeenOnce_StaysCached()
+    {
+        var provider = new CountingProvider();
+        var cache = new ChannelKeyCache(8, TimeSpan.FromMinutes(5));
+        var hot = cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch);
+
+        for (var i = 0; i < 1000; i++)
+        {
+            cache.Get(RingKey, Channel(i), provider, TestKeys.Epoch);
+            cache.Get(RingKey, TestKeys.Channel, provider, TestKeys.Epoch).Should().BeSameAs(hot);
+        }
+
+        provider.Calls.Should().Be(1001, "the hot channel's key was fetched once, each scanned channel's once");
+        cache.Count.Should().Be(8);
+    }
+
+    [Fact]
+    public void Get_EveryEntryUsedAgain_StillEvictsAndStaysBounded()
     {
         var cache = new ChannelKeyCache(4, TimeSpan.FromMinutes(5));
         for (var i = 0; i < 4; i++)
         {
             cache.Get(RingKey, Channel(i), CountingProvider.Default, TestKeys.Epoch);
+            cache.Get(RingKey, Channel(i), CountingProvider.Default, TestKeys.Epoch);
         }
 
-        // Channel 0 is used again later than the others' stamps (more than the stamp granularity later).
-        var later = TestKeys.Epoch.AddSeconds(2);
-        var kept = cache.Get(RingKey, Channel(0), CountingProvider.Default, later);
-        cache.Get(RingKey, Channel(4), CountingProvider.Default, later);
+        // Every bit is set: the hand clears them all in one turn and then evicts the first it finds.
+        cache.Get(RingKey, Channel(4), CountingProvider.Default, TestKeys.Epoch);
 
         cache.Count.Should().Be(4);
-        cache.Get(RingKey, Channel(0), CountingProvider.Default, later).Should().BeSameAs(kept);
+    }
+
+    [Fact]
+    public void Get_ManyThreadsManyChannels_StaysBoundedAndEveryEntryIsItsChannels()
+    {
+        var cache = new ChannelKeyCache(16, TimeSpan.FromMinutes(5));
+        Parallel.For(0, 4, thread =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                var channel = Channel((i * 7 + thread) % 64);
+                var entry = cache.Get(RingKey, channel, CountingProvider.Default, TestKeys.Epoch);
+                entry.Key.Channel.Should().Be(channel);
+            }
+        });
+
+        cache.Count.Should().BeInRange(1, 16);
+        cache.Invalidate(Channel(3));
+        cache.Clear();
+        cache.Count.Should().Be(0);
     }
 
     [Fact]
@@ -112,11 +167,13 @@ public class ChannelKeyCacheTests
     {
         public static CountingProvider Default { get; } = new();
 
-        public int Calls { get; private set; }
+        private int _calls;
+
+        public int Calls => _calls;
 
         public int GetChannelKey(in ChannelKeyContext context, Span<byte> destination)
         {
-            Calls++;
+            Interlocked.Increment(ref _calls);
             return context.DeriveDefault(destination);
         }
     }
