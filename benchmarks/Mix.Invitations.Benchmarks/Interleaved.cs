@@ -41,8 +41,11 @@ internal static partial class Interleaved
 
     private static void Report(string name, Func<object> numerator, Func<object> denominator)
     {
-        // Warm both up (tiered JIT) before measuring.
-        for (var i = 0; i < 20_000; i++)
+        // Warm both up before measuring, for at least a second: the tiered JIT promotes hot methods only after 100 ms
+        // without new tier-0 activity, and in a background thread, so a fixed count of calls right after the set-up
+        // measured the first pair partly in unoptimised code.
+        var warmUp = Stopwatch.StartNew();
+        for (var i = 0; i < 20_000 || warmUp.Elapsed < TimeSpan.FromSeconds(1); i++)
         {
             numerator();
             denominator();
