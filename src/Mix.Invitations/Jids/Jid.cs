@@ -22,49 +22,41 @@ namespace Mix.Invitations;
 /// </remarks>
 public readonly struct Jid : IEquatable<Jid>
 {
-    private readonly string? _local;
-    private readonly string? _domain;
-    private readonly string? _resource;
-    private readonly string? _full;
-    private readonly byte[]? _canonicalText;
-    private readonly int _hash;
+    // One reference: a Jid is as cheap to copy, pass and store as a string, and a Jid? costs 16 bytes. The parts live
+    // in an immutable object made once per parse (before this, the struct held them itself: 48 bytes, copied with every
+    // claims, context and result on the validation path).
+    private readonly JidData? _data;
+
+    private Jid(JidData data) => _data = data;
 
     private Jid(string? local, string domain, string? resource)
+        : this(new JidData(local, domain, resource))
     {
-        _local = local;
-        _domain = domain;
-        _resource = resource;
-        _full = Compose(local, domain, resource);
-        _hash = StringComparer.Ordinal.GetHashCode(_full); // randomized per process: no hash flooding by chosen JIDs
-
-        // Invitations bind bare JIDs: their text, escaped and in UTF-8, is computed once here so the canonical
-        // <invitation> on the validation path is a few copies rather than a transcoding per token.
-        _canonicalText = resource is null ? InvitationCanonicalForm.EscapeText(_full) : null;
     }
 
     /// <summary>Gets the normalised localpart, or <see langword="null"/> when the address has none.</summary>
-    public string? Local => _local;
+    public string? Local => _data?.Local;
 
     /// <summary>Gets the normalised domainpart; the empty string for <c>default(Jid)</c>.</summary>
-    public string Domain => _domain ?? string.Empty;
+    public string Domain => _data?.Domain ?? string.Empty;
 
     /// <summary>Gets the normalised resourcepart, or <see langword="null"/> when the address is bare.</summary>
-    public string? Resource => _resource;
+    public string? Resource => _data?.Resource;
 
     /// <summary>Gets the bare address's text as the canonical form writes it (UTF-8, exc-c14n escaped), or <see langword="null"/> for a full JID.</summary>
-    internal ReadOnlySpan<byte> CanonicalText => _canonicalText;
+    internal ReadOnlySpan<byte> CanonicalText => _data?.CanonicalText;
 
     /// <summary>Gets a value indicating whether the canonical text is precomputed (bare, non-empty JIDs).</summary>
-    internal bool HasCanonicalText => _canonicalText is not null;
+    internal bool HasCanonicalText => _data?.CanonicalText is not null;
 
     /// <summary>Gets a value indicating whether the address has no resourcepart.</summary>
-    public bool IsBare => _resource is null;
+    public bool IsBare => _data?.Resource is null;
 
     /// <summary>Gets a value indicating whether this is <c>default(Jid)</c>, which holds no address.</summary>
-    public bool IsEmpty => _domain is null;
+    public bool IsEmpty => _data is null;
 
     /// <summary>Gets the bare address (<c>localpart@domainpart</c>): this address without its resourcepart.</summary>
-    public Jid Bare => _resource is null ? this : new Jid(_local, _domain!, null);
+    public Jid Bare => _data is { Resource: not null } data ? new Jid(data.Bare) : this;
 
     /// <summary>Parses and normalises an address.</summary>
     /// <param name="text">The address, for example <c>hag66@shakespeare.example/pda</c>.</param>
@@ -152,18 +144,18 @@ public readonly struct Jid : IEquatable<Jid>
 
     /// <summary>Returns the canonical text of the address: <c>[localpart@]domainpart[/resourcepart]</c>.</summary>
     /// <returns>The canonical form; the empty string for <c>default(Jid)</c>.</returns>
-    public override string ToString() => _full ?? string.Empty;
+    public override string ToString() => _data?.Full ?? string.Empty;
 
     /// <summary>Compares the normalised forms octet for octet, as RFC 7622 §3 prescribes.</summary>
     /// <param name="other">The address to compare with.</param>
     /// <returns><see langword="true"/> when both addresses are the same after normalisation.</returns>
-    public bool Equals(Jid other) => string.Equals(_full, other._full, StringComparison.Ordinal);
+    public bool Equals(Jid other) => ReferenceEquals(_data, other._data) || string.Equals(_data?.Full, other._data?.Full, StringComparison.Ordinal);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is Jid other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => _hash;
+    public override int GetHashCode() => _data?.Hash ?? 0;
 
     /// <summary>Compares two addresses after normalisation.</summary>
     /// <param name="left">The first address.</param>
@@ -259,11 +251,56 @@ public readonly struct Jid : IEquatable<Jid>
         return true;
     }
 
-    private static string Compose(string? local, string domain, string? resource) => (local, resource) switch
+    /// <summary>The normalised parts of one address, and what is derived from them once.</summary>
+    private sealed class JidData
     {
-        (null, null) => domain,
-        (null, _) => string.Concat(domain, "/", resource),
-        (_, null) => string.Concat(local, "@", domain),
-        _ => string.Concat(local, "@", domain, "/", resource),
-    };
+        private JidData? _bare;
+
+        internal JidData(string? local, string domain, string? resource)
+        {
+            Local = local;
+            Domain = domain;
+            Resource = resource;
+            Full = Compose(local, domain, resource);
+            Hash = StringComparer.Ordinal.GetHashCode(Full); // randomized per process: no hash flooding by chosen JIDs
+
+            // Invitations bind bare JIDs: their text, escaped and in UTF-8, is computed once here so the canonical
+            // <invitation> on the validation path is a few copies rather than a transcoding per token.
+            CanonicalText = resource is null ? InvitationCanonicalForm.EscapeText(Full) : null;
+        }
+
+        internal string? Local { get; }
+
+        internal string Domain { get; }
+
+        internal string? Resource { get; }
+
+        internal string Full { get; }
+
+        internal int Hash { get; }
+
+        internal byte[]? CanonicalText { get; }
+
+        /// <summary>Gets the bare address of a full one, made on first use and kept (a joiner's full JID is made bare on every join).</summary>
+        internal JidData Bare
+        {
+            get
+            {
+                if (Resource is null)
+                {
+                    return this;
+                }
+
+                return _bare ?? Interlocked.CompareExchange(ref _bare, new JidData(Local, Domain, null), null) ?? _bare;
+            }
+        }
+
+        private static string Compose(string? local, string domain, string? resource) => (local, resource) switch
+        {
+            (null, null) => domain,
+            (null, _) => string.Concat(domain, "/", resource),
+            (_, null) => string.Concat(local, "@", domain),
+            _ => string.Concat(local, "@", domain, "/", resource),
+        };
+    }
 }

@@ -17,6 +17,51 @@ public class JidTests
     }
 
     [Fact]
+    public void Bare_OfAFullJid_IsMadeOnceAndEqualsTheParsedBareAddress()
+    {
+        var full = Jid.Parse("Cat@Shakespeare.LIT/Balcony");
+        var bare = full.Bare;
+
+        // Up to five rounds: the runtime may allocate once on this thread while tiering the loop up; making the bare
+        // address on each call would show in every round.
+        var rounds = new List<long>();
+        for (var round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
+        {
+            var same = 0;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                same += full.Bare == bare ? 1 : 0;
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            same.Should().Be(100);
+        }
+
+        rounds.Min().Should().Be(0, "the bare address is kept after its first use");
+        bare.Should().Be(Jid.Parse("cat@shakespeare.lit"));
+        bare.GetHashCode().Should().Be(Jid.Parse("cat@shakespeare.lit").GetHashCode());
+        bare.Bare.Should().Be(bare);
+        full.Should().NotBe(bare);
+    }
+
+    [Fact]
+    public void Default_IsEmptyAndEqualOnlyToItself()
+    {
+        var empty = default(Jid);
+
+        empty.IsEmpty.Should().BeTrue();
+        empty.IsBare.Should().BeTrue();
+        empty.ToString().Should().BeEmpty();
+        empty.Domain.Should().BeEmpty();
+        empty.Local.Should().BeNull();
+        empty.Bare.IsEmpty.Should().BeTrue();
+        empty.Should().Be(default(Jid));
+        empty.Should().NotBe(Jid.Parse("shakespeare.lit"));
+        empty.GetHashCode().Should().Be(default(Jid).GetHashCode());
+    }
+
+    [Fact]
     public void Equals_TwoSpellingsOfOneAddress_AreEqualWithEqualHashes()
     {
         var a = Jid.Parse("Cat@Shakespeare.LIT");
