@@ -174,6 +174,30 @@ public class InvitationServiceValidateTests
     }
 
     [Theory]
+    [InlineData(null, 38, 16)]
+    [InlineData(5, 51, 4)]
+    public void TryValidate_EachLastCharacter_OnlyThoseWithZeroUnusedBitsDecode(int? maxUses, int length, int step)
+    {
+        // A token of 28 bytes leaves 4 bits of its 38th character unused, one of 38 bytes 2 bits of its 51st: a last
+        // character whose unused bits are not zero is a second spelling of the same bytes, refused as malformed; one
+        // whose unused bits are zero but which differs is a different tag, refused as a bad signature.
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var (service, _) = TestKeys.Service();
+        var token = service.IssueToken(TestKeys.InviteeBound(maxUses: maxUses));
+        token.Should().HaveLength(length);
+
+        for (var value = 0; value < 64; value++)
+        {
+            var variant = token[..^1] + alphabet[value];
+            var expected = variant == token ? InvitationFailureReason.None
+                : value % step == 0 ? InvitationFailureReason.BadSignature
+                : InvitationFailureReason.Malformed;
+            service.TryValidate(new Invitation(TestKeys.Channel, variant, TestKeys.Inviter, TestKeys.Invitee), AsInvitee)
+                .Reason.Should().Be(expected, $"last character '{alphabet[value]}' (value {value})");
+        }
+    }
+
+    [Theory]
     [InlineData('+')]
     [InlineData('/')]
     public void TryValidate_StandardBase64CharacterInsteadOfUrlSafe_IsMalformed(char standard)
