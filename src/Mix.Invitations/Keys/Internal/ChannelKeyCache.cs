@@ -62,23 +62,23 @@ internal sealed class ChannelKeyCache
         var created = Create(key, ringKey, channel, provider, now);
         lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var existing))
+            if (_entries.TryAdd(key, created))
             {
-                if (existing.IsCurrent(ringKey, stamp))
-                {
-                    // Another thread placed it meanwhile: use that one (its keyed states may already be pooled).
-                    return existing;
-                }
-
-                // Aged out, or keyed by a ring key that was since replaced: the new entry takes its slot.
-                Place(created, existing.RingIndex);
-                _entries[key] = created;
-                existing.DisposePooled();
+                Place(created, FreeSlot()); // the hand never evicts the entry just added: it is not in the ring yet
                 return created;
             }
 
-            Place(created, FreeSlot());
+            var existing = _entries[key]; // present: every removal takes this lock
+            if (existing.IsCurrent(ringKey, stamp))
+            {
+                // Another thread placed it meanwhile: use that one (its keyed states may already be pooled).
+                return existing;
+            }
+
+            // Aged out, or keyed by a ring key that was since replaced: the new entry takes its slot.
+            Place(created, existing.RingIndex);
             _entries[key] = created;
+            existing.DisposePooled();
             return created;
         }
     }
