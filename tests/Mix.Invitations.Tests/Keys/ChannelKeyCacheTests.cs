@@ -24,6 +24,40 @@ public class ChannelKeyCacheTests
     }
 
     [Fact]
+    public void Get_CapacityBeyondTheFirstRing_FillsToCapacityBeforeEvicting()
+    {
+        var provider = new CountingProvider();
+        var cache = new ChannelKeyCache(3000, TimeSpan.FromMinutes(5));
+
+        for (var i = 0; i < 3000; i++)
+        {
+            cache.Get(RingKey, Channel(i), provider, TestKeys.Epoch);
+        }
+
+        cache.Count.Should().Be(3000, "the ring grows from 1,024 slots to the capacity before anything is evicted");
+        for (var i = 0; i < 3000; i++)
+        {
+            cache.Get(RingKey, Channel(i), provider, TestKeys.Epoch);
+        }
+
+        provider.Calls.Should().Be(3000, "every channel was still cached");
+        cache.Get(RingKey, Channel(3000), provider, TestKeys.Epoch);
+        cache.Count.Should().Be(3000);
+    }
+
+    [Fact]
+    public void New_LargestCapacity_IsNotAllocatedUpFront()
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var cache = new ChannelKeyCache(10_000_000, TimeSpan.FromMinutes(5));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().BeLessThan(64 * 1024, "a ring of ten million slots would be 80 MB");
+        cache.Get(RingKey, TestKeys.Channel, CountingProvider.Default, TestKeys.Epoch);
+        cache.Count.Should().Be(1);
+    }
+
+    [Fact]
     public void Get_SameChannelTwice_FetchesTheKeyOnce()
     {
         var provider = new CountingProvider();

@@ -13,7 +13,7 @@ namespace Mix.Invitations.Internal;
 /// one. Each entry keeps a small lock-free pool so several threads validating the same channel do not contend;
 /// a miss on the pool (more concurrent users than slots) creates one more state, which is the only allocation.
 /// <para>
-/// Replacement is CLOCK (second chance): entries sit in a ring of <c>capacity</c> slots; a hit sets the entry's
+/// Replacement is CLOCK (second chance): entries sit in a ring of slots (grown by doubling up to the capacity); a hit sets the entry's
 /// referenced bit, and a miss on a full cache moves the hand round the ring, clearing set bits, to the first entry
 /// whose bit is clear, and replaces it. That is least-recently-used order to within one turn of the hand, at a constant
 /// cost per miss: the sort of the whole cache it replaces cost about 0.5 µs per miss, amortised, on a server seeing more
@@ -31,14 +31,20 @@ namespace Mix.Invitations.Internal;
 internal sealed class ChannelKeyCache
 {
     private readonly ConcurrentDictionary<(int KeyId, Jid Channel), Entry> _entries = new();
-    private readonly Entry?[] _ring;
+    /// <summary>Slots the ring starts with; it doubles as it fills, up to the capacity.</summary>
+    private const int InitialRingSize = 1024;
+
+    private readonly int _capacity;
     private readonly long _lifetimeTicks;
     private readonly Lock _lock = new();
-    private int _hand;
+    private Entry?[] _ring; // under the lock
+    private int _occupied; // under the lock
+    private int _hand; // under the lock
 
     internal ChannelKeyCache(int capacity, TimeSpan lifetime)
     {
-        _ring = new Entry?[Math.Max(1, capacity)];
+        _capacity = Math.Max(1, capacity);
+        _ring = new Entry?[Math.Min(_capacity, InitialRingSize)]; // a capacity of millions is not allocated up front
         _lifetimeTicks = Math.Max(1, lifetime.Ticks);
     }
 
@@ -124,6 +130,15 @@ internal sealed class ChannelKeyCache
     /// <summary>Moves the hand to a slot for a new entry: an empty one, or that of the first entry not referenced since the hand last passed, which is evicted. Under the lock.</summary>
     private int FreeSlot()
     {
+        if (_occupied == _ring.Length && _ring.Length < _capacity)
+        {
+            // Full but below capacity: grow, and point the hand at the first new (empty) slot.
+            var grown = new Entry?[(int)Math.Min(_capacity, 2L * _ring.Length)];
+            Array.Copy(_ring, grown, _ring.Length);
+            _hand = _ring.Length;
+            _ring = grown;
+        }
+
         var ring = _ring;
         for (var step = 0; ; step++)
         {
@@ -150,6 +165,11 @@ internal sealed class ChannelKeyCache
 
     private void Place(Entry entry, int slot)
     {
+        if (_ring[slot] is null)
+        {
+            _occupied++;
+        }
+
         entry.RingIndex = slot;
         _ring[slot] = entry;
     }
@@ -158,6 +178,7 @@ internal sealed class ChannelKeyCache
     {
         _entries.TryRemove(new KeyValuePair<(int KeyId, Jid Channel), Entry>(entry.Key, entry));
         _ring[entry.RingIndex] = null;
+        _occupied--;
         entry.DisposePooled();
     }
 
