@@ -8,7 +8,7 @@ namespace Mix.Invitations.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Each call validates the next of <see cref="ChannelCount"/> channels, four times as many as the cache holds, so with
-/// the cache's least-recently-used eviction every call is a miss, and the cost of inserting and (amortised) evicting
+/// the cache's CLOCK replacement (least recently used, to within a turn of the hand) every call is a miss, and the cost of inserting and evicting
 /// entries is part of the figure, as it is for a server that sees more channels than it caches. The baseline walks the
 /// same channels, so it hashes the same bytes.
 /// </remarks>

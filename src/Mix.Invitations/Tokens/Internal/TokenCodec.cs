@@ -29,7 +29,8 @@ namespace Mix.Invitations.Internal;
 /// CBOR claims (longer, and a parser on the unauthenticated path); an algorithm field (algorithm agility is what
 /// "alg: none" attacks feed on); encrypting the header (it holds nothing secret, and the JIDs travel beside the
 /// token anyway). Decoding is strict: exactly the base64url alphabet, no padding or whitespace, zero trailing bits
-/// (the re-encoded bytes must equal the input), known flags, exact length — so each token has one spelling.
+/// (the unused bits of the last character are zero, so re-encoding the bytes gives the input back), known flags, exact
+/// length — so each token has one spelling.
 /// </remarks>
 internal static class TokenCodec
 {
