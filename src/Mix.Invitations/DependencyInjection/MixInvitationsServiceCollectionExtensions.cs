@@ -25,7 +25,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// else the <c>MixInvitations</c> section of the registered root configuration), then the
 /// <see cref="Action{T}"/> overloads apply in the order they were called. They are validated when the host starts
 /// (<c>ValidateOnStart</c>) and on every reload; a reload that fails validation leaves the running service on its
-/// previous key ring.
+/// previous key ring and is logged as event 6, <c>KeyRingReloadFailed</c> (the options monitor also throws it on the
+/// thread that reloaded).
 /// </para>
 /// </remarks>
 public static class MixInvitationsServiceCollectionExtensions
@@ -155,12 +156,19 @@ public static class MixInvitationsServiceCollectionExtensions
             sp => new MixInvitationOptionsCrossFieldValidator(sp.GetService<TimeProvider>(), sp.GetServices<IInvitationBindingPolicy>())));
 
         services.TryAddSingleton(sp => new InvitationTelemetry(sp.GetService<IMeterFactory>(), sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(sp => new InvitationService(
-            sp.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetServices<IInvitationBindingPolicy>(),
-            sp.GetService<IChannelKeyProvider>(),
-            sp.GetRequiredService<InvitationTelemetry>()));
+        services.TryAddSingleton(sp =>
+        {
+            var service = new InvitationService(
+                sp.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>(),
+                sp.GetService<TimeProvider>(),
+                sp.GetServices<IInvitationBindingPolicy>(),
+                sp.GetService<IChannelKeyProvider>(),
+                sp.GetRequiredService<InvitationTelemetry>());
+            service.WatchReloadFailures(
+                sp.GetServices<IOptionsChangeTokenSource<MixInvitationOptions>>(),
+                sp.GetRequiredService<IOptionsFactory<MixInvitationOptions>>());
+            return service;
+        });
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
         services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
 

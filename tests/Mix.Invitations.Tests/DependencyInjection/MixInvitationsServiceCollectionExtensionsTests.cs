@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Mix.Invitations.Tests.Tokens;
@@ -246,6 +247,59 @@ public class MixInvitationsServiceCollectionExtensionsTests
         reload.Should().Throw<Exception>().Which.ToString().Should().Contain("Keys[1] (id 2): Secret is 5 bytes").And.NotContain("c2hvcnQ");
         var invitation = service.Issue(TestKeys.InviteeBound());
         service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(1);
+    }
+
+    [Fact]
+    public void Reload_InvalidChange_IsLoggedAsKeyRingReloadFailedWithoutTheSecret()
+    {
+        var logs = new Telemetry.CapturingLoggerProvider();
+        var configuration = TestKeys.Configuration();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestKeys.Epoch));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+        var service = provider.GetRequiredService<InvitationService>();
+
+        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
+        memory.Set("MixInvitations:Keys:1:Id", "2");
+        memory.Set("MixInvitations:Keys:1:Secret", "c2hvcnQ=");
+        var reload = configuration.Reload;
+        reload.Should().Throw<Exception>(); // the options monitor's own report, on the reloading thread
+
+        var failed = logs.Logs.Where(l => l.EventId.Id == 6).ToList();
+        failed.Should().ContainSingle().Which.Should().Match<Telemetry.CapturedLog>(l =>
+            l.EventId.Name == "KeyRingReloadFailed" && l.Level == LogLevel.Error && l.AllText.Contains("Keys[1] (id 2): Secret is 5 bytes"));
+        logs.Logs.Should().NotContain(l => l.AllText.Contains("c2hvcnQ"));
+        service.TryValidate(service.Issue(TestKeys.InviteeBound()), new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(1);
+
+        // A valid change afterwards is taken, and logged as a reload, not a failure.
+        memory.Set("MixInvitations:Keys:1:Secret", TestKeys.Secret1);
+        configuration.Reload();
+        logs.Logs.Count(l => l.EventId.Id == 6).Should().Be(1);
+        logs.Logs.Should().Contain(l => l.EventId.Id == 5);
+    }
+
+    [Fact]
+    public void Reload_ValueOfTheWrongFormat_IsLoggedWithoutQuotingIt()
+    {
+        var logs = new Telemetry.CapturingLoggerProvider();
+        var configuration = TestKeys.Configuration();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestKeys.Epoch));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<InvitationService>();
+
+        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
+        memory.Set("MixInvitations:Keys:0:SignUntil", "not-a-date-zq9");
+        var reload = configuration.Reload;
+        reload.Should().Throw<Exception>();
+
+        logs.Logs.Where(l => l.EventId.Id == 6).Should().ContainSingle().Which.AllText.Should().Contain("could not be bound").And.NotContain("zq9");
     }
 
     private static ServiceCollection NewServices()
