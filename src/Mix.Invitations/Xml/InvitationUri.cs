@@ -32,6 +32,7 @@ public static class InvitationUri
     /// <param name="invitation">The invitation.</param>
     /// <returns>For example <c>xmpp:coven@mix.shakespeare.lit?join;preauth=TOKEN;inviter=hag66%40shakespeare.lit</c>.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="invitation"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when the invitation's token holds an unpaired surrogate, which no URI can carry.</exception>
     public static string ToXmppUri(Invitation invitation)
     {
         ArgumentNullException.ThrowIfNull(invitation);
@@ -45,7 +46,7 @@ public static class InvitationUri
     /// <param name="landingPage">The page that handles the link, for example <c>https://invite.example/</c>; it must be an absolute http or https URI without a fragment.</param>
     /// <returns>For example <c>https://invite.example/#coven@mix.shakespeare.lit?join;preauth=TOKEN</c>.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="invitation"/> or <paramref name="landingPage"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Thrown when <paramref name="landingPage"/> is not an absolute http or https URI, or has a fragment.</exception>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="landingPage"/> is not an absolute http or https URI, or has a fragment; or when the invitation's token holds an unpaired surrogate.</exception>
     public static string ToLandingLink(Invitation invitation, Uri landingPage)
     {
         ArgumentNullException.ThrowIfNull(invitation);
@@ -192,6 +193,12 @@ public static class InvitationUri
             {
                 count = Encoding.UTF8.GetBytes(text.AsSpan(i, 2), utf8);
                 i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                // UTF-8 cannot carry it: encoding would put U+FFFD in its place, and the link would hold another token.
+                // Only the token can get here (JIDs are PRECIS-checked); the message never quotes it.
+                throw new ArgumentException("The invitation's token holds an unpaired surrogate, which a URI cannot carry. Tokens this library issues never do.", "invitation");
             }
             else
             {

@@ -33,6 +33,27 @@ public sealed class InvitationUriTests
         InvitationUri.Parse(uri).Should().Be(invitation);
     }
 
+    [Fact]
+    public void ToXmppUriAndLandingLink_TokenWithAnUnpairedSurrogate_AreRefusedWithoutQuotingIt()
+    {
+        // Built here, not in [InlineData]: test-case serialisation would replace the lone surrogates with U+FFFD.
+        string[] tokens = ["secret\uD800tail", "secret\uDC00tail", "secrettail\uD83D", "secret\uDE00\uD83Dtail"];
+        foreach (var token in tokens)
+        {
+            var invitation = new Invitation(Jid.Parse("coven@mix.shakespeare.example"), token);
+
+            var xmpp = () => InvitationUri.ToXmppUri(invitation);
+            var landing = () => InvitationUri.ToLandingLink(invitation, Landing);
+
+            foreach (var build in new[] { xmpp, landing })
+            {
+                var thrown = build.Should().Throw<ArgumentException>().Which;
+                thrown.ParamName.Should().Be("invitation");
+                thrown.Message.Should().Contain("unpaired surrogate").And.NotContain("secret");
+            }
+        }
+    }
+
     [SkippableFact]
     public void ToXmppUri_NonAsciiJids_RoundTrip()
     {
