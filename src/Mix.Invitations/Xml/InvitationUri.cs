@@ -152,6 +152,7 @@ public static class InvitationUri
 
     private static void AppendBody(StringBuilder builder, Invitation invitation)
     {
+        ThrowIfUnpairedSurrogate(invitation);
         var channel = invitation.Channel;
         if (channel.Local is { } local)
         {
@@ -175,6 +176,30 @@ public static class InvitationUri
         }
     }
 
+    /// <summary>
+    /// UTF-8 cannot carry an unpaired surrogate: percent-encoding would put U+FFFD in its place, and the link would hold
+    /// another token. Only the token can hold one (JIDs are PRECIS-checked); the message never quotes it.
+    /// </summary>
+    private static void ThrowIfUnpairedSurrogate(Invitation invitation)
+    {
+        var token = invitation.Token;
+        for (var i = 0; i < token.Length; i++)
+        {
+            if (!char.IsSurrogate(token[i]))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(token[i]) && i + 1 < token.Length && char.IsLowSurrogate(token[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            throw new ArgumentException("The invitation's token holds an unpaired surrogate, which a URI cannot carry. Tokens this library issues never do.", nameof(invitation));
+        }
+    }
+
     // RFC 3986 §2.3 unreserved characters stay; everything else becomes %XX of its UTF-8 bytes, upper-case hex.
     private static void AppendEncoded(StringBuilder builder, string text)
     {
@@ -193,12 +218,6 @@ public static class InvitationUri
             {
                 count = Encoding.UTF8.GetBytes(text.AsSpan(i, 2), utf8);
                 i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                // UTF-8 cannot carry it: encoding would put U+FFFD in its place, and the link would hold another token.
-                // Only the token can get here (JIDs are PRECIS-checked); the message never quotes it.
-                throw new ArgumentException("The invitation's token holds an unpaired surrogate, which a URI cannot carry. Tokens this library issues never do.", "invitation");
             }
             else
             {
