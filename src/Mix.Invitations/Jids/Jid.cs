@@ -19,6 +19,10 @@ namespace Mix.Invitations;
 /// <c>default(Jid)</c> is the empty address: <see cref="IsEmpty"/> is <see langword="true"/> and it is never the
 /// result of parsing.
 /// </para>
+/// <para>
+/// A value is one reference to immutable parts, as cheap to copy and store as a string; it is thread-safe, and the
+/// <see cref="Bare"/> address of a full JID is made on first use and then kept.
+/// </para>
 /// </remarks>
 public readonly struct Jid : IEquatable<Jid>
 {
