@@ -65,12 +65,12 @@ public class ValidatePathBreakdown
     public int DecodeStrictReencode()
     {
         Span<byte> bytes = stackalloc byte[48];
-        if (_token.AsSpan().ContainsAnyExcept(Base64UrlAlphabet))
+        var written = DecodeInAlphabet(bytes);
+        if (written < 0)
         {
             return -1;
         }
 
-        Base64Url.DecodeFromChars(_token, bytes, out _, out var written);
         Span<char> again = stackalloc char[64];
         Base64Url.TryEncodeToChars(bytes[..written], again, out var chars);
         return again[..chars].SequenceEqual(_token) ? written : -1;
@@ -84,14 +84,26 @@ public class ValidatePathBreakdown
     public int DecodeStrictUnusedBits()
     {
         Span<byte> bytes = stackalloc byte[48];
+        var written = DecodeInAlphabet(bytes);
+        if (written < 0)
+        {
+            return -1;
+        }
+
+        var unusedBits = (6 * _token.Length) - (8 * written);
+        return (unusedBits == 4 && !LastOf4UnusedBits.Contains(_token[^1])) || (unusedBits == 2 && !LastOf2UnusedBits.Contains(_token[^1])) ? -1 : written;
+    }
+
+    /// <summary>The part both strict decodes share: the alphabet check, then the decode; -1 when a character is outside the alphabet.</summary>
+    private int DecodeInAlphabet(Span<byte> bytes)
+    {
         if (_token.AsSpan().ContainsAnyExcept(Base64UrlAlphabet))
         {
             return -1;
         }
 
         Base64Url.DecodeFromChars(_token, bytes, out _, out var written);
-        var unusedBits = (6 * _token.Length) - (8 * written);
-        return (unusedBits == 4 && !LastOf4UnusedBits.Contains(_token[^1])) || (unusedBits == 2 && !LastOf2UnusedBits.Contains(_token[^1])) ? -1 : written;
+        return written;
     }
 
     /// <summary>F1's decode alone, for comparison with the strict one.</summary>

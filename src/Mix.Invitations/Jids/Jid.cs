@@ -33,11 +33,6 @@ public readonly struct Jid : IEquatable<Jid>
 
     private Jid(JidData data) => _data = data;
 
-    private Jid(string? local, string domain, string? resource)
-        : this(new JidData(local, domain, resource))
-    {
-    }
-
     /// <summary>Gets the normalised localpart, or <see langword="null"/> when the address has none.</summary>
     public string? Local => _data?.Local;
 
@@ -251,7 +246,7 @@ public readonly struct Jid : IEquatable<Jid>
         }
 
         part = JidPart.Address;
-        jid = new Jid(normalLocal, normalDomain, normalResource);
+        jid = new Jid(new JidData(normalLocal, normalDomain, normalResource));
         return true;
     }
 

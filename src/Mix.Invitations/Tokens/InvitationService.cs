@@ -208,7 +208,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         var watches = new List<IDisposable>();
         foreach (var source in sources)
         {
-            if (source.Name is not null && source.Name != Microsoft.Extensions.Options.Options.DefaultName)
+            if (!IsDefaultOptions(source.Name))
             {
                 continue;
             }
@@ -429,7 +429,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
 
     private void OnOptionsChanged(MixInvitationOptions options, string? name)
     {
-        if (name is not null && name != Microsoft.Extensions.Options.Options.DefaultName)
+        if (!IsDefaultOptions(name))
         {
             return;
         }
@@ -445,6 +445,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             _telemetry.KeyRingReloadFailed(ex.Message);
         }
     }
+
+    /// <summary>Whether a named options instance is the one the service uses: the default (unnamed) one.</summary>
+    private static bool IsDefaultOptions(string? name) => name is null || name == Microsoft.Extensions.Options.Options.DefaultName;
 
     private static IInvitationBindingPolicy[] RegisterPolicies(IEnumerable<IInvitationBindingPolicy>? custom)
     {

@@ -229,16 +229,10 @@ public class MixInvitationsServiceCollectionExtensionsTests
     [Fact]
     public void Reload_InvalidChange_IsRefusedAndThePreviousKeyRingStaysInForce()
     {
-        var clock = new FakeTimeProvider(TestKeys.Epoch);
-        var configuration = TestKeys.Configuration();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddMixInvitations();
-        using var provider = services.BuildServiceProvider();
+        var (provider, configuration, memory) = ReloadableHost();
+        using var disposeProvider = provider;
         var service = provider.GetRequiredService<InvitationService>();
 
-        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
         memory.Set("MixInvitations:Keys:1:Id", "2");
         memory.Set("MixInvitations:Keys:1:Secret", "c2hvcnQ=");
         var reload = configuration.Reload;
@@ -253,16 +247,10 @@ public class MixInvitationsServiceCollectionExtensionsTests
     public void Reload_InvalidChange_IsLoggedAsKeyRingReloadFailedWithoutTheSecret()
     {
         var logs = new Telemetry.CapturingLoggerProvider();
-        var configuration = TestKeys.Configuration();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestKeys.Epoch));
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        services.AddMixInvitations();
-        using var provider = services.BuildServiceProvider();
+        var (provider, configuration, memory) = ReloadableHost(logs);
+        using var disposeProvider = provider;
         var service = provider.GetRequiredService<InvitationService>();
 
-        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
         memory.Set("MixInvitations:Keys:1:Id", "2");
         memory.Set("MixInvitations:Keys:1:Secret", "c2hvcnQ=");
         var reload = configuration.Reload;
@@ -285,21 +273,31 @@ public class MixInvitationsServiceCollectionExtensionsTests
     public void Reload_ValueOfTheWrongFormat_IsLoggedWithoutQuotingIt()
     {
         var logs = new Telemetry.CapturingLoggerProvider();
-        var configuration = TestKeys.Configuration();
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestKeys.Epoch));
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        services.AddMixInvitations();
-        using var provider = services.BuildServiceProvider();
+        var (provider, configuration, memory) = ReloadableHost(logs);
+        using var disposeProvider = provider;
         provider.GetRequiredService<InvitationService>();
 
-        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
         memory.Set("MixInvitations:Keys:0:SignUntil", "not-a-date-zq9");
         var reload = configuration.Reload;
         reload.Should().Throw<Exception>();
 
         logs.Logs.Where(l => l.EventId.Id == 6).Should().ContainSingle().Which.AllText.Should().Contain("could not be bound").And.NotContain("zq9");
+    }
+
+    /// <summary>The library from the root configuration's <c>MixInvitations</c> section, with a fake clock and, when given, captured logs; the in-memory source is where a test changes values before <c>Reload</c>.</summary>
+    private static (ServiceProvider Provider, IConfigurationRoot Configuration, MemoryConfigurationProvider Memory) ReloadableHost(Telemetry.CapturingLoggerProvider? logs = null)
+    {
+        var configuration = TestKeys.Configuration();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestKeys.Epoch));
+        services.AddSingleton<IConfiguration>(configuration);
+        if (logs is not null)
+        {
+            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        }
+
+        services.AddMixInvitations();
+        return (services.BuildServiceProvider(), configuration, configuration.Providers.OfType<MemoryConfigurationProvider>().Single());
     }
 
     private static ServiceCollection NewServices()
