@@ -213,13 +213,31 @@ public static class MixInvitationsServiceCollectionExtensions
             var any = false;
             foreach (var source in sources)
             {
-                source.Configuration.Bind(options);
+                BindRedacted(source.Configuration, options);
                 any = true;
             }
 
             if (!any && root?.GetSection(MixInvitationOptions.SectionName) is { } section && section.Exists())
             {
-                section.Bind(options);
+                BindRedacted(section, options);
+            }
+        }
+
+        /// <summary>
+        /// Binds, and turns a value the binder cannot convert into an error that names the setting and the type it
+        /// needs but never the value: the binder quotes the value whole (and its inner exception quotes it again), and
+        /// a secret pasted into the wrong field — <c>Keys:0:Id</c> instead of <c>Keys:0:Secret</c> — would otherwise
+        /// reach the start-up crash report and the reload log.
+        /// </summary>
+        private static void BindRedacted(IConfiguration configuration, MixInvitationOptions options)
+        {
+            try
+            {
+                configuration.Bind(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidOperationException(ConfigurationBindingError.Describe(ex.Message));
             }
         }
     }

@@ -281,7 +281,36 @@ public class MixInvitationsServiceCollectionExtensionsTests
         var reload = configuration.Reload;
         reload.Should().Throw<Exception>();
 
-        logs.Logs.Where(l => l.EventId.Id == 6).Should().ContainSingle().Which.AllText.Should().Contain("could not be bound").And.NotContain("zq9");
+        logs.Logs.Where(l => l.EventId.Id == 6).Should().ContainSingle().Which.AllText
+            .Should().Contain("'MixInvitations:Keys:0:SignUntil' cannot be converted to System.DateTimeOffset").And.NotContain("zq9");
+    }
+
+    [Theory]
+    [InlineData("MixInvitations:Keys:0:Id")]
+    [InlineData("MixInvitations:Keys:0:SignUntil")]
+    [InlineData("MixInvitations:MaxLifetime")]
+    public void Start_SecretInAFieldOfAnotherType_FailsNamingTheFieldNeverTheSecret(string field)
+    {
+        // An operator pastes the secret into the wrong field: the binder's own message quotes the value whole (and its
+        // inner FormatException quotes it again), which would put the secret in the start-up crash report.
+        var secret = "c2VjcmV0LXNob3VsZC1uZXZlci1sZWFrLXFxOTk5OTk5";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MixInvitations:Keys:0:Id"] = "1",
+            ["MixInvitations:Keys:0:Secret"] = TestKeys.Secret0,
+            [field] = secret,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value;
+
+        var thrown = act.Should().Throw<InvalidOperationException>().Which;
+        thrown.Message.Should().Contain($"'{field}'");
+        thrown.ToString().Should().NotContain(secret).And.NotContain("qq999");
+        thrown.InnerException.Should().BeNull("the binder's inner exception quotes the value too");
     }
 
     /// <summary>The library from the root configuration's <c>MixInvitations</c> section, with a fake clock and, when given, captured logs; the in-memory source is where a test changes values before <c>Reload</c>.</summary>
