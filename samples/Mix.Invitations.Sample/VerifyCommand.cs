@@ -21,7 +21,7 @@ internal static class VerifyCommand
         };
         var uri = new Option<string?>("--uri") { Description = "The invitation as an xmpp: URI or https landing link instead of XML.", HelpName = "URI" };
         var joiner = new Option<string>("--joiner") { Description = "Who presents it: the JID the server stamped on the <join/>.", HelpName = "JID", Required = true };
-        var channel = new Option<string?>("--channel") { Description = "The channel the <join/> was addressed to (default: the invitation's own).", HelpName = "JID" };
+        var channel = new Option<string>("--channel") { Description = "The channel the <join/> was addressed to (its 'to'): required, as a server always knows it.", HelpName = "JID", Required = true };
         var keyFile = SampleCommands.KeyFileOption();
 
         var command = new Command(
@@ -35,7 +35,7 @@ internal static class VerifyCommand
             parse.GetValue(input),
             parse.GetValue(uri),
             parse.GetRequiredValue(joiner),
-            parse.GetValue(channel),
+            parse.GetRequiredValue(channel),
             parse.GetValue(keyFile),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -43,10 +43,10 @@ internal static class VerifyCommand
         return command;
     }
 
-    private static int Run(string? input, string? uri, string joinerText, string? channelText, string? keyFile, TextWriter output, TextWriter error, SampleEnvironment environment)
+    private static int Run(string? input, string? uri, string joinerText, string channelText, string? keyFile, TextWriter output, TextWriter error, SampleEnvironment environment)
     {
         var joiner = Inputs.Jid(joinerText, "--joiner");
-        var channel = Inputs.OptionalJid(channelText, "--channel");
+        var channel = Inputs.Jid(channelText, "--channel");
         var invitation = ReadInvitation(input, uri, environment);
 
         var key = SigningKey.Resolve(keyFile, environment, createKeyFile: false);

@@ -111,6 +111,22 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
     }
 
     [SkippableFact]
+    public async Task Join_WithGenuineInvitationToAnotherChannel_IsRefusedChannelMismatch()
+    {
+        // The invitation names channel A and verifies for A; the <join/> is addressed to B. The component compares the
+        // stanza's 'to' with the token's channel, so bob is admitted to neither.
+        var channelA = await CreateChannelAsync("alice");
+        var channelB = await CreateChannelAsync("alice");
+        var invitation = await InviteAsync("alice", channelA, InteropFixture.Jid("bob"));
+
+        var reply = await Client.SendAsync("bob", Iq("set", channelB, JoinWith(invitation)));
+
+        ShouldBeRefused(reply, InvitationFailureReason.ChannelMismatch);
+        IsParticipant(channelB, "bob").Should().BeFalse();
+        IsParticipant(channelA, "bob").Should().BeFalse();
+    }
+
+    [SkippableFact]
     public async Task Join_WithInvitationForAnotherInvitee_RewrittenToSelf_IsRefused()
     {
         var channel = await CreateChannelAsync("alice");

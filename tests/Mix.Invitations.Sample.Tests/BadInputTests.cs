@@ -18,22 +18,22 @@ public sealed class BadInputTests : IDisposable
         { ["issue", "--channel", Channel, "--inviter", "hag66@"], "error: --inviter: 'hag66@' is not a valid JID:" },
         { ["issue", "--channel", Channel, "--invitee", "<cat>@shakespeare.example"], "error: --invitee: '<cat>@shakespeare.example' is not a valid JID: localpart" },
         { ["issue", "--channel", ""], "error: --channel: '' is not a valid JID:" },
-        { ["verify", GoodXml, "--joiner", "juliet@<capulet>.lit"], "error: --joiner: 'juliet@<capulet>.lit' is not a valid JID: domainpart contains disallowed character U+003C '<'" },
+        { ["verify", GoodXml, "--channel", "coven@mix.shakespeare.example", "--joiner", "juliet@<capulet>.lit"], "error: --joiner: 'juliet@<capulet>.lit' is not a valid JID: domainpart contains disallowed character U+003C '<'" },
         { ["verify", GoodXml, "--joiner", "cat@shakespeare.example", "--channel", "@mix.example"], "error: --channel: '@mix.example' is not a valid JID:" },
 
         // Malformed XML.
-        { ["verify", "<invitation", "--joiner", "cat@shakespeare.example"], "error: not an invitation: Cannot read <invitation>: the XML is not well-formed" },
-        { ["verify", "<invitation xmlns='urn:xmpp:mix:misc:0'><channel>coven@mix.shakespeare.example</channel></invitation>", "--joiner", "cat@shakespeare.example"], "error: not an invitation: <invitation> has no <token>" },
-        { ["verify", "<message/>", "--joiner", "cat@shakespeare.example"], "error: not an invitation:" },
-        { ["verify", "<!DOCTYPE x [<!ENTITY e 'x'>]><invitation/>", "--joiner", "cat@shakespeare.example"], "error: not an invitation:" },
-        { ["verify", "plain text", "--joiner", "cat@shakespeare.example"], "error: not an invitation:" },
-        { ["verify", "xmpp:coven@mix.example?join;preauth=AAAA", "--joiner", "cat@shakespeare.example"], "error: that is a link, not XML: pass it with --uri" },
+        { ["verify", "<invitation", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: not an invitation: Cannot read <invitation>: the XML is not well-formed" },
+        { ["verify", "<invitation xmlns='urn:xmpp:mix:misc:0'><channel>coven@mix.shakespeare.example</channel></invitation>", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: not an invitation: <invitation> has no <token>" },
+        { ["verify", "<message/>", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: not an invitation:" },
+        { ["verify", "<!DOCTYPE x [<!ENTITY e 'x'>]><invitation/>", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: not an invitation:" },
+        { ["verify", "plain text", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: not an invitation:" },
+        { ["verify", "xmpp:coven@mix.example?join;preauth=AAAA", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: that is a link, not XML: pass it with --uri" },
 
         // Malformed URIs.
-        { ["verify", "--uri", "xmpp:coven@mix.example?join", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link: The link has no preauth token" },
-        { ["verify", "--uri", "https://invite.example/", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link:" },
-        { ["verify", "--uri", "mailto:cat@shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link:" },
-        { ["verify", "--uri", "xmpp:coven@mix.example?join;preauth=%zz", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link:" },
+        { ["verify", "--uri", "xmpp:coven@mix.example?join", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link: The link has no preauth token" },
+        { ["verify", "--uri", "https://invite.example/", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link:" },
+        { ["verify", "--uri", "mailto:cat@shakespeare.example", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link:" },
+        { ["verify", "--uri", "xmpp:coven@mix.example?join;preauth=%zz", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: --uri: not an invitation link:" },
         { ["issue", "--channel", Channel, "--format", "link", "--link-base", "ftp://invite.example/"], "error: --link-base: 'ftp://invite.example/' is not an absolute http or https URI without a fragment" },
         { ["issue", "--channel", Channel, "--format", "link", "--link-base", "invite.example"], "error: --link-base: 'invite.example' is not an absolute http or https URI without a fragment" },
 
@@ -60,9 +60,9 @@ public sealed class BadInputTests : IDisposable
         { ["issue", "--channel", Channel, "--frobnicate"], "error: Unrecognized command or argument '--frobnicate'. (see --help)" },
         { ["frobnicate"], "error: Unrecognized command or argument 'frobnicate'. (see --help)" },
         { ["verify", GoodXml], "error: Option '--joiner' is required. (see --help)" },
-        { ["verify", "--joiner", "cat@shakespeare.example"], "error: give the invitation: as XML, @path, - for standard input, or --uri" },
-        { ["verify", GoodXml, "--uri", "xmpp:coven@mix.example?join;preauth=AAAA", "--joiner", "cat@shakespeare.example"], "error: give the invitation once: as XML or with --uri, not both" },
-        { ["verify", "@", "--joiner", "cat@shakespeare.example"], "error: @ must be followed by a file name" },
+        { ["verify", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: give the invitation: as XML, @path, - for standard input, or --uri" },
+        { ["verify", GoodXml, "--uri", "xmpp:coven@mix.example?join;preauth=AAAA", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: give the invitation once: as XML or with --uri, not both" },
+        { ["verify", "@", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example"], "error: @ must be followed by a file name" },
     };
 
     [Theory]
@@ -80,7 +80,7 @@ public sealed class BadInputTests : IDisposable
     {
         var path = Path.Combine(_host.Directory, "nope.xml");
 
-        var run = _host.Run("verify", "@" + path, "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", "@" + path, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         AssertUsageError(run, $"error: cannot read {path}:");
     }
@@ -90,7 +90,7 @@ public sealed class BadInputTests : IDisposable
     {
         _host.StandardInput = string.Empty;
 
-        var run = _host.Run("verify", "-", "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", "-", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         AssertUsageError(run, "error: not an invitation:");
     }
@@ -100,7 +100,7 @@ public sealed class BadInputTests : IDisposable
     {
         _host.StandardInput = new string(' ', (1 << 20) + 1);
 
-        var run = _host.Run("verify", "-", "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", "-", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         AssertUsageError(run, "error: standard input holds more than 1048576 characters");
     }
@@ -110,7 +110,7 @@ public sealed class BadInputTests : IDisposable
     {
         var path = Path.Combine(_host.Directory, "missing.key");
 
-        var run = _host.Run("verify", GoodXml, "--joiner", "cat@shakespeare.example", "--key-file", path);
+        var run = _host.Run("verify", GoodXml, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example", "--key-file", path);
 
         AssertUsageError(run, $"error: --key-file: {path} does not exist");
         File.Exists(path).Should().BeFalse();
@@ -134,7 +134,7 @@ public sealed class BadInputTests : IDisposable
     {
         var path = _host.WriteFile("short.key", "c2hvcnQ=");
 
-        var run = _host.Run("verify", GoodXml, "--joiner", "cat@shakespeare.example", "--key-file", path);
+        var run = _host.Run("verify", GoodXml, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example", "--key-file", path);
 
         AssertUsageError(run, $"error: the key file {path} must hold the base64 of at least 32 random bytes");
         run.Error.Should().NotContain("c2hvcnQ=");

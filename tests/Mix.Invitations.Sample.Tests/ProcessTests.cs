@@ -15,7 +15,7 @@ public sealed class ProcessTests : IDisposable
         var keyFile = Path.Combine(_host.Directory, "shared.key");
 
         var issued = SampleProcess.Run(_host.ConfigDirectory, null, "issue", "--channel", "coven@mix.shakespeare.example", "--invitee", "cat@shakespeare.example", "--key-file", keyFile);
-        var verified = SampleProcess.Run(_host.ConfigDirectory, issued.Output, "verify", "-", "--joiner", "cat@shakespeare.example/balcony", "--key-file", keyFile);
+        var verified = SampleProcess.Run(_host.ConfigDirectory, issued.Output, "verify", "-", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example/balcony", "--key-file", keyFile);
 
         issued.ExitCode.Should().Be(0, issued.ToString());
         verified.ExitCode.Should().Be(0, verified.ToString());
@@ -29,8 +29,8 @@ public sealed class ProcessTests : IDisposable
         var issued = SampleProcess.Run(_host.ConfigDirectory, null, "issue", "--channel", "coven@mix.shakespeare.example", "--invitee", "cat@shakespeare.example");
         var path = _host.WriteFile("invitation.xml", issued.Output);
 
-        var valid = SampleProcess.Run(_host.ConfigDirectory, null, "verify", "@" + path, "--joiner", "cat@shakespeare.example");
-        var refused = SampleProcess.Run(_host.ConfigDirectory, null, "verify", "@" + path, "--joiner", "rat@shakespeare.example");
+        var valid = SampleProcess.Run(_host.ConfigDirectory, null, "verify", "@" + path, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
+        var refused = SampleProcess.Run(_host.ConfigDirectory, null, "verify", "@" + path, "--channel", "coven@mix.shakespeare.example", "--joiner", "rat@shakespeare.example");
 
         issued.ErrorLines[0].Should().Be($"key 1: dev key {_host.DevKeyPath} (created now)");
         valid.ExitCode.Should().Be(0, valid.ToString());
@@ -52,7 +52,7 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public void BadInput_RealConsole_OneLineNoStackTrace()
     {
-        var run = SampleProcess.Run(_host.ConfigDirectory, "<invitation", "verify", "-", "--joiner", "cat@shakespeare.example");
+        var run = SampleProcess.Run(_host.ConfigDirectory, "<invitation", "verify", "-", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         run.ExitCode.Should().Be(2, run.ToString());
         run.Output.Should().BeEmpty();

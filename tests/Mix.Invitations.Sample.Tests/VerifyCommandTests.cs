@@ -14,7 +14,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var xml = IssueInviteeBound();
 
-        var run = _host.Run("verify", xml, "--joiner", "cat@shakespeare.example/balcony");
+        var run = _host.Run("verify", xml, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example/balcony");
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.OutputLines.Should().HaveCount(7);
@@ -33,7 +33,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var path = _host.WriteFile("invitation.xml", IssueInviteeBound());
 
-        var run = _host.Run("verify", "@" + path, "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", "@" + path, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         run.ExitCode.Should().Be(0, run.ToString());
     }
@@ -43,7 +43,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         _host.StandardInput = IssueInviteeBound();
 
-        var run = _host.Run("verify", "-", "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", "-", "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         run.ExitCode.Should().Be(0, run.ToString());
     }
@@ -54,7 +54,7 @@ public sealed class VerifyCommandTests : IDisposable
         var invitation = InvitationXml.ReadInvitation(IssueInviteeBound());
         var join = $"<iq type='set' to='{Channel}' xmlns='jabber:client'>{InvitationXml.ToXml(new MixJoin(invitation))}</iq>";
 
-        var run = _host.Run("verify", join, "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", join, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         run.ExitCode.Should().Be(0, run.ToString());
     }
@@ -67,7 +67,7 @@ public sealed class VerifyCommandTests : IDisposable
         var issued = _host.Run("issue", "--channel", Channel, "--format", format, "--no-qr");
         issued.ExitCode.Should().Be(0, issued.ToString());
 
-        var run = _host.Run("verify", "--uri", issued.OutputLines[0], "--joiner", "anyone@example.net");
+        var run = _host.Run("verify", "--uri", issued.OutputLines[0], "--channel", "coven@mix.shakespeare.example", "--joiner", "anyone@example.net");
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.OutputLines[1].Should().Be("  policy:   unbound");
@@ -76,7 +76,7 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void Verify_AnotherJoiner_IsRefusedWithTheStanzaError()
     {
-        var run = _host.Run("verify", IssueInviteeBound(), "--joiner", "rat@shakespeare.example");
+        var run = _host.Run("verify", IssueInviteeBound(), "--channel", "coven@mix.shakespeare.example", "--joiner", "rat@shakespeare.example");
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.OutputLines[0].Should().Be("refused: InviteeMismatch (auth/forbidden: The invitation was issued to another user.)");
@@ -103,7 +103,7 @@ public sealed class VerifyCommandTests : IDisposable
         var token = InvitationXml.ReadInvitation(xml).Token;
         var tampered = token[..20] + (token[20] == 'A' ? 'B' : 'A') + token[21..];
 
-        var run = _host.Run("verify", xml.Replace(token, tampered, StringComparison.Ordinal), "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", xml.Replace(token, tampered, StringComparison.Ordinal), "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.OutputLines[0].Should().Be("refused: BadSignature (auth/forbidden: The invitation is not valid.)");
@@ -114,7 +114,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var xml = IssueInviteeBound().Replace("cat@", "rat@", StringComparison.Ordinal);
 
-        var run = _host.Run("verify", xml, "--joiner", "rat@shakespeare.example");
+        var run = _host.Run("verify", xml, "--channel", "coven@mix.shakespeare.example", "--joiner", "rat@shakespeare.example");
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.OutputLines[0].Should().StartWith("refused: BadSignature");
@@ -126,7 +126,7 @@ public sealed class VerifyCommandTests : IDisposable
         var xml = IssueInviteeBound("--lifetime", "1h");
         _host.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
 
-        var run = _host.Run("verify", xml, "--joiner", "cat@shakespeare.example");
+        var run = _host.Run("verify", xml, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.OutputLines[0].Should().Be("refused: Expired (cancel/not-allowed: The invitation has expired.)");
@@ -137,7 +137,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var xml = IssueInviteeBound();
 
-        var run = _host.Run("verify", xml, "--joiner", "cat@shakespeare.example", "--key-file", _host.WriteFile("other.key", Convert.ToBase64String(new byte[32])));
+        var run = _host.Run("verify", xml, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example", "--key-file", _host.WriteFile("other.key", Convert.ToBase64String(new byte[32])));
 
         run.ExitCode.Should().Be(1, run.ToString());
         run.OutputLines[0].Should().StartWith("refused: BadSignature");
@@ -148,8 +148,8 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var xml = IssueInviteeBound("--uses", "1");
 
-        var first = _host.Run("verify", xml, "--joiner", "cat@shakespeare.example");
-        var second = _host.Run("verify", xml, "--joiner", "cat@shakespeare.example");
+        var first = _host.Run("verify", xml, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
+        var second = _host.Run("verify", xml, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
         first.ExitCode.Should().Be(0, first.ToString());
         first.OutputLines[5].Should().Be("  uses:     1 (counted by the server's ledger when redeemed; verify records nothing)");

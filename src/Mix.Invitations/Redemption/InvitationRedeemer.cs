@@ -83,6 +83,7 @@ public sealed class InvitationRedeemer
     public ValueTask<InvitationValidationResult> RedeemAsync(Invitation invitation, InvitationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
+        context.ThrowIfNoChannel(nameof(context));
         var validated = _service.TryValidate(invitation, context);
         return RedeemCoreAsync(invitation, validated, context.Joiner, cancellationToken);
     }
@@ -99,13 +100,9 @@ public sealed class InvitationRedeemer
     public ValueTask<InvitationValidationResult> RedeemTokenAsync(string token, InvitationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (context.Channel is not { } channel)
-        {
-            throw new ArgumentException("A bare token is redeemed for a channel: the context must name one.", nameof(context));
-        }
-
+        context.ThrowIfNoChannel(nameof(context));
         var validated = _service.TryValidateToken(token, context);
-        return RedeemCoreAsync(new Invitation(channel, token), validated, context.Joiner, cancellationToken);
+        return RedeemCoreAsync(new Invitation(context.Channel, token), validated, context.Joiner, cancellationToken);
     }
 
     /// <summary>Revokes one invitation until it expires: every later redemption of it is refused with <see cref="InvitationFailureReason.Revoked"/>.</summary>

@@ -36,7 +36,7 @@ public class BindingPolicyContractTests
         var service = Service();
         var invitation = service.Issue(Request(policy));
         service.TryGetPolicy(policy, out var p).Should().BeTrue();
-        var joiner = new InvitationContext(AdmittedJoiner(policy), null);
+        var joiner = new InvitationContext(AdmittedJoiner(policy), TestKeys.Channel);
 
         var changed = new List<Invitation> { new(TestKeys.OtherChannel, invitation.Token, invitation.Inviter, invitation.Invitee) };
         if ((p!.Binds & InvitationBinding.Inviter) != 0)

@@ -137,7 +137,7 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service);
 
-        await FluentActions.Awaiting(async () => await redeemer.RedeemTokenAsync("AAAA", new InvitationContext(null, null)))
+        await FluentActions.Awaiting(async () => await redeemer.RedeemTokenAsync("AAAA", default))
             .Should().ThrowAsync<ArgumentException>().WithParameterName("context");
         await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(null!, AsInvitee))
             .Should().ThrowAsync<ArgumentNullException>().WithParameterName("invitation");

@@ -71,9 +71,30 @@ public class InvitationServiceValidateTests
     {
         var (service, _) = TestKeys.Service();
 
-        var act = () => service.TryValidateToken("AAAA", new InvitationContext(TestKeys.Invitee, null));
+        var act = () => service.TryValidateToken("AAAA", default);
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("context");
+    }
+
+    [Fact]
+    public void TryValidate_ContextWithoutChannel_ThrowsNamingContext()
+    {
+        // The channel check cannot be skipped: a genuine invitation to A must never be validated without asking which
+        // channel it was presented at.
+        var (service, _) = TestKeys.Service();
+        var invitation = service.Issue(TestKeys.InviteeBound());
+
+        var act = () => service.TryValidate(invitation, default);
+
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("context");
+    }
+
+    [Fact]
+    public void InvitationContext_EmptyChannel_Throws()
+    {
+        var act = () => new InvitationContext(TestKeys.Invitee, default);
+
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("channel");
     }
 
     [Fact]
