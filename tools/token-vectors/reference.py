@@ -10,6 +10,7 @@ import base64, hashlib, hmac, struct, sys
 LABEL_SALT = b"Mix.Invitations key ring v1"
 LABEL_CHANNEL = b"Mix.Invitations channel key v1"
 LABEL_MAC = b"Mix.Invitations invitation token v1\x00"
+LABEL_ID = b"Mix.Invitations token id v1\x00"
 POLICIES = {"invitee-bound": (1, ("inviter", "invitee")), "inviter-bound": (2, ("inviter",)), "unbound": (3, ())}
 
 
@@ -47,6 +48,12 @@ def header(policy_id, key_id, issued_at, expires_at, nonce=None, max_uses=None):
     return h
 
 
+def token_id(token):
+    """The id that logs and ledgers name a token by: SHA-256 over a label and the tag (the last 16 bytes)."""
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    return hashlib.sha256(LABEL_ID + raw[-16:]).digest()[:16].hex()
+
+
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -82,9 +89,9 @@ if __name__ == "__main__":
         vid, secret, key_id, policy, channel, inviter, invitee, issued, lifetime, nonce, uses = v
         tok = issue(secret, key_id, policy, channel, inviter, invitee, issued, lifetime, nonce, uses)
         tokens[vid] = tok
-        print("| %s | %s | %d | %s | %s | %s | %d | %d | %s | %s | `%s` (%d) |" % (
+        print("| %s | %s | %d | %s | %s | %s | %d | %d | %s | %s | `%s` (%d) | `%s` |" % (
             vid, policy, key_id, channel, inviter or "-", invitee or "-", issued, lifetime,
-            "-" if nonce is None else "%016x" % nonce, "-" if uses is None else uses, tok, len(tok)))
+            "-" if nonce is None else "%016x" % nonce, "-" if uses is None else uses, tok, len(tok), token_id(tok)))
     # Refused tokens derived from the valid ones.
     raw = base64.urlsafe_b64decode(tokens["V1"] + "==")
     flipped = bytearray(raw); flipped[-1] ^= 0x01
@@ -98,6 +105,9 @@ if __name__ == "__main__":
         ("R4", b64url(bytes(flag)), "unknown flag bit 0x02", "Malformed"),
         ("R5", b64url(bytes(key9)), "key id 9 (not in the ring)", "UnknownKey"),
         ("R6", tokens["V1"][:-1] + chr(ord(tokens["V1"][-1]) + 1), "last character's unused bits set" , "Malformed"),
+        ("R15", b64url(b"\x02"), "one byte (0x02): too short for version and flags, so not read as a version", "Malformed"),
+        ("R16", b64url(b"\x01"), "one byte (0x01)", "Malformed"),
+        ("R17", issue(SECRET_1, 1, "unbound", CH, None, None, T0, 2592001), "genuine, lifetime 30 days + 1 s: over the default MaxLifetime", "LifetimeTooLong"),
     ]
     for r in refused:
         print("| %s | `%s` | %s | %s |" % r)

@@ -21,9 +21,25 @@ public readonly struct InvitationClaims
         IssuedAt = issuedAt;
         ExpiresAt = expiresAt;
         MaxUses = maxUses;
-        TokenId = tokenId;
+        _id = tokenId;
         Channel = channel;
     }
+
+    /// <summary>Initializes the claims of a token that just verified, keeping its tag to compute the id when asked.</summary>
+    /// <remarks>
+    /// Validation does not hash the tag: most validations never need the id, and a SHA-256 would cost a quarter of a
+    /// validation. The tag stays inside this struct, never exposed; <see cref="TokenId"/> derives the id from it.
+    /// </remarks>
+    internal InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, int maxUses, ReadOnlySpan<byte> tag, Jid channel)
+        : this(policy, policyId, keyId, issuedAt, expiresAt, maxUses, new InvitationTokenId(tag), channel)
+    {
+        _idIsTag = true;
+    }
+
+    private readonly InvitationTokenId _id;
+
+    /// <summary>Whether <see cref="_id"/> holds the token's tag rather than its id.</summary>
+    private readonly bool _idIsTag;
 
     /// <summary>Gets the binding policy's name, for example <c>invitee-bound</c>.</summary>
     public string Policy { get; }
@@ -47,9 +63,17 @@ public readonly struct InvitationClaims
     /// <summary>Gets a value indicating whether the token carries a use limit, and so needs a ledger to enforce it.</summary>
     public bool IsUseLimited => MaxUses > 0;
 
-    /// <summary>Gets the token's id, the key of its ledger entry.</summary>
-    public InvitationTokenId TokenId { get; }
+    /// <summary>Gets the token's id: what logs, telemetry and the ledger name it by, a one-way hash that reveals nothing about the token.</summary>
+    /// <remarks>For claims that validation produced, each read computes the id (one SHA-256 of 44 bytes): keep it in a local when it is needed more than once.</remarks>
+    public InvitationTokenId TokenId => _idIsTag ? FromTag(_id) : _id;
 
     /// <summary>Gets the channel the token admits to.</summary>
     public Jid Channel { get; }
+
+    private static InvitationTokenId FromTag(in InvitationTokenId tag)
+    {
+        Span<byte> bytes = stackalloc byte[InvitationTokenId.Size];
+        tag.CopyTo(bytes);
+        return InvitationTokenId.FromTag(bytes);
+    }
 }

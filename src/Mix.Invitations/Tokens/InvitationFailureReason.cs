@@ -5,8 +5,8 @@ namespace Mix.Invitations;
 /// <para>
 /// Validation decides in a fixed order: structure (<see cref="Malformed"/>), <see cref="UnsupportedVersion"/>,
 /// <see cref="UnknownKey"/>, then the tag (<see cref="BadSignature"/>). Only once the tag has verified are the
-/// reasons that depend on the token's content reported: <see cref="PolicyDisabled"/>, the time window
-/// (<see cref="NotYetValid"/>, <see cref="Expired"/>) and the binding (<see cref="ChannelMismatch"/>,
+/// reasons that depend on the token's content reported: <see cref="PolicyDisabled"/>, <see cref="LifetimeTooLong"/>,
+/// the time window (<see cref="NotYetValid"/>, <see cref="Expired"/>) and the binding (<see cref="ChannelMismatch"/>,
 /// <see cref="InviteeMismatch"/>). A forged token can therefore never be reported as expired or mis-bound.
 /// </para>
 /// <para>
@@ -60,4 +60,11 @@ public enum InvitationFailureReason
 
     /// <summary>Redemption: the ledger could not be reached, so the token was refused (fail closed).</summary>
     LedgerUnavailable = 14,
+
+    /// <summary>
+    /// The token is genuine but its lifetime (expires-at − issued-at) is longer than this server's
+    /// <see cref="MixInvitationOptions.MaxLifetime"/>: validation re-checks every limit issuing enforces, so a token
+    /// issued under a laxer configuration, or minted by a key holder with any instants it likes, is not accepted here.
+    /// </summary>
+    LifetimeTooLong = 15,
 }

@@ -166,6 +166,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     public InvitationValidationResult TryValidate(Invitation invitation, InvitationContext context)
     {
         ArgumentNullException.ThrowIfNull(invitation);
+        context.ThrowIfNoChannel(nameof(context));
         var result = ValidateCore(invitation.Token, invitation.Channel, invitation.Inviter, invitation.Invitee, context);
         _telemetry.Validated(result);
         return result;
@@ -175,12 +176,8 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     public InvitationValidationResult TryValidateToken(string token, InvitationContext context)
     {
         ArgumentNullException.ThrowIfNull(token);
-        if (context.Channel is not { } channel)
-        {
-            throw new ArgumentException("A bare token is validated for a channel: the context must name one.", nameof(context));
-        }
-
-        var result = ValidateCore(token, channel, null, null, context);
+        context.ThrowIfNoChannel(nameof(context));
+        var result = ValidateCore(token, context.Channel, null, null, context);
         _telemetry.Validated(result);
         return result;
     }
@@ -226,8 +223,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
                 }
                 catch (InvalidOperationException ex)
                 {
-                    // A value the binder could not convert: its message quotes the value, so only the kind is logged.
-                    _telemetry.KeyRingReloadFailed($"the new options could not be bound from configuration ({ex.GetType().Name}); a value has the wrong format.");
+                    // A value the binder could not convert: the binding step already replaced the binder's message
+                    // (which quotes the value) with one that names only the setting and the type.
+                    _telemetry.KeyRingReloadFailed(ex.Message);
                 }
             }));
         }
@@ -353,12 +351,19 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             DateTimeOffset.FromUnixTimeSeconds(header.IssuedAt),
             DateTimeOffset.FromUnixTimeSeconds(header.ExpiresAt),
             header.MaxUses,
-            new InvitationTokenId(tag),
+            tag,
             channel.Bare);
 
         if (!state.Enabled[policy.Id])
         {
             return InvitationValidationResult.Failure(InvitationFailureReason.PolicyDisabled, claims);
+        }
+
+        // Every limit issuing enforces is enforced again here: a token that another node issued under a longer
+        // MaxLifetime, or that a key holder minted with any instants, lives no longer than this node allows.
+        if (header.ExpiresAt - header.IssuedAt > state.MaxLifetimeSeconds)
+        {
+            return InvitationValidationResult.Failure(InvitationFailureReason.LifetimeTooLong, claims);
         }
 
         var nowTicks = now.UtcTicks;
@@ -372,7 +377,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             return InvitationValidationResult.Failure(InvitationFailureReason.Expired, claims);
         }
 
-        if (context.Channel is { } addressed && addressed != claims.Channel)
+        if (context.Channel != claims.Channel)
         {
             return InvitationValidationResult.Failure(InvitationFailureReason.ChannelMismatch, claims);
         }
@@ -492,6 +497,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             DefaultPolicy = defaultPolicy;
             DefaultLifetime = options.DefaultLifetime;
             MaxLifetime = options.MaxLifetime;
+            MaxLifetimeSeconds = (uint)Math.Min(uint.MaxValue, Math.Ceiling(options.MaxLifetime.TotalSeconds));
             ExpiryToleranceTicks = options.ExpiryTolerance.Ticks;
             IssuedAtToleranceTicks = options.IssuedAtTolerance.Ticks;
             LandingLinkBase = options.LandingLinkBase;
@@ -510,6 +516,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         public TimeSpan DefaultLifetime { get; }
 
         public TimeSpan MaxLifetime { get; }
+
+        /// <summary>The longest lifetime a token may have, in whole seconds: what issuing can write for <see cref="MaxLifetime"/> (rounded up, as issuing rounds a lifetime up).</summary>
+        public uint MaxLifetimeSeconds { get; }
 
         public long ExpiryToleranceTicks { get; }
 

@@ -1,14 +1,27 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 
 namespace Mix.Invitations;
 
 /// <summary>
-/// Identifies one issued token, for the redemption ledger: the token's 128-bit tag, which is unique to the
-/// token's header and bound fields (use-limited tokens carry a random nonce, so no two of them coincide).
+/// Identifies one issued token — in logs, telemetry, ledger keys and revocation — without revealing it: the first
+/// 16 bytes of SHA-256 over a fixed label and the token's tag.
 /// </summary>
-/// <remarks>The id is derived from the token and reveals nothing the token does not; it is not a secret in itself, but
-/// logs should still prefer the key id and reason.</remarks>
+/// <remarks>
+/// <para>
+/// <c>id = SHA-256("Mix.Invitations token id v1" || 0x00 || tag)[0..16]</c>, where the tag is the token's 16-byte MAC
+/// (docs/token-format.md gives the id of every vector). The tag is unique to the token's header and bound fields
+/// (use-limited tokens carry a random nonce, so no two of them coincide), so the id is too.
+/// </para>
+/// <para>
+/// The id is one-way: the tag is the only part of a token that cannot be guessed (the header of a token without a use
+/// limit is its version, policy, key id and two instants), and SHA-256 cannot be inverted, so knowing an id, the
+/// channel and the minute of issue gives no help in building the token. The label keeps the id apart from every other
+/// hash of the same bytes. An id may therefore be logged, stored as a key and shown to operators; the token may not.
+/// </para>
+/// </remarks>
 public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>
 {
     private readonly ulong _high;
@@ -30,6 +43,23 @@ public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>
 
     /// <summary>The size of an id in bytes.</summary>
     public const int Size = 16;
+
+    /// <summary>Domain separation: the id is a hash of the tag under a label no other hash of the library uses.</summary>
+    private static ReadOnlySpan<byte> Label => "Mix.Invitations token id v1\0"u8;
+
+    /// <summary>Computes the id of the token whose 16-byte tag is <paramref name="tag"/>.</summary>
+    /// <param name="tag">The token's tag.</param>
+    /// <returns>The id.</returns>
+    [SkipLocalsInit] // both buffers are written in full before they are read
+    internal static InvitationTokenId FromTag(ReadOnlySpan<byte> tag)
+    {
+        Span<byte> input = stackalloc byte[28 + Size];
+        Label.CopyTo(input);
+        tag.CopyTo(input[Label.Length..]);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input[..(Label.Length + tag.Length)], hash);
+        return new InvitationTokenId(hash[..Size]);
+    }
 
     /// <summary>Writes the 16 bytes of the id.</summary>
     /// <param name="destination">At least 16 bytes.</param>

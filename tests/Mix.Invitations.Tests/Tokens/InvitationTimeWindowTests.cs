@@ -56,6 +56,48 @@ public class InvitationTimeWindowTests
         claims.ExpiresAt.Should().Be(TestKeys.Epoch.AddSeconds(2));
     }
 
+    [Fact]
+    public void TryValidate_TokenLongerThanThisNodesMaxLifetime_IsLifetimeTooLong()
+    {
+        // Issued on a node allowing 30 days; checked on a node allowing one day, one minute after issue.
+        var invitation = IssueAtEpoch(TimeSpan.FromDays(30));
+        var strict = InvitationService.Create(
+            TestKeys.Options(o => (o.DefaultLifetime, o.MaxLifetime) = (TimeSpan.FromHours(1), TimeSpan.FromDays(1))),
+            new FakeTimeProvider(TestKeys.Epoch.AddMinutes(1)));
+
+        var result = strict.TryValidate(invitation, AsInvitee);
+
+        result.Reason.Should().Be(InvitationFailureReason.LifetimeTooLong);
+        result.StanzaError.Condition.Should().Be("not-allowed");
+        ValidateAt(invitation, TestKeys.Epoch.AddMinutes(1), 30, 30).Should().Be(InvitationFailureReason.None, "the issuing node's own limit admits it");
+    }
+
+    [Theory]
+    [InlineData(0u, uint.MaxValue)] // a key holder's "forever" token: 1970 to 2106
+    [InlineData(1767225600u, 1767225600u + 2592001u)] // one second over the default 30 days
+    public void TryValidate_MintedWithAnyInstants_IsLifetimeTooLong(uint issuedAt, uint expiresAt)
+    {
+        var token = SpecMinter.Unbound(TestKeys.Channel.ToString(), issuedAt, expiresAt);
+        var service = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch.AddMinutes(1)));
+
+        service.TryValidateToken(token, new InvitationContext(null, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.LifetimeTooLong);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1.5)] // issuing rounds a lifetime up to whole seconds; validation allows what issuing can write
+    [InlineData(86400)]
+    public void TryValidate_LifetimeExactlyMaxLifetime_IsAccepted(double maxSeconds)
+    {
+        var time = new FakeTimeProvider(TestKeys.Epoch);
+        var options = TestKeys.Options(o => (o.DefaultLifetime, o.MaxLifetime) = (TimeSpan.FromSeconds(maxSeconds), TimeSpan.FromSeconds(maxSeconds)));
+        var service = InvitationService.Create(options, time);
+
+        var result = service.TryValidate(service.Issue(TestKeys.InviteeBound()), AsInvitee);
+
+        result.Reason.Should().Be(InvitationFailureReason.None);
+    }
+
     private static Invitation IssueAtEpoch(TimeSpan lifetime) =>
         InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch)).Issue(TestKeys.InviteeBound(lifetime));
 

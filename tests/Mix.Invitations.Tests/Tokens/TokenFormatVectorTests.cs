@@ -60,7 +60,24 @@ public class TokenFormatVectorTests
         invitation.Token.Should().Be(expected);
         time.Advance(TimeSpan.FromSeconds(1));
         var joiner = invitee is null ? Jid.Parse("anyone@example.net") : Jid.Parse(invitee);
-        service.TryValidate(invitation, new InvitationContext(joiner, invitation.Channel)).IsValid.Should().BeTrue();
+        var result = service.TryValidate(invitation, new InvitationContext(joiner, invitation.Channel));
+        result.IsValid.Should().BeTrue();
+        result.Claims.TokenId.ToString().Should().Be(v[11].Trim('`'), "the document gives each vector's token id");
+    }
+
+    [Theory]
+    [MemberData(nameof(ValidIds))]
+    public void TokenId_OfEveryVector_IsNeitherTheTagNorAnyPartOfTheToken(string id)
+    {
+        var v = ValidVectors().Single(r => r[0] == id);
+        var token = Convert.FromBase64String(ToBase64(v[10].Split('`')[1]));
+        var tokenId = Convert.FromHexString(v[11].Trim('`'));
+
+        tokenId.Should().NotEqual(token[^16..], "the id used to be the tag, which rebuilt bearer tokens from logs");
+        for (var i = 0; i + 4 <= token.Length; i++)
+        {
+            tokenId.AsSpan().IndexOf(token.AsSpan(i, 4)).Should().Be(-1, "no four consecutive bytes of the token appear in its id");
+        }
     }
 
     [Theory]
@@ -88,6 +105,12 @@ public class TokenFormatVectorTests
     }
 
     private static string? Optional(string cell) => cell == "-" ? null : cell;
+
+    private static string ToBase64(string base64Url)
+    {
+        var text = base64Url.Replace('-', '+').Replace('_', '/');
+        return text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
+    }
 
     private static List<string[]> ValidVectors() => Table("valid");
 

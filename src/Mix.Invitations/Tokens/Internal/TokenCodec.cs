@@ -111,12 +111,19 @@ internal static class TokenCodec
             return InvitationFailureReason.Malformed;
         }
 
+        // Shorter than a version and flags byte is a malformed token whatever its first byte says (docs/token-format.md
+        // step 1, vector R15): the version is read only from a token long enough to be one.
+        if (written < 2)
+        {
+            return InvitationFailureReason.Malformed;
+        }
+
         if (bytes[0] != Version1)
         {
             return InvitationFailureReason.UnsupportedVersion;
         }
 
-        if (written < 2 || (bytes[1] & ~FlagUseLimited) != 0)
+        if ((bytes[1] & ~FlagUseLimited) != 0)
         {
             return InvitationFailureReason.Malformed;
         }
