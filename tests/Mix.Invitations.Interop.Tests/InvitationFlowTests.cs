@@ -21,7 +21,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
 
     private XmppClientDriver Client => _fixture.Client;
 
-    [SkippableFact]
+    [Fact]
     public async Task Invite_AsParticipant_ReturnsInviteeBoundInvitationWithServerStampedInviter()
     {
         var channel = await CreateChannelAsync("alice");
@@ -34,7 +34,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         Text(invitation, "token").Should().MatchRegex("^[A-Za-z0-9_-]{20,}$");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_AsInviteeWithInvitation_IsAccepted()
     {
         var channel = await CreateChannelAsync("alice");
@@ -50,7 +50,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         state!.IsParticipant(Jid.Parse(InteropFixture.Jid("bob"))).Should().BeTrue();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithInvitationInheritingJoinNamespace_IsAccepted()
     {
         var channel = await CreateChannelAsync("alice");
@@ -66,7 +66,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         IsParticipant(channel, "bob").Should().BeTrue();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_ByThirdUserWithSomeoneElsesInvitation_IsRefusedWithMappedError()
     {
         var channel = await CreateChannelAsync("alice");
@@ -79,7 +79,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         IsParticipant(channel, "carol").Should().BeFalse();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithSpoofedFromAttribute_ServerStampsRealSenderAndIsRefused()
     {
         var channel = await CreateChannelAsync("alice");
@@ -94,7 +94,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         IsParticipant(channel, "carol").Should().BeFalse();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithTamperedToken_IsRefusedWithMappedError()
     {
         var channel = await CreateChannelAsync("alice");
@@ -110,7 +110,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         IsParticipant(channel, "carol").Should().BeFalse();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithGenuineInvitationToAnotherChannel_IsRefusedChannelMismatch()
     {
         // The invitation names channel A and verifies for A; the <join/> is addressed to B. The component compares the
@@ -126,7 +126,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         IsParticipant(channelA, "bob").Should().BeFalse();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithInvitationForAnotherInvitee_RewrittenToSelf_IsRefused()
     {
         var channel = await CreateChannelAsync("alice");
@@ -138,7 +138,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         ShouldBeRefused(reply, InvitationFailureReason.BadSignature);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithExpiredInvitation_IsRefusedWithMappedError()
     {
         var channel = await CreateChannelAsync("alice");
@@ -151,7 +151,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         IsParticipant(channel, "carol").Should().BeFalse();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithSingleUseBearerTokenTwice_SecondIsRefused()
     {
         var channel = await CreateChannelAsync("alice");
@@ -169,7 +169,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         IsParticipant(channel, "bob").Should().BeFalse();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_WithoutInvitation_IsRefusedForbidden()
     {
         var channel = await CreateChannelAsync("alice");
@@ -181,7 +181,7 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         (error.Type, error.Condition).Should().Be(("auth", "forbidden"));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Invite_AsNonParticipant_IsRefusedForbidden()
     {
         var channel = await CreateChannelAsync("alice");

@@ -11,7 +11,7 @@ public sealed class RedisFaultTests
 {
     private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
 
-    [SkippableFact]
+    [Fact]
     public async Task RedisStoppedDuringRun_RefusesWithLedgerUnavailable_NeverSucceeds_AndRecoversAfterRestart()
     {
         using var server = RedisServer.Start();
@@ -51,7 +51,7 @@ public sealed class RedisFaultTests
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RedisKilledDuringConcurrentRun_NoTokenRedeemsTwice_AndFailuresAreLedgerUnavailable()
     {
         using var server = RedisServer.Start();
@@ -87,7 +87,7 @@ public sealed class RedisFaultTests
         results.Count(r => r.Result.IsValid).Should().Be(tokens.Length / 4);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RedisRestartedWithAof_ConsumedTokenStaysConsumed_RevokedStaysRevoked()
     {
         using var server = RedisServer.Start(appendOnly: true);

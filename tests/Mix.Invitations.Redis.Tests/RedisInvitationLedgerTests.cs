@@ -15,7 +15,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         _fixture = fixture;
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_WritesHashUnderPrefixExpiringAtRetention()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
@@ -31,7 +31,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         ((long)await db.ExecuteAsync("PEXPIRETIME", key)).Should().Be(retainUntil.ToUnixTimeMilliseconds());
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_NotUseLimited_WritesNothing()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
@@ -46,7 +46,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         keys.Should().BeEmpty();
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task KeyPrefix_SeparatesDeployments()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
@@ -60,7 +60,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_ForeignValueUnderKey_FailsClosed()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
@@ -72,7 +72,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
             .Should().ThrowAsync<InvitationLedgerUnavailableException>().Where(e => e.InnerException is RedisServerException);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Options_ConfigurationString_ConnectsOnFirstUse()
     {
         await using var ledger = new RedisInvitationLedger(new RedisInvitationLedgerOptions { Configuration = _fixture.Server.ConnectionString, KeyPrefix = "test-options:" });
@@ -83,7 +83,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         ledger.KeyPrefix.Should().Be("test-options:");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task AddRedisLedger_ReplacesInMemoryLedgerAndRedeems()
     {
         var services = new ServiceCollection();

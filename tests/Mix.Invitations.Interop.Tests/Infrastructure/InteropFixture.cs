@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Mix.Invitations.Component;
-using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Mix.Invitations.Interop.Tests.Infrastructure;
 
@@ -10,7 +10,7 @@ namespace Mix.Invitations.Interop.Tests.Infrastructure;
 /// One Prosody, the sample component connected to it in-process (with a clock the tests move), and one xmpp.js process
 /// with three users logged in, shared by the interop tests.
 /// </summary>
-public sealed class InteropFixture : IAsyncLifetime, IDisposable
+public sealed class InteropFixture : IAsyncLifetime
 {
     public const string ComponentDomain = "mix.localhost";
 
@@ -46,7 +46,7 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
 
     internal XmppClientDriver Client => _client!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _tools = await InteropRequirements.DetectAsync();
         if (_tools.Missing is not null)
@@ -88,7 +88,7 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         }
 
         StartupTime = watch.Elapsed;
-        _diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage(string.Create(
+        _diagnostics.OnMessage(new Xunit.v3.DiagnosticMessage(string.Create(
             CultureInfo.InvariantCulture,
             $"interop: ready in {StartupTime.TotalSeconds:F1} s (Prosody registered and listening {prosodyReady.TotalSeconds:F1} s, component handshake {componentReady.TotalSeconds:F1} s, npm ready {installed.TotalSeconds:F1} s, 3 xmpp.js logins {StartupTime.TotalSeconds:F1} s)")));
     }
@@ -107,7 +107,7 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
             throw new InvalidOperationException($"{missing} (MIX_INVITATIONS_REQUIRE_INTEROP=1, so this fails instead of skipping)");
         }
 
-        Skip.If(true, missing);
+        Assert.Skip(missing);
     }
 
     /// <summary>Gets the bare JID of a registered user.</summary>
@@ -118,7 +118,8 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         CultureInfo.InvariantCulture,
         $"component log:\n{_componentLog}\nxmpp.js stderr:\n{_client?.StandardError}\n{_prosody?.LogTail(20)}");
 
-    public async Task DisposeAsync()
+    /// <summary>Stops the client, the component and Prosody, then releases the rest (xunit v3 calls only this, never Dispose).</summary>
+    public async ValueTask DisposeAsync()
     {
         if (_client is not null)
         {
@@ -142,13 +143,9 @@ public sealed class InteropFixture : IAsyncLifetime, IDisposable
         {
             await _prosody.DisposeAsync();
         }
-    }
 
-    /// <summary>Releases what <see cref="DisposeAsync"/> leaves (xunit calls both).</summary>
-    public void Dispose()
-    {
         _stop.Dispose();
-        _componentLog.Dispose();
+        await _componentLog.DisposeAsync();
     }
 
     /// <summary>A thread-safe log the component writes one line per decision to.</summary>

@@ -9,8 +9,8 @@ namespace Mix.Invitations.Tests.Redemption;
 /// </summary>
 /// <remarks>
 /// A subclass supplies two "nodes": ledgers that share state as two nodes of one cluster would — two connections to
-/// one Redis, or the one in-memory instance of a process (handed out twice). Tests are SkippableFacts so a subclass
-/// can skip when its store is missing.
+/// one Redis, or the one in-memory instance of a process (handed out twice). A subclass whose store is missing skips
+/// from <see cref="CreateNodes"/> with xunit's <c>Assert.Skip</c>.
 /// </remarks>
 public abstract class LedgerContract
 {
@@ -29,7 +29,7 @@ public abstract class LedgerContract
 
     private DateTimeOffset InAnHour => Time.GetUtcNow().AddHours(1);
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_SingleUse_SecondIsExhausted()
     {
         var (ledger, _) = CreateNodes();
@@ -39,7 +39,7 @@ public abstract class LedgerContract
         (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_UseLimitThree_ThreeConsumedThenExhausted()
     {
         var (ledger, _) = CreateNodes();
@@ -59,7 +59,7 @@ public abstract class LedgerContract
             InvitationLedgerOutcome.Exhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_NotUseLimited_AlwaysConsumed()
     {
         var (ledger, _) = CreateNodes();
@@ -71,7 +71,7 @@ public abstract class LedgerContract
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_OnOtherNode_SeesTheUse()
     {
         var (first, second) = CreateNodes();
@@ -81,7 +81,7 @@ public abstract class LedgerContract
         (await second.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_SameIdOtherChannel_IsCountedApart()
     {
         var (ledger, _) = CreateNodes();
@@ -91,7 +91,7 @@ public abstract class LedgerContract
         (await ledger.TryConsumeAsync(id, OtherChannel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TryConsume_RetentionAlreadyPassed_KeepsNothing()
     {
         var (ledger, _) = CreateNodes();
@@ -102,7 +102,7 @@ public abstract class LedgerContract
         (await ledger.TryConsumeAsync(id, Channel, 1, past)).Should().Be(InvitationLedgerOutcome.Consumed, "an entry past its retention is gone");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Revoke_UseLimited_ConsumeIsRevoked()
     {
         var (first, second) = CreateNodes();
@@ -113,7 +113,7 @@ public abstract class LedgerContract
         (await second.TryConsumeAsync(id, Channel, 5, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Revoke_NotUseLimited_ConsumeIsRevoked()
     {
         var (first, second) = CreateNodes();
@@ -125,7 +125,7 @@ public abstract class LedgerContract
         (await second.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Revoke_AfterExhausted_ReportsRevoked()
     {
         var (ledger, _) = CreateNodes();
@@ -138,7 +138,7 @@ public abstract class LedgerContract
         (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Revoke_RetentionAlreadyPassed_KeepsNothing()
     {
         var (ledger, _) = CreateNodes();
@@ -149,7 +149,7 @@ public abstract class LedgerContract
         (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Release_AfterConsume_GivesBackOneUse()
     {
         var (first, second) = CreateNodes();
@@ -162,7 +162,7 @@ public abstract class LedgerContract
         (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Release_WithoutUse_GivesNothingExtra()
     {
         var (ledger, _) = CreateNodes();
@@ -177,7 +177,7 @@ public abstract class LedgerContract
         (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Release_Revoked_StaysRevoked()
     {
         var (ledger, _) = CreateNodes();
@@ -190,7 +190,7 @@ public abstract class LedgerContract
         (await ledger.TryConsumeAsync(id, Channel, 2, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Methods_EmptyChannel_Throw()
     {
         var (ledger, _) = CreateNodes();
@@ -202,7 +202,7 @@ public abstract class LedgerContract
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, Channel, -1, InAnHour)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("maxUses");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RedeemAsync_64ConcurrentOverTwoNodes_SingleUse_ExactlyOneSucceeds()
     {
         var (first, second, service) = CreateRedeemers();
@@ -214,7 +214,7 @@ public abstract class LedgerContract
         results.Where(r => !r.IsValid).Should().OnlyContain(r => r.Reason == InvitationFailureReason.UsesExhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RedeemAsync_64ConcurrentOverTwoNodes_UseLimitFive_ExactlyFiveSucceed()
     {
         var (first, second, service) = CreateRedeemers();
@@ -226,7 +226,7 @@ public abstract class LedgerContract
         results.Where(r => !r.IsValid).Should().OnlyContain(r => r.Reason == InvitationFailureReason.UsesExhausted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RedeemAsync_64ConcurrentOverTwoNodes_Revoked_NoneSucceeds()
     {
         var (first, second, service) = CreateRedeemers();
@@ -238,7 +238,7 @@ public abstract class LedgerContract
         results.Should().OnlyContain(r => r.Reason == InvitationFailureReason.Revoked);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RedeemTokenAsync_UnlimitedBearerRevokedOnOtherNode_IsRevoked()
     {
         var (first, second, service) = CreateRedeemers();
@@ -252,7 +252,7 @@ public abstract class LedgerContract
         (await first.RedeemTokenAsync(bearer.Token, context)).Reason.Should().Be(InvitationFailureReason.Revoked);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task ReleaseAsync_AfterFailedJoin_TokenRedeemsAgainOnOtherNode()
     {
         var (first, second, service) = CreateRedeemers();

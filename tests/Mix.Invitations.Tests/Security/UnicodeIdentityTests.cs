@@ -144,8 +144,8 @@ public class UnicodeIdentityTests
     [Fact]
     public void Normalisation_IsIdempotentOverEveryTestedSpelling()
     {
-        var spellings = EqualSpellings.Select(row => (string)row[2]).Concat(EqualSpellings.Select(row => (string)row[3]))
-            .Concat(DistinctSpellings.Select(row => (string)row[2])).Concat(DistinctSpellings.Select(row => (string)row[3]));
+        var spellings = EqualSpellings.Select(row => row.Data.Item3).Concat(EqualSpellings.Select(row => row.Data.Item4))
+            .Concat(DistinctSpellings.Select(row => row.Data.Item3)).Concat(DistinctSpellings.Select(row => row.Data.Item4));
 
         foreach (var spelling in spellings)
         {

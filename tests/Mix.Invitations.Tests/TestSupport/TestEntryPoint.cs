@@ -4,7 +4,8 @@ using Mix.Invitations.Internal;
 namespace Mix.Invitations.Tests.TestSupport;
 
 /// <summary>
-/// The test assembly's entry point. Under the test runner it does nothing (as the generated one did); started with
+/// The test assembly's entry point. An xunit v3 test assembly is an executable that runs its own tests, so without
+/// <see cref="ModeVariable"/> it hands over to xunit (as the generated entry point would); started with
 /// <c>dotnet Mix.Invitations.Tests.dll</c> and <see cref="ModeVariable"/> set, it runs a child-process mode, so a test
 /// can observe behaviour that depends on how the process started (invariant globalization is fixed at start-up).
 /// </summary>
@@ -18,7 +19,7 @@ internal static class TestEntryPoint
     {
         if (Environment.GetEnvironmentVariable(ModeVariable) != ParseJidsMode)
         {
-            return 0;
+            return Xunit.Runner.InProc.SystemConsole.ConsoleRunner.Run(args).GetAwaiter().GetResult();
         }
 
         // Arguments arrive as base64 of UTF-8 and results leave escaped, so no console or argument encoding matters.

@@ -60,7 +60,7 @@ public sealed class InvitationCanonicalFormTests
     [Fact]
     public void Variants_AreAtLeastTwelveAndAllDifferent()
     {
-        var texts = Variants.Select(row => (string)row[1]).ToList();
+        var texts = Variants.Select(row => row.Data.Item2).ToList();
 
         texts.Should().HaveCountGreaterThanOrEqualTo(12).And.OnlyHaveUniqueItems();
     }
@@ -74,7 +74,7 @@ public sealed class InvitationCanonicalFormTests
         Encoding.UTF8.GetString(bytes).Should().Be(ExpectedCanonical);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("ｈａｇ６６", "hag66")] // fullwidth, RFC 8265 width mapping
     [InlineData("ju\u0308rgen", "j\u00fcrgen")] // NFD vs NFC
     [InlineData("J\u00dcRGEN", "j\u00fcrgen")] // non-ASCII upper case
@@ -85,7 +85,7 @@ public sealed class InvitationCanonicalFormTests
             || variant != expected)
         {
             // Full PRECIS is being finished in parallel; only assert what Jid already equates.
-            Skip.If(true, $"Jid does not yet equate '{spelling}' with '{canonical}'");
+            Assert.Skip($"Jid does not yet equate '{spelling}' with '{canonical}'");
             return;
         }
 
@@ -103,13 +103,13 @@ public sealed class InvitationCanonicalFormTests
         { "hag66@127.0.0.1", "cat@[::1]", "coven@mix.shakespeare.example" },
     };
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Subsets))]
     public void ToArray_AnySubset_IsAFixedPointOfExcC14n(string? inviter, string? invitee, string channel)
     {
         if (!TryJid(channel, out var where) || !TryJid(inviter, out var from) || !TryJid(invitee, out var to))
         {
-            Skip.If(true, "non-ASCII JIDs are refused under invariant globalisation");
+            Assert.Skip("non-ASCII JIDs are refused under invariant globalisation");
             return;
         }
 
@@ -124,9 +124,9 @@ public sealed class InvitationCanonicalFormTests
     {
         foreach (var row in Variants)
         {
-            var bytes = Canonical(InvitationXml.ReadInvitation((string)row[1]));
+            var bytes = Canonical(InvitationXml.ReadInvitation(row.Data.Item2));
 
-            ExcC14n(bytes).Should().Equal(bytes, (string)row[0]);
+            ExcC14n(bytes).Should().Equal(bytes, row.Data.Item1);
         }
     }
 

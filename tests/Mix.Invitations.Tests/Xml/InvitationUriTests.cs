@@ -54,13 +54,13 @@ public sealed class InvitationUriTests
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public void ToXmppUri_NonAsciiJids_RoundTrip()
     {
         if (!Jid.TryParse("caf\u00e9@mix.example".AsSpan(), out var channel, out _)
             || !Jid.TryParse("j\u00fcrgen@m\u00fcnchen.example".AsSpan(), out var inviter, out _))
         {
-            Skip.If(true, "invariant globalisation refuses non-ASCII JIDs");
+            Assert.Skip("invariant globalisation refuses non-ASCII JIDs");
             return;
         }
 

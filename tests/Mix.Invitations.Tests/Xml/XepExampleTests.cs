@@ -19,7 +19,7 @@ public sealed class XepExampleTests
     {
         var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Vectors", "xep"), "*.xml").Select(Path.GetFileName);
         var covered = InvitationMessages.Concat(Requests).Concat(Results).Concat(Joins).Concat(Acks).Concat(Preauths)
-            .Select(row => (string)row[0]);
+            .Select(row => row.Data.Item1);
 
         files.Should().BeEquivalentTo(covered);
     }
