@@ -22,7 +22,7 @@ public sealed class RedisFaultTests
         // Before the stop: the first half redeems, once.
         for (var i = 0; i < 20; i++)
         {
-            (await nodes.First.RedeemAsync(tokens[i], Join)).IsValid.Should().BeTrue();
+            (await nodes.First.RedeemAsync(tokens[i], Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         }
 
         server.Kill();
@@ -32,12 +32,12 @@ public sealed class RedisFaultTests
         for (var i = 0; i < 40; i++)
         {
             var redeemer = i % 2 == 0 ? nodes.First : nodes.Second;
-            whileDown.Add(await redeemer.RedeemAsync(tokens[i], Join));
+            whileDown.Add(await redeemer.RedeemAsync(tokens[i], Join, TestContext.Current.CancellationToken));
         }
 
-        whileDown.Add(await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel)));
+        whileDown.Add(await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel), TestContext.Current.CancellationToken));
         whileDown.Should().OnlyContain(r => r.Reason == InvitationFailureReason.LedgerUnavailable);
-        (await nodes.First.RevokeAsync(tokens[39])).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
+        (await nodes.First.RevokeAsync(tokens[39], TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
 
         server.Restart(); // same port; without persistence, so the restarted server is empty
 
@@ -96,10 +96,10 @@ public sealed class RedisFaultTests
         var limited = nodes.Service.Issue(Request(maxUses: 3));
         var bearer = nodes.Service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
         var fresh = nodes.Service.Issue(Request(maxUses: 1));
-        (await nodes.First.RedeemAsync(single, Join)).IsValid.Should().BeTrue();
-        (await nodes.First.RedeemAsync(limited, Join)).IsValid.Should().BeTrue();
-        (await nodes.First.RedeemAsync(limited, Join)).IsValid.Should().BeTrue();
-        (await nodes.First.RevokeTokenAsync(bearer.Token, Channel)).IsValid.Should().BeTrue();
+        (await nodes.First.RedeemAsync(single, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await nodes.First.RedeemAsync(limited, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await nodes.First.RedeemAsync(limited, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await nodes.First.RevokeTokenAsync(bearer.Token, Channel, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         server.Kill(); // SIGKILL: no shutdown save; only the AOF (appendfsync always) keeps the writes
         server.Restart();
@@ -107,8 +107,8 @@ public sealed class RedisFaultTests
         (await RedeemWhenBackAsync(nodes.Second, single)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
         (await RedeemWhenBackAsync(nodes.Second, limited)).IsValid.Should().BeTrue("one of three uses was left");
         (await RedeemWhenBackAsync(nodes.Second, limited)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel))).Reason.Should().Be(InvitationFailureReason.Revoked);
-        (await nodes.Second.RedeemAsync(fresh, Join)).IsValid.Should().BeTrue();
+        (await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await nodes.Second.RedeemAsync(fresh, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
     }
 
     private static InvitationContext Join => new(Jid.Parse("cat@shakespeare.example"), Channel);

@@ -23,7 +23,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var id = NewId();
         var retainUntil = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds());
 
-        await ledger.TryConsumeAsync(id, Channel, 3, retainUntil);
+        await ledger.TryConsumeAsync(id, Channel, 3, retainUntil, TestContext.Current.CancellationToken);
 
         var db = connection.GetDatabase();
         var key = $"test-layout:{id}:coven@mix.shakespeare.example";
@@ -39,7 +39,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
 
         for (var i = 0; i < 5; i++)
         {
-            await ledger.TryConsumeAsync(NewId(), Channel, 0, TimeProvider.System.GetUtcNow().AddHours(1));
+            await ledger.TryConsumeAsync(NewId(), Channel, 0, TimeProvider.System.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken);
         }
 
         var keys = connection.GetServer(connection.GetEndPoints()[0]).Keys(pattern: "test-unlimited:*").ToList();
@@ -55,9 +55,9 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var id = NewId();
         var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
 
-        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await green.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await green.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await using var ledger = new RedisInvitationLedger(new RedisInvitationLedgerOptions { Configuration = _fixture.Server.ConnectionString, KeyPrefix = "test-options:" });
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
         ledger.KeyPrefix.Should().Be("test-options:");
     }
 
@@ -95,8 +95,8 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var context = new InvitationContext(null, Channel);
 
         redeemer.Ledger.Should().BeOfType<RedisInvitationLedger>().Which.KeyPrefix.Should().Be("test-di:");
-        (await redeemer.RedeemTokenAsync(invitation.Token, context)).IsValid.Should().BeTrue();
-        (await redeemer.RedeemTokenAsync(invitation.Token, context)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await redeemer.RedeemTokenAsync(invitation.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemTokenAsync(invitation.Token, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]

@@ -25,10 +25,10 @@ public class MixServiceTests
     public async Task Join_InvitationForAnotherChannel_RefusedWithChannelMismatch()
     {
         _service.AddChannel("den", Jid.Parse("hag66@example.org"));
-        var invite = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "den@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "1"), default);
+        var invite = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "den@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "1"), TestContext.Current.CancellationToken);
         var invitation = invite!.Descendants(MixMisc + "invitation").Single();
 
-        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", new XElement(MixCore + "join", invitation), "2"), default);
+        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", new XElement(MixCore + "join", invitation), "2"), TestContext.Current.CancellationToken);
 
         ErrorOf(reply!).Should().Be(InvitationStanzaError.For(InvitationFailureReason.ChannelMismatch).ToString());
     }
@@ -38,7 +38,7 @@ public class MixServiceTests
     {
         var invitation = new XElement(MixMisc + "invitation", new XElement(MixMisc + "channel", "coven@mix.example.org"));
 
-        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", new XElement(MixCore + "join", invitation), "3"), default);
+        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", new XElement(MixCore + "join", invitation), "3"), TestContext.Current.CancellationToken);
 
         ErrorOf(reply!).Should().Be(InvitationStanzaError.For(InvitationFailureReason.Malformed).ToString());
     }
@@ -46,7 +46,7 @@ public class MixServiceTests
     [Fact]
     public async Task Invite_ToUnknownChannel_ItemNotFound()
     {
-        var reply = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "nowhere@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "4"), default);
+        var reply = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "nowhere@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "4"), TestContext.Current.CancellationToken);
 
         ErrorOf(reply!).Should().StartWith("cancel/item-not-found");
     }
@@ -54,7 +54,7 @@ public class MixServiceTests
     [Fact]
     public async Task Reply_AddressesTheSenderFromTheChannel_InComponentNamespace()
     {
-        var reply = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "coven@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "5"), default);
+        var reply = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "coven@mix.example.org", new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "cat@example.org")), "5"), TestContext.Current.CancellationToken);
 
         reply!.Name.Should().Be(Accept + "iq");
         ((string?)reply.Attribute("type")).Should().Be("result");
@@ -69,8 +69,8 @@ public class MixServiceTests
         var result = Iq("result", "cat@example.org/b", "coven@mix.example.org", new XElement("x"), "6");
         var message = new XElement(Accept + "message", new XAttribute("from", "cat@example.org/b"), new XAttribute("to", "coven@mix.example.org"));
 
-        (await _service.HandleAsync(result, default)).Should().BeNull();
-        (await _service.HandleAsync(message, default)).Should().BeNull();
+        (await _service.HandleAsync(result, TestContext.Current.CancellationToken)).Should().BeNull();
+        (await _service.HandleAsync(message, TestContext.Current.CancellationToken)).Should().BeNull();
     }
 
     private static XElement Iq(string type, string from, string to, XElement payload, string id) => new(

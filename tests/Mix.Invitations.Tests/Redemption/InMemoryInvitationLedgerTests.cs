@@ -15,17 +15,17 @@ public class InMemoryInvitationLedgerTests
         using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromMinutes(1));
         for (var i = 0; i < 100; i++)
         {
-            await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow().AddMinutes(10));
+            await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow().AddMinutes(10), TestContext.Current.CancellationToken);
         }
 
         var longLived = NewId();
-        await ledger.RevokeAsync(longLived, Channel, _time.GetUtcNow().AddHours(2));
+        await ledger.RevokeAsync(longLived, Channel, _time.GetUtcNow().AddHours(2), TestContext.Current.CancellationToken);
         ledger.Count.Should().Be(101);
 
         _time.Advance(TimeSpan.FromMinutes(11)); // the purge timer fires on the fake clock
 
         ledger.Count.Should().Be(1, "only the entry of the live token is left");
-        (await ledger.TryConsumeAsync(longLived, Channel, 0, _time.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(longLived, Channel, 0, _time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -33,12 +33,12 @@ public class InMemoryInvitationLedgerTests
     {
         using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
         var id = NewId();
-        await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5));
+        await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken);
 
         _time.Advance(TimeSpan.FromMinutes(6));
 
         ledger.Count.Should().Be(1, "the purge has not run yet");
-        (await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class InMemoryInvitationLedgerTests
 
         for (var i = 0; i < 10; i++)
         {
-            await ledger.TryConsumeAsync(NewId(), Channel, 0, _time.GetUtcNow().AddHours(1));
+            await ledger.TryConsumeAsync(NewId(), Channel, 0, _time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken);
         }
 
         ledger.Count.Should().Be(0);
@@ -68,7 +68,7 @@ public class InMemoryInvitationLedgerTests
             {
                 ledger.Purge();
             }
-        });
+        }, TestContext.Current.CancellationToken);
         var outcomes = await Task.WhenAll(consumers);
         await purger;
 

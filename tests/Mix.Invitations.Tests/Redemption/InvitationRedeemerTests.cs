@@ -25,7 +25,7 @@ public class InvitationRedeemerTests
         var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
         var forged = new Invitation(invitation.Channel, invitation.Token, invitation.Inviter, TestKeys.Stranger);
 
-        var result = await redeemer.RedeemAsync(forged, new InvitationContext(TestKeys.Stranger, TestKeys.Channel));
+        var result = await redeemer.RedeemAsync(forged, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken);
 
         result.Reason.Should().Be(InvitationFailureReason.BadSignature);
         ledger.Calls.Should().BeEmpty();
@@ -37,8 +37,8 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service);
         var invitation = _service.Issue(TestKeys.InviteeBound());
 
-        (await redeemer.RedeemAsync(invitation, AsInvitee)).IsValid.Should().BeTrue();
-        (await redeemer.RedeemAsync(invitation, AsInvitee)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service);
         var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 3));
 
-        var result = await redeemer.RedeemAsync(invitation, AsInvitee);
+        var result = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         result.Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
         result.Claims.MaxUses.Should().Be(3);
@@ -58,8 +58,8 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service, new RecordingLedger { Unavailable = true });
 
-        var limited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee);
-        var unlimited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee);
+        var limited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee, TestContext.Current.CancellationToken);
+        var unlimited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
 
         limited.Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
         unlimited.Reason.Should().Be(InvitationFailureReason.LedgerUnavailable, "with a ledger every token is checked for revocation");
@@ -72,7 +72,7 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service, ledger);
         var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1), maxUses: 4));
 
-        var result = await redeemer.RedeemAsync(invitation, AsInvitee);
+        var result = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         result.IsValid.Should().BeTrue();
         ledger.Calls.Should().ContainSingle().Which.Should().Be(("consume", result.Claims.TokenId, TestKeys.Channel, 4, TestKeys.Epoch.AddHours(1).AddSeconds(30)));
@@ -86,10 +86,10 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service, ledger, [banned]);
         var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
 
-        (await redeemer.RedeemAsync(invitation, AsInvitee)).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
+        (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
 
         var unbanned = new InvitationRedeemer(_service, ledger);
-        (await unbanned.RedeemAsync(invitation, AsInvitee)).IsValid.Should().BeTrue("the refused attempt consumed no use");
+        (await unbanned.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue("the refused attempt consumed no use");
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class InvitationRedeemerTests
             new DelegateCheck(c => { seen.Add("third"); return InvitationFailureReason.JoinerBanned; }),
         ]);
 
-        var result = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee);
+        var result = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
 
         result.Reason.Should().Be(InvitationFailureReason.InviterNotAllowed);
         seen.Should().Equal("first", "second");
@@ -116,7 +116,7 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service, null, [new DelegateCheck(c => { seen = c; return InvitationFailureReason.None; })]);
         var invitation = _service.Issue(TestKeys.InviteeBound());
 
-        await redeemer.RedeemAsync(invitation, AsInvitee);
+        await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         seen!.Value.Invitation.Should().BeSameAs(invitation);
         seen.Value.Joiner.Should().Be(TestKeys.Invitee);
@@ -149,10 +149,10 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service, new InMemoryInvitationLedger(_time));
         var invitation = _service.Issue(TestKeys.InviteeBound());
 
-        var revoked = await redeemer.RevokeAsync(invitation);
+        var revoked = await redeemer.RevokeAsync(invitation, TestContext.Current.CancellationToken);
 
         revoked.IsValid.Should().BeTrue();
-        (await redeemer.RedeemAsync(invitation, AsInvitee)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service, ledger);
         var invitation = _service.Issue(TestKeys.InviteeBound());
 
-        var result = await redeemer.RevokeAsync(new Invitation(TestKeys.OtherChannel, invitation.Token, invitation.Inviter, invitation.Invitee));
+        var result = await redeemer.RevokeAsync(new Invitation(TestKeys.OtherChannel, invitation.Token, invitation.Inviter, invitation.Invitee), TestContext.Current.CancellationToken);
 
         result.Reason.Should().Be(InvitationFailureReason.BadSignature);
         ledger.Calls.Should().BeEmpty();
@@ -176,7 +176,7 @@ public class InvitationRedeemerTests
         var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromMinutes(1)));
         _time.Advance(TimeSpan.FromHours(1));
 
-        (await redeemer.RevokeAsync(invitation)).Reason.Should().Be(InvitationFailureReason.Expired);
+        (await redeemer.RevokeAsync(invitation, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Expired);
         ledger.Calls.Should().BeEmpty();
     }
 
@@ -185,7 +185,7 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service, new RecordingLedger { Unavailable = true });
 
-        (await redeemer.RevokeAsync(_service.Issue(TestKeys.InviteeBound()))).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
+        (await redeemer.RevokeAsync(_service.Issue(TestKeys.InviteeBound()), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
     }
 
     [Fact]
@@ -204,21 +204,21 @@ public class InvitationRedeemerTests
     {
         var ledger = new RecordingLedger();
         var redeemer = new InvitationRedeemer(_service, ledger);
-        var redeemed = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee);
+        var redeemed = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee, TestContext.Current.CancellationToken);
         ledger.Unavailable = true;
 
-        (await redeemer.ReleaseAsync(redeemed.Claims)).Should().BeFalse();
+        (await redeemer.ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeFalse();
     }
 
     [Fact]
     public async Task ReleaseAsync_NotUseLimitedOrNoLedger_DoesNothing()
     {
         var ledger = new RecordingLedger();
-        var redeemed = await new InvitationRedeemer(_service, ledger).RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee);
+        var redeemed = await new InvitationRedeemer(_service, ledger).RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
         ledger.Calls.Clear();
 
-        (await new InvitationRedeemer(_service, ledger).ReleaseAsync(redeemed.Claims)).Should().BeTrue();
-        (await new InvitationRedeemer(_service).ReleaseAsync(redeemed.Claims)).Should().BeTrue();
+        (await new InvitationRedeemer(_service, ledger).ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await new InvitationRedeemer(_service).ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeTrue();
         ledger.Calls.Should().BeEmpty();
         await FluentActions.Awaiting(async () => await new InvitationRedeemer(_service).ReleaseAsync(default))
             .Should().ThrowAsync<ArgumentException>().WithParameterName("claims");
@@ -252,9 +252,9 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service, new InMemoryInvitationLedger(_time), null, telemetry);
         var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
 
-        await redeemer.RedeemAsync(invitation, AsInvitee);
-        await redeemer.RedeemAsync(invitation, AsInvitee);
-        await redeemer.RedeemAsync(invitation, new InvitationContext(TestKeys.Stranger, TestKeys.Channel));
+        await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        await redeemer.RedeemAsync(invitation, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken);
 
         counts.Should().Equal(new Dictionary<string, long>
         {
@@ -277,9 +277,9 @@ public class InvitationRedeemerTests
         var bearer = provider.GetRequiredService<IInvitationIssuer>().Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 });
 
         redeemer.Ledger.Should().BeOfType<InMemoryInvitationLedger>();
-        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel))).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
-        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel))).IsValid.Should().BeTrue();
-        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
+        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]

@@ -35,8 +35,8 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public abstract class LedgerContract
         var outcomes = new List<InvitationLedgerOutcome>();
         for (var i = 0; i < 5; i++)
         {
-            outcomes.Add(await ledger.TryConsumeAsync(id, Channel, 3, InAnHour));
+            outcomes.Add(await ledger.TryConsumeAsync(id, Channel, 3, InAnHour, TestContext.Current.CancellationToken));
         }
 
         outcomes.Should().Equal(
@@ -67,7 +67,7 @@ public abstract class LedgerContract
 
         for (var i = 0; i < 10; i++)
         {
-            (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+            (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
         }
     }
 
@@ -77,8 +77,8 @@ public abstract class LedgerContract
         var (first, second) = CreateNodes();
         var id = NewId();
 
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await second.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, OtherChannel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, OtherChannel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public abstract class LedgerContract
         var id = NewId();
         var past = Time.GetUtcNow().AddHours(-1);
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, past)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, past)).Should().Be(InvitationLedgerOutcome.Consumed, "an entry past its retention is gone");
+        (await ledger.TryConsumeAsync(id, Channel, 1, past, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, past, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed, "an entry past its retention is gone");
     }
 
     [Fact]
@@ -108,9 +108,9 @@ public abstract class LedgerContract
         var (first, second) = CreateNodes();
         var id = NewId();
 
-        await first.RevokeAsync(id, Channel, InAnHour);
+        await first.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
 
-        (await second.TryConsumeAsync(id, Channel, 5, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await second.TryConsumeAsync(id, Channel, 5, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -118,11 +118,11 @@ public abstract class LedgerContract
     {
         var (first, second) = CreateNodes();
         var id = NewId();
-        (await second.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
 
-        await first.RevokeAsync(id, Channel, InAnHour);
+        await first.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
 
-        (await second.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await second.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -130,12 +130,12 @@ public abstract class LedgerContract
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
-        await ledger.TryConsumeAsync(id, Channel, 1, InAnHour);
+        await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
 
-        await ledger.RevokeAsync(id, Channel, InAnHour);
-        await ledger.RevokeAsync(id, Channel, InAnHour); // twice does no harm
+        await ledger.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
+        await ledger.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken); // twice does no harm
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -144,9 +144,9 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        await ledger.RevokeAsync(id, Channel, Time.GetUtcNow().AddHours(-1));
+        await ledger.RevokeAsync(id, Channel, Time.GetUtcNow().AddHours(-1), TestContext.Current.CancellationToken);
 
-        (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
     [Fact]
@@ -154,12 +154,12 @@ public abstract class LedgerContract
     {
         var (first, second) = CreateNodes();
         var id = NewId();
-        await first.TryConsumeAsync(id, Channel, 1, InAnHour);
+        await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
 
-        await second.ReleaseAsync(id, Channel);
+        await second.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
 
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -168,13 +168,13 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        await ledger.ReleaseAsync(id, Channel);
-        await ledger.TryConsumeAsync(id, Channel, 1, InAnHour);
-        await ledger.ReleaseAsync(id, Channel);
-        await ledger.ReleaseAsync(id, Channel);
+        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
+        await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
+        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
+        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -182,12 +182,12 @@ public abstract class LedgerContract
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
-        await ledger.TryConsumeAsync(id, Channel, 2, InAnHour);
-        await ledger.RevokeAsync(id, Channel, InAnHour);
+        await ledger.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken);
+        await ledger.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
 
-        await ledger.ReleaseAsync(id, Channel);
+        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
 
-        (await ledger.TryConsumeAsync(id, Channel, 2, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public abstract class LedgerContract
     {
         var (first, second, service) = CreateRedeemers();
         var invitation = service.Issue(Request(maxUses: 5));
-        (await second.RevokeAsync(invitation)).IsValid.Should().BeTrue();
+        (await second.RevokeAsync(invitation, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         var results = await RedeemConcurrentlyAsync(first, second, invitation);
 
@@ -244,12 +244,12 @@ public abstract class LedgerContract
         var (first, second, service) = CreateRedeemers();
         var bearer = service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
         var context = new InvitationContext(null, Channel);
-        (await first.RedeemTokenAsync(bearer.Token, context)).IsValid.Should().BeTrue();
-        (await first.RedeemTokenAsync(bearer.Token, context)).IsValid.Should().BeTrue("a token without a use limit redeems again and again");
+        (await first.RedeemTokenAsync(bearer.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await first.RedeemTokenAsync(bearer.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue("a token without a use limit redeems again and again");
 
-        (await second.RevokeTokenAsync(bearer.Token, Channel)).IsValid.Should().BeTrue();
+        (await second.RevokeTokenAsync(bearer.Token, Channel, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
-        (await first.RedeemTokenAsync(bearer.Token, context)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await first.RedeemTokenAsync(bearer.Token, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
     }
 
     [Fact]
@@ -257,13 +257,13 @@ public abstract class LedgerContract
     {
         var (first, second, service) = CreateRedeemers();
         var invitation = service.Issue(Request(maxUses: 1));
-        var redeemed = await first.RedeemAsync(invitation, new InvitationContext(null, Channel));
+        var redeemed = await first.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken);
         redeemed.IsValid.Should().BeTrue();
 
-        (await first.ReleaseAsync(redeemed.Claims)).Should().BeTrue();
+        (await first.ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeTrue();
 
-        (await second.RedeemAsync(invitation, new InvitationContext(null, Channel))).IsValid.Should().BeTrue();
-        (await second.RedeemAsync(invitation, new InvitationContext(null, Channel))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await second.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await second.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     protected static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));

@@ -31,9 +31,9 @@ public sealed class ReplayAndTimeTests : IDisposable
         var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
         var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
 
-        (await _redeemer.RedeemAsync(invitation, context)).IsValid.Should().BeTrue();
-        (await _redeemer.RedeemAsync(invitation, context)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await _redeemer.RedeemAsync(invitation, context)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]
@@ -41,13 +41,13 @@ public sealed class ReplayAndTimeTests : IDisposable
     {
         var bearer = _service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 });
 
-        (await _redeemer.RedeemAsync(bearer, new InvitationContext(TestKeys.Stranger, TestKeys.Channel))).IsValid.Should().BeTrue();
+        (await _redeemer.RedeemAsync(bearer, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         // The ledger counts the token, not the stanza: a new wrapper, a new spelling, a new joiner change nothing.
         var respelled = new Invitation(Jid.Parse("ＣＯＶＥＮ@MIX.shakespeare.example."), bearer.Token, TestKeys.Inviter, TestKeys.Invitee);
-        (await _redeemer.RedeemAsync(respelled, new InvitationContext(TestKeys.Invitee, respelled.Channel))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await _redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await _redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Jid.Parse("coven@mix.shakespeare.example/any")))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemAsync(respelled, new InvitationContext(TestKeys.Invitee, respelled.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Jid.Parse("coven@mix.shakespeare.example/any")), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]
@@ -76,21 +76,21 @@ public sealed class ReplayAndTimeTests : IDisposable
     {
         var invitation = _service.Issue(TestKeys.InviteeBound(TimeSpan.FromHours(1), maxUses: 1));
         var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
-        (await _redeemer.RedeemAsync(invitation, context)).IsValid.Should().BeTrue();
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         var deadline = TestKeys.Epoch.AddHours(1) + new MixInvitationOptions().ExpiryTolerance;
 
         // One tick before the token's last valid instant: the ledger, purged, still remembers the use.
         _time.SetUtcNow(deadline.AddTicks(-1));
         _ledger.Purge();
-        (await _redeemer.RedeemAsync(invitation, context)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
 
         // From the deadline on the ledger may forget: the token is refused as expired before the ledger is asked.
         _time.SetUtcNow(deadline);
         _ledger.Purge();
-        (await _redeemer.RedeemAsync(invitation, context)).Reason.Should().Be(InvitationFailureReason.Expired);
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Expired);
         _time.Advance(TimeSpan.FromDays(3650));
         _ledger.Purge();
-        (await _redeemer.RedeemAsync(invitation, context)).Reason.Should().Be(InvitationFailureReason.Expired);
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Expired);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ReplayAndTimeTests : IDisposable
         var outcomes = new List<InvitationFailureReason>();
         for (var i = 0; i < 10; i++)
         {
-            outcomes.Add((await _redeemer.RedeemTokenAsync(invitation.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel))).Reason);
+            outcomes.Add((await _redeemer.RedeemTokenAsync(invitation.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason);
         }
 
         outcomes.Should().Equal([.. Enumerable.Repeat(InvitationFailureReason.None, 3), .. Enumerable.Repeat(InvitationFailureReason.UsesExhausted, 7)]);
@@ -131,7 +131,7 @@ public sealed class ReplayAndTimeTests : IDisposable
         {
             var time = new FakeTimeProvider(at);
             var atService = InvitationService.Create(TestKeys.Options(o => (o.ExpiryTolerance, o.IssuedAtTolerance) = (skew, skew)), time);
-            (await new InvitationRedeemer(atService).RedeemAsync(invitation, context)).Reason.Should().Be(expected, $"at {at:O} with {skewSeconds} s skew");
+            (await new InvitationRedeemer(atService).RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(expected, $"at {at:O} with {skewSeconds} s skew");
             atService.TryValidate(invitation, context).Reason.Should().Be(expected);
         }
     }
@@ -157,7 +157,7 @@ public sealed class ReplayAndTimeTests : IDisposable
         var future = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(end.AddMinutes(-1))).Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1), maxUses: 1));
         var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
 
-        var result = await _redeemer.RedeemAsync(future, context);
+        var result = await _redeemer.RedeemAsync(future, context, TestContext.Current.CancellationToken);
 
         result.Reason.Should().Be(InvitationFailureReason.NotYetValid);
         result.Claims.ExpiresAt.Should().Be(end);
