@@ -29,22 +29,31 @@ namespace Mix.Invitations;
 /// </remarks>
 public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsyncDisposable
 {
+    // Lengthens the key's time to live to ARGV[2] milliseconds, never shortens it; a key without one (just created) gets it.
+    private const string KeepFunction = """
+        local function keep(key, ttl)
+          local left = redis.call('PTTL', key)
+          if left == -1 or (left >= 0 and left < ttl) then redis.call('PEXPIRE', key, ttl) end
+        end
+        """;
+
     // Returns the new use count, 0 when only revocation was checked, -1 when revoked, -2 when exhausted.
-    private const string ConsumeScript = """
+    private const string ConsumeScript = KeepFunction + "\n" + """
         local key = KEYS[1]
-        if redis.call('HGET', key, 'r') then return -1 end
+        local ttl = tonumber(ARGV[2])
+        if redis.call('HEXISTS', key, 'r') == 1 then keep(key, ttl) return -1 end
         local max = tonumber(ARGV[1])
         if max == 0 then return 0 end
         local used = tonumber(redis.call('HGET', key, 'u') or '0')
-        if used >= max then return -2 end
+        if used >= max then keep(key, ttl) return -2 end
         redis.call('HINCRBY', key, 'u', 1)
-        redis.call('PEXPIREAT', key, ARGV[2])
+        keep(key, ttl)
         return used + 1
         """;
 
-    private const string RevokeScript = """
+    private const string RevokeScript = KeepFunction + "\n" + """
         redis.call('HSET', KEYS[1], 'r', '1')
-        redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+        keep(KEYS[1], tonumber(ARGV[1]))
         return 1
         """;
 
@@ -56,6 +65,7 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
 
     private readonly string _keyPrefix;
     private readonly int _database;
+    private readonly TimeProvider _time;
     private readonly Func<Task<IConnectionMultiplexer>>? _connect;
     private readonly bool _ownsConnection;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -66,22 +76,26 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     /// <param name="connection">The connection.</param>
     /// <param name="keyPrefix">The key prefix; <see langword="null"/> for <c>mixinv:</c>.</param>
     /// <param name="database">The database number; -1 for the connection's default.</param>
+    /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="connection"/> is <see langword="null"/>.</exception>
-    public RedisInvitationLedger(IConnectionMultiplexer connection, string? keyPrefix = null, int database = -1)
+    public RedisInvitationLedger(IConnectionMultiplexer connection, string? keyPrefix = null, int database = -1, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _keyPrefix = keyPrefix ?? RedisInvitationLedgerOptions.DefaultKeyPrefix;
         _database = database;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Initializes a ledger that connects on first use, from options.</summary>
     /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
-    public RedisInvitationLedger(RedisInvitationLedgerOptions options)
+    public RedisInvitationLedger(RedisInvitationLedgerOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
         if (options.KeyPrefix is null)
         {
             throw new ArgumentException("RedisInvitationLedgerOptions.KeyPrefix must not be null (use \"\" for no prefix).", nameof(options));
@@ -114,12 +128,27 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     public string KeyPrefix => _keyPrefix;
 
     /// <inheritdoc />
-    public async ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
         var key = Key(tokenId, channel);
         ArgumentOutOfRangeException.ThrowIfNegative(maxUses);
-        var result = await EvaluateAsync(ConsumeScript, key, [maxUses, expiresAt.ToUnixTimeMilliseconds()], cancellationToken).ConfigureAwait(false);
-        return (long)result switch
+        ThrowIfUnusable(cancellationToken);
+        if (TimeToLive(retainUntil) is not { } ttl)
+        {
+            return InvitationLedgerOutcome.Expired; // too late to decide from state; and never a time to live of zero or less
+        }
+
+        var result = (long)await EvaluateAsync(ConsumeScript, key, [maxUses, ttl], cancellationToken).ConfigureAwait(false);
+
+        // The answer counts only if it came back before the retention instant: then the script ran before it too, while
+        // the key (which lives at least that long) still held every use and revocation. Later, the key may have expired
+        // while the command was on its way, and the script seen nothing: refuse (a use it counted stays counted).
+        if (TimeToLive(retainUntil) is null)
+        {
+            return InvitationLedgerOutcome.Expired;
+        }
+
+        return result switch
         {
             -1 => InvitationLedgerOutcome.Revoked,
             -2 => InvitationLedgerOutcome.Exhausted,
@@ -128,10 +157,16 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     }
 
     /// <inheritdoc />
-    public async ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
         var key = Key(tokenId, channel);
-        await EvaluateAsync(RevokeScript, key, [expiresAt.ToUnixTimeMilliseconds()], cancellationToken).ConfigureAwait(false);
+        ThrowIfUnusable(cancellationToken);
+        if (TimeToLive(retainUntil) is { } ttl)
+        {
+            await EvaluateAsync(RevokeScript, key, [ttl], cancellationToken).ConfigureAwait(false);
+        }
+
+        // Past the retention instant nothing is stored: every redemption from then on is refused as expired anyway.
     }
 
     /// <inheritdoc />
@@ -187,10 +222,26 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         return new RedisKey(string.Concat(_keyPrefix, tokenId.ToString(), ":", channel.Bare.ToString()));
     }
 
-    private async Task<RedisResult> EvaluateAsync(string script, RedisKey key, RedisValue[] values, CancellationToken cancellationToken)
+    /// <summary>
+    /// The time to live that keeps a key until <paramref name="retainUntil"/> by this ledger's clock, in whole
+    /// milliseconds rounded up (so at least 1), or <see langword="null"/> when that instant has passed. Relative, so the
+    /// ledger's clock decides and a Redis clock that disagrees cannot make a key vanish early.
+    /// </summary>
+    private long? TimeToLive(DateTimeOffset retainUntil)
+    {
+        var ticks = retainUntil.UtcTicks - _time.GetUtcNow().UtcTicks;
+        return ticks <= 0 ? null : (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+    }
+
+    private void ThrowIfUnusable(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task<RedisResult> EvaluateAsync(string script, RedisKey key, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable(cancellationToken);
         try
         {
             var connection = _connection ?? await ConnectAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Mix.Invitations.Redis.Tests;
@@ -16,19 +17,65 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
     }
 
     [SkippableFact]
-    public async Task TryConsume_WritesHashUnderPrefixExpiringAtRetention()
+    public async Task TryConsume_WritesHashUnderPrefix_TimeToLiveFromTheLedgersClock()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
-        var ledger = new RedisInvitationLedger(connection, "test-layout:");
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 6, 1, 0, 0, 0, TimeSpan.Zero)); // far from Redis's own clock
+        var ledger = new RedisInvitationLedger(connection, "test-layout:", timeProvider: time);
         var id = NewId();
-        var retainUntil = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds());
 
-        await ledger.TryConsumeAsync(id, Channel, 3, retainUntil);
+        await ledger.TryConsumeAsync(id, Channel, 3, time.GetUtcNow().AddHours(1));
 
         var db = connection.GetDatabase();
         var key = $"test-layout:{id}:coven@mix.shakespeare.example";
         ((int)await db.HashGetAsync(key, "u")).Should().Be(1);
-        ((long)await db.ExecuteAsync("PEXPIRETIME", key)).Should().Be(retainUntil.ToUnixTimeMilliseconds());
+        var ttl = (await db.KeyTimeToLiveAsync(key))!.Value;
+        ttl.Should().BeGreaterThan(TimeSpan.FromMinutes(59)).And.BeLessThanOrEqualTo(TimeSpan.FromHours(1), "an hour from the ledger's clock, whatever Redis's clock says");
+    }
+
+    [SkippableFact]
+    public async Task TimeToLive_OnlyEverLengthens()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var ledger = new RedisInvitationLedger(connection, "test-ttl:", timeProvider: time);
+        var db = connection.GetDatabase();
+        var limited = NewId();
+        var revoked = NewId();
+        var limitedKey = $"test-ttl:{limited}:coven@mix.shakespeare.example";
+        var revokedKey = $"test-ttl:{revoked}:coven@mix.shakespeare.example";
+
+        await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(2));
+        await ledger.RevokeAsync(revoked, Channel, time.GetUtcNow().AddHours(2));
+        await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(1));
+        await ledger.RevokeAsync(revoked, Channel, time.GetUtcNow().AddHours(1));
+        await ledger.TryConsumeAsync(revoked, Channel, 0, time.GetUtcNow().AddMinutes(1));
+
+        (await db.KeyTimeToLiveAsync(limitedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(119), "an earlier instant never shortens the key");
+        (await db.KeyTimeToLiveAsync(revokedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(119));
+
+        await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(3));
+        await ledger.TryConsumeAsync(revoked, Channel, 0, time.GetUtcNow().AddHours(3));
+
+        (await db.KeyTimeToLiveAsync(limitedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a later instant lengthens it");
+        (await db.KeyTimeToLiveAsync(revokedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a revocation check lengthens a revoked key too");
+    }
+
+    [SkippableFact]
+    public async Task RetentionPassed_NothingIsSentToRedis()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var ledger = new RedisInvitationLedger(connection, "test-late:", timeProvider: time);
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        var id = NewId();
+
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow())).Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(id, Channel, 0, time.GetUtcNow().AddTicks(-1))).Should().Be(InvitationLedgerOutcome.Expired);
+        await ledger.RevokeAsync(id, Channel, time.GetUtcNow());
+
+        server.Keys(pattern: "test-late:*").Should().BeEmpty("no key was written, and no time to live of zero or less was ever set");
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddTicks(1))).Should().Be(InvitationLedgerOutcome.Consumed, "one tick left is rounded up to a time to live of one millisecond, never down to zero");
     }
 
     [SkippableFact]

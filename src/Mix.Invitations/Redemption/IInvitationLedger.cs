@@ -19,10 +19,28 @@ namespace Mix.Invitations;
 /// safely.
 /// </para>
 /// <para>
-/// <b>Lifetime of entries.</b> Every write carries the instant its entry may be forgotten: the token's expiry plus the
-/// validation tolerance (<see cref="MixInvitationOptions.ExpiryTolerance"/>), after which no node accepts the token
-/// anyway. An entry whose instant has passed behaves as if it did not exist, and its memory is reclaimed, so the
-/// ledger holds only live tokens.
+/// <b>Retention: no gap between check and use.</b> Every consume and revoke carries <c>retainUntil</c>, the instant
+/// until which the token's entry must be kept: the token's expiry, plus <see cref="MixInvitationOptions.ExpiryTolerance"/>
+/// (after which no node validates the token), plus <see cref="MixInvitationOptions.LedgerRetentionMargin"/> (longer
+/// than any redemption takes from validation to the ledger, plus the clock skew between nodes). The rules:
+/// </para>
+/// <list type="number">
+/// <item>The ledger decides by its own clock (a <see cref="TimeProvider"/>). Asked at or after <c>retainUntil</c>, it
+/// answers <see cref="InvitationLedgerOutcome.Expired"/> and writes nothing: it may have forgotten the token by then, and
+/// must not start a fresh entry for it. <see cref="RevokeAsync"/> stores nothing then (every later redemption is refused
+/// as expired anyway).</item>
+/// <item>Before <c>retainUntil</c>, it decides from the entry as stored — never resetting it, never reading "an earlier
+/// retention instant has passed" as "unused" — and lengthens the entry's retention to the latest <c>retainUntil</c> it
+/// was given, never shortening it.</item>
+/// <item>An entry may be forgotten only once every <c>retainUntil</c> it was given has passed.</item>
+/// <item>The clock read that decides must be atomic with the decision: no removal of the entry may come between them.
+/// A ledger in memory reads the clock under the entry's lock (as its purge does); a ledger in a remote store whose
+/// entries expire on their own also treats an answer that comes back at or after <c>retainUntil</c> as
+/// <see cref="InvitationLedgerOutcome.Expired"/>, since the entry may have expired while the command was on its way.</item>
+/// </list>
+/// <para>
+/// So a redemption that passed validation is always counted and checked for revocation, however long its checks took:
+/// either the ledger decides from the token's entry, or it refuses.
 /// </para>
 /// <para>
 /// <b>Failures.</b> When the store cannot be reached an implementation throws
@@ -36,25 +54,25 @@ public interface IInvitationLedger
     /// <param name="tokenId">The token's id (<see cref="InvitationClaims.TokenId"/>).</param>
     /// <param name="channel">The bare channel the token admits to.</param>
     /// <param name="maxUses">The token's use limit, or 0 for a token without one: then only revocation is checked and nothing is written.</param>
-    /// <param name="expiresAt">When the entry may be forgotten: the token's expiry plus the expiry tolerance.</param>
+    /// <param name="retainUntil">Until when the entry must be kept: the token's expiry, plus the expiry tolerance, plus the ledger retention margin. At or after it, the ledger answers <see cref="InvitationLedgerOutcome.Expired"/>.</param>
     /// <param name="cancellationToken">Cancels the wait; a use may still have been consumed when the store had already acted.</param>
     /// <returns><see cref="InvitationLedgerOutcome.Consumed"/> when the token may be redeemed; otherwise why not.</returns>
     /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="maxUses"/> is negative.</exception>
     /// <exception cref="InvitationLedgerUnavailableException">Thrown when the store cannot be reached.</exception>
     /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+    ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes a token until <paramref name="expiresAt"/>: every later redemption of it is refused. Revoking twice does no harm.</summary>
+    /// <summary>Revokes a token until <paramref name="retainUntil"/>: every later redemption of it is refused. Revoking twice does no harm.</summary>
     /// <param name="tokenId">The token's id.</param>
     /// <param name="channel">The bare channel the token admits to.</param>
-    /// <param name="expiresAt">When the entry may be forgotten: the token's expiry plus the expiry tolerance.</param>
+    /// <param name="retainUntil">Until when the entry must be kept, as for <see cref="TryConsumeAsync"/>. At or after it nothing is stored.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the revocation is stored.</returns>
     /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>
     /// <exception cref="InvitationLedgerUnavailableException">Thrown when the store cannot be reached.</exception>
     /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+    ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Gives back one use of a use-limited token, for a join that failed after the token was accepted (XEP-0445: a

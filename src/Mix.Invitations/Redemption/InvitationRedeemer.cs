@@ -232,6 +232,7 @@ public sealed class InvitationRedeemer
             InvitationLedgerOutcome.Consumed => InvitationValidationResult.Success(claims),
             InvitationLedgerOutcome.Exhausted => InvitationValidationResult.Failure(InvitationFailureReason.UsesExhausted, claims),
             InvitationLedgerOutcome.Revoked => InvitationValidationResult.Failure(InvitationFailureReason.Revoked, claims),
+            InvitationLedgerOutcome.Expired => InvitationValidationResult.Failure(InvitationFailureReason.Expired, claims),
             _ => throw new InvalidOperationException($"The ledger {_ledgerName} returned the undefined outcome {(int)outcome}."),
         };
     }
@@ -264,8 +265,11 @@ public sealed class InvitationRedeemer
         or InvitationFailureReason.NotYetValid
         or InvitationFailureReason.InviteeMismatch;
 
-    /// <summary>Until when a ledger entry matters: the expiry plus the tolerance any node still accepts it within.</summary>
-    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.ExpiresAt + _service.ExpiryTolerance;
+    /// <summary>
+    /// Until when a ledger entry must be kept: the expiry, plus the tolerance any node still accepts the token within,
+    /// plus the margin a redemption validated just before that may take to reach the ledger.
+    /// </summary>
+    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.ExpiresAt + _service.ExpiryTolerance + _service.LedgerRetentionMargin;
 
     private IInvitationLedger RequireLedger() =>
         _ledger ?? throw new InvalidOperationException("Revocation needs a ledger: register one (AddMixInvitations registers the in-memory ledger by default) or pass one to the InvitationRedeemer constructor.");

@@ -112,6 +112,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <summary>Gets the expiry tolerance from the current options: how long after its expiry a token is still accepted.</summary>
     internal TimeSpan ExpiryTolerance => TimeSpan.FromTicks(_state.ExpiryToleranceTicks);
 
+    /// <summary>Gets the ledger retention margin from the current options: how long past expiry plus tolerance a ledger keeps an entry.</summary>
+    internal TimeSpan LedgerRetentionMargin => _state.LedgerRetentionMargin;
+
     /// <summary>Finds a registered policy by name.</summary>
     /// <param name="name">The policy's name, for example <c>unbound</c>.</param>
     /// <param name="policy">The policy, when found.</param>
@@ -493,6 +496,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             DefaultLifetime = options.DefaultLifetime;
             MaxLifetime = options.MaxLifetime;
             ExpiryToleranceTicks = options.ExpiryTolerance.Ticks;
+            LedgerRetentionMargin = options.LedgerRetentionMargin;
             IssuedAtToleranceTicks = options.IssuedAtTolerance.Ticks;
             LandingLinkBase = options.LandingLinkBase;
             MaxXmlInputSize = options.MaxXmlInputSize;
@@ -512,6 +516,8 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         public TimeSpan MaxLifetime { get; }
 
         public long ExpiryToleranceTicks { get; }
+
+        public TimeSpan LedgerRetentionMargin { get; }
 
         public long IssuedAtToleranceTicks { get; }
 

@@ -29,16 +29,63 @@ public class InMemoryInvitationLedgerTests
     }
 
     [Fact]
-    public async Task TryConsume_EntryPastRetentionNotYetPurged_IsTreatedAsAbsent()
+    public async Task TryConsume_EntryPastAnEarlierRetentionNotYetPurged_IsDecidedFromAsStored()
     {
         using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
-        var id = NewId();
-        await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5));
+        var consumed = NewId();
+        var revoked = NewId();
+        await ledger.TryConsumeAsync(consumed, Channel, 1, _time.GetUtcNow().AddMinutes(5));
+        await ledger.RevokeAsync(revoked, Channel, _time.GetUtcNow().AddMinutes(5));
 
         _time.Advance(TimeSpan.FromMinutes(6));
 
-        ledger.Count.Should().Be(1, "the purge has not run yet");
-        (await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Consumed);
+        // Asked with a later retention instant (say the margin was lengthened), the ledger still has the entries: it
+        // decides from them, never reading "retention passed" as "unused".
+        ledger.Count.Should().Be(2, "the purge has not run yet");
+        (await ledger.TryConsumeAsync(consumed, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(revoked, Channel, 0, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(revoked, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Revoked);
+
+        ledger.Purge();
+        ledger.Count.Should().Be(2, "each entry now lives until the later instant");
+    }
+
+    [Fact]
+    public async Task TryConsume_RetentionPassed_CreatesNoEntry()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+
+        (await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow())).Should().Be(InvitationLedgerOutcome.Expired);
+        await ledger.RevokeAsync(NewId(), Channel, _time.GetUtcNow().AddTicks(-1));
+
+        ledger.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Purge_RacingWithConsumersAtTheRetentionInstant_NeverStartsAFreshEntry()
+    {
+        // Consumers and purges race while the clock crosses the retention instant: each consumer either finds the
+        // entry (and is refused as exhausted) or is refused as expired; none finds the entry gone and starts afresh.
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var id = NewId();
+        var retainUntil = _time.GetUtcNow().AddMinutes(1);
+        (await ledger.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
+        _time.SetUtcNow(retainUntil.AddTicks(-32));
+
+        var consumers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await ledger.TryConsumeAsync(id, Channel, 1, retainUntil))).ToArray();
+        var purger = Task.Run(() =>
+        {
+            for (var i = 0; i < 64; i++)
+            {
+                _time.Advance(TimeSpan.FromTicks(1));
+                ledger.Purge();
+            }
+        });
+        var outcomes = await Task.WhenAll(consumers);
+        await purger;
+
+        outcomes.Should().OnlyContain(o => o == InvitationLedgerOutcome.Exhausted || o == InvitationLedgerOutcome.Expired);
+        ledger.Count.Should().Be(0, "the entry was purged once its instant passed");
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class InvitationRedeemerTests
     }
 
     [Fact]
-    public async Task RedeemAsync_PassesExpiryPlusToleranceAndLimitToLedger()
+    public async Task RedeemAsync_PassesExpiryPlusTolerancePlusMarginAndLimitToLedger()
     {
         var ledger = new RecordingLedger();
         var redeemer = new InvitationRedeemer(_service, ledger);
@@ -75,7 +75,39 @@ public class InvitationRedeemerTests
         var result = await redeemer.RedeemAsync(invitation, AsInvitee);
 
         result.IsValid.Should().BeTrue();
-        ledger.Calls.Should().ContainSingle().Which.Should().Be(("consume", result.Claims.TokenId, TestKeys.Channel, 4, TestKeys.Epoch.AddHours(1).AddSeconds(30)));
+        ledger.Calls.Should().ContainSingle().Which.Should().Be(("consume", result.Claims.TokenId, TestKeys.Channel, 4, TestKeys.Epoch.AddHours(1).AddSeconds(30).AddMinutes(5)));
+    }
+
+    [Fact]
+    public async Task RedeemAsync_MarginFromOptions_IsPassedToLedger()
+    {
+        var service = InvitationService.Create(TestKeys.Options(o => (o.ExpiryTolerance, o.LedgerRetentionMargin) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90))), _time);
+        var ledger = new RecordingLedger();
+        var invitation = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1)));
+
+        await new InvitationRedeemer(service, ledger).RedeemAsync(invitation, AsInvitee);
+        await new InvitationRedeemer(service, ledger).RevokeAsync(invitation);
+
+        ledger.Calls.Select(c => c.ExpiresAt).Should().Equal(TestKeys.Epoch.AddHours(1).AddSeconds(95), TestKeys.Epoch.AddHours(1).AddSeconds(95));
+    }
+
+    [Fact]
+    public async Task RedeemAsync_LedgerReachedAfterRetention_IsRefusedAsExpired()
+    {
+        var ledger = new InMemoryInvitationLedger(_time);
+        var slow = new DelegateCheck(_ =>
+        {
+            _time.Advance(TimeSpan.FromMinutes(6)); // longer than the 5-minute margin
+            return InvitationFailureReason.None;
+        });
+        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1), maxUses: 1));
+        _time.SetUtcNow(TestKeys.Epoch.AddHours(1).AddSeconds(29)); // validates: within the 30-second tolerance
+
+        var result = await new InvitationRedeemer(_service, ledger, [slow]).RedeemAsync(invitation, AsInvitee);
+
+        result.Reason.Should().Be(InvitationFailureReason.Expired);
+        result.Claims.MaxUses.Should().Be(1, "the tag had verified");
+        result.StanzaError.Text.Should().Be("The invitation has expired.");
     }
 
     [Fact]
@@ -305,15 +337,15 @@ public class InvitationRedeemerTests
 
         public bool Unavailable { get; set; }
 
-        public ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+        public ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
         {
-            Record("consume", tokenId, channel, maxUses, expiresAt);
+            Record("consume", tokenId, channel, maxUses, retainUntil);
             return ValueTask.FromResult(InvitationLedgerOutcome.Consumed);
         }
 
-        public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+        public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
         {
-            Record("revoke", tokenId, channel, 0, expiresAt);
+            Record("revoke", tokenId, channel, 0, retainUntil);
             return ValueTask.CompletedTask;
         }
 

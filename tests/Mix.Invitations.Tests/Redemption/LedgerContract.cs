@@ -16,11 +16,14 @@ public abstract class LedgerContract
 {
     private const int Concurrency = 64;
 
+    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
+
     private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
     private static readonly Jid OtherChannel = Jid.Parse("other@mix.shakespeare.example");
     private static readonly Jid Inviter = Jid.Parse("hag66@shakespeare.example");
 
-    /// <summary>Gets the clock the redeemers validate with; the ledger's store must agree with it to within minutes.</summary>
+    /// <summary>Gets the clock the redeemers validate with and the ledgers decide by.</summary>
     protected abstract FakeTimeProvider Time { get; }
 
     /// <summary>Creates two nodes that share one ledger state.</summary>
@@ -92,14 +95,59 @@ public abstract class LedgerContract
     }
 
     [SkippableFact]
-    public async Task TryConsume_RetentionAlreadyPassed_KeepsNothing()
+    public async Task TryConsume_RetentionAlreadyPassed_IsExpiredAndKeepsNothing()
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
-        var past = Time.GetUtcNow().AddHours(-1);
+        var now = Time.GetUtcNow();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, past)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, past)).Should().Be(InvitationLedgerOutcome.Consumed, "an entry past its retention is gone");
+        (await ledger.TryConsumeAsync(id, Channel, 1, now.AddHours(-1))).Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(id, Channel, 1, now)).Should().Be(InvitationLedgerOutcome.Expired, "the retention instant itself is too late");
+        (await ledger.TryConsumeAsync(id, Channel, 0, now)).Should().Be(InvitationLedgerOutcome.Expired, "a revocation check is refused too: the ledger may have forgotten the revocation");
+
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed, "the refusals wrote nothing");
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [SkippableFact]
+    public async Task TryConsume_OneTickBeforeRetention_DecidesFromTheEntry_AtItIsExpired()
+    {
+        var (first, second) = CreateNodes();
+        var single = NewId();
+        var revoked = NewId();
+        var retainUntil = InAnHour;
+        await first.TryConsumeAsync(single, Channel, 1, retainUntil);
+        await first.RevokeAsync(revoked, Channel, retainUntil);
+
+        Time.SetUtcNow(retainUntil.AddTicks(-1));
+
+        (await second.TryConsumeAsync(single, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil)).Should().Be(InvitationLedgerOutcome.Revoked);
+
+        Time.Advance(TimeSpan.FromTicks(1));
+
+        (await second.TryConsumeAsync(single, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Expired);
+        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil)).Should().Be(InvitationLedgerOutcome.Expired);
+        (await second.TryConsumeAsync(revoked, Channel, 3, retainUntil)).Should().Be(InvitationLedgerOutcome.Expired);
+    }
+
+    [SkippableFact]
+    public async Task TryConsume_LaterRetentionLengthensTheEntry_EarlierNeverShortensIt()
+    {
+        var (first, second) = CreateNodes();
+        var lengthened = NewId();
+        var notShortened = NewId();
+        var early = InAnHour;
+        var late = early.AddHours(1);
+        await first.TryConsumeAsync(lengthened, Channel, 1, early);
+        (await second.TryConsumeAsync(lengthened, Channel, 1, late)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        await first.TryConsumeAsync(notShortened, Channel, 1, late);
+        (await second.TryConsumeAsync(notShortened, Channel, 1, early)).Should().Be(InvitationLedgerOutcome.Exhausted);
+
+        Time.SetUtcNow(early.AddMinutes(30)); // past the early instant; a purge (timer or call) may run
+
+        (await first.TryConsumeAsync(lengthened, Channel, 1, late)).Should().Be(InvitationLedgerOutcome.Exhausted, "the entry lives until the latest instant it was given");
+        (await first.TryConsumeAsync(notShortened, Channel, 1, late)).Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [SkippableFact]
@@ -266,7 +314,105 @@ public abstract class LedgerContract
         (await second.RedeemAsync(invitation, new InvitationContext(null, Channel))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
+    /// <summary>
+    /// Issue 14, requirement 3: a redemption validated at the last instant the token is valid, whose own check then takes
+    /// longer and longer (the check moves the clock), reaches the ledger before, at and after the token's deadline
+    /// (expiry + tolerance) and its retention instant (deadline + margin). A revoked or exhausted token is refused at
+    /// every one of those instants — as revoked or exhausted while the ledger still decides from its entry, as expired
+    /// from the retention instant on — and never admitted uncounted.
+    /// </summary>
+    [SkippableFact]
+    public async Task RedeemAsync_SlowCheckCarriesTheRedemptionAcrossTheBoundary_RevokedOrExhaustedIsRefusedAtEveryInstant()
+    {
+        var slow = new ClockMovingCheck(Time);
+        var (first, second, service) = CreateRedeemers(slow);
+        TimeSpan[] arrivals =
+        [
+            TimeSpan.FromSeconds(-1), TimeSpan.FromTicks(-1), TimeSpan.Zero, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(1),
+            TimeSpan.FromSeconds(30), Margin - TimeSpan.FromTicks(1), Margin, Margin + TimeSpan.FromTicks(1), Margin + TimeSpan.FromHours(1),
+        ];
+
+        var outcomes = new List<string>();
+        foreach (var arrival in arrivals)
+        {
+            foreach (var kind in new[] { "revoked single-use", "exhausted single-use", "revoked bearer", "exhausted limit-3" })
+            {
+                var invitation = service.Issue(kind switch
+                {
+                    "revoked bearer" => new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) },
+                    "exhausted limit-3" => Request(maxUses: 3),
+                    _ => Request(maxUses: 1),
+                });
+                slow.Delay = TimeSpan.Zero;
+                var uses = kind == "exhausted limit-3" ? 3 : kind == "exhausted single-use" ? 1 : 0;
+                for (var i = 0; i < uses; i++)
+                {
+                    (await second.RedeemAsync(invitation, Join(i))).IsValid.Should().BeTrue();
+                }
+
+                if (kind.StartsWith("revoked", StringComparison.Ordinal))
+                {
+                    (await second.RevokeAsync(invitation)).IsValid.Should().BeTrue();
+                }
+
+                var deadline = service.TryValidate(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
+                // Validated at the last instant the token is valid (a second before arriving, for arrivals before the
+                // deadline); the check takes the rest, so the ledger is reached at deadline + arrival.
+                var validatedAt = arrival < TimeSpan.Zero ? deadline + arrival - TimeSpan.FromSeconds(1) : deadline - TimeSpan.FromTicks(1);
+                Time.SetUtcNow(validatedAt);
+                slow.Delay = deadline + arrival - validatedAt;
+
+                var result = await first.RedeemAsync(invitation, Join(99));
+
+                Time.GetUtcNow().Should().Be(deadline + arrival);
+                var expected = arrival >= Margin
+                    ? InvitationFailureReason.Expired
+                    : kind.StartsWith("revoked", StringComparison.Ordinal) ? InvitationFailureReason.Revoked : InvitationFailureReason.UsesExhausted;
+                outcomes.Add($"{kind} reaching the ledger at deadline{(arrival < TimeSpan.Zero ? "-" : "+")}{arrival.Duration()}: {result.Reason}{(result.Reason == expected ? string.Empty : $" (expected {expected})")}");
+            }
+        }
+
+        outcomes.Should().NotContain(o => o.Contains("expected", StringComparison.Ordinal));
+        slow.Calls.Should().Be(arrivals.Length * (4 + 1 + 3), "every redemption passed validation and ran the check");
+    }
+
+    /// <summary>
+    /// Issue 14, requirement 3: many redemptions over two nodes, validated near the deadline, whose checks each move the
+    /// clock on, so that they reach the ledger scattered before, across and after the deadline and the retention
+    /// instant. At most the use limit is admitted; a revoked token never.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(1, false)]
+    [InlineData(3, false)]
+    [InlineData(1, true)]
+    [InlineData(0, true)]
+    public async Task RedeemAsync_ConcurrentSlowRedemptionsAcrossTheBoundary_AtMostTheLimitAdmitted(int maxUses, bool revoked)
+    {
+        var slow = new ClockMovingCheck(Time) { Delay = TimeSpan.FromSeconds(10), HoldUntil = Concurrency };
+        var (first, second, service) = CreateRedeemers(slow);
+        var invitation = service.Issue(maxUses == 0
+            ? new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) }
+            : Request(maxUses));
+        if (revoked)
+        {
+            (await second.RevokeAsync(invitation)).IsValid.Should().BeTrue();
+        }
+
+        var deadline = service.TryValidate(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
+        Time.SetUtcNow(deadline - TimeSpan.FromSeconds(15));
+
+        var results = await RedeemConcurrentlyAsync(first, second, invitation);
+
+        slow.Calls.Should().Be(Concurrency, "every redemption passed validation before any check moved the clock");
+        Time.GetUtcNow().Should().BeAfter(deadline + Margin, "the last arrivals came after the retention instant");
+        results.Count(r => r.IsValid).Should().BeLessThanOrEqualTo(revoked ? 0 : maxUses);
+        results.Where(r => !r.IsValid).Select(r => r.Reason).Distinct().Should().BeSubsetOf(
+            [revoked ? InvitationFailureReason.Revoked : InvitationFailureReason.UsesExhausted, InvitationFailureReason.Expired]);
+    }
+
     protected static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
+
+    private static InvitationContext Join(int user) => new(Jid.Parse($"user{user}@shakespeare.example"), Channel);
 
     private static InvitationRequest Request(int maxUses) => new()
     {
@@ -274,18 +420,20 @@ public abstract class LedgerContract
         Inviter = Inviter,
         Policy = BindingPolicies.InviterBoundName,
         MaxUses = maxUses,
+        Lifetime = TimeSpan.FromHours(1),
     };
 
-    private (InvitationRedeemer First, InvitationRedeemer Second, InvitationService Service) CreateRedeemers()
+    /// <summary>Creates two nodes, each its own service and redeemer, sharing only the key ring and the ledger's state; both run <paramref name="check"/>.</summary>
+    private (InvitationRedeemer First, InvitationRedeemer Second, InvitationService Service) CreateRedeemers(IInvitationRedemptionCheck? check = null)
     {
         var (firstLedger, secondLedger) = CreateNodes();
-        var options = new MixInvitationOptions();
+        var options = new MixInvitationOptions { ExpiryTolerance = Tolerance, LedgerRetentionMargin = Margin };
         options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
 
-        // Two nodes: each its own service and redeemer, sharing only the key ring and the ledger's state.
         var firstService = InvitationService.Create(options, Time);
         var secondService = InvitationService.Create(options, Time);
-        return (new InvitationRedeemer(firstService, firstLedger), new InvitationRedeemer(secondService, secondLedger), firstService);
+        IInvitationRedemptionCheck[] checks = check is null ? [] : [check];
+        return (new InvitationRedeemer(firstService, firstLedger, checks), new InvitationRedeemer(secondService, secondLedger, checks), firstService);
     }
 
     private static async Task<InvitationValidationResult[]> RedeemConcurrentlyAsync(InvitationRedeemer first, InvitationRedeemer second, Invitation invitation)
@@ -295,9 +443,42 @@ public abstract class LedgerContract
         {
             await start.Task;
             var redeemer = i % 2 == 0 ? first : second;
-            return await redeemer.RedeemAsync(invitation, new InvitationContext(Jid.Parse($"user{i}@shakespeare.example"), Channel));
+            return await redeemer.RedeemAsync(invitation, Join(i));
         })).ToArray();
         start.SetResult();
         return await Task.WhenAll(tasks);
+    }
+
+    /// <summary>
+    /// A server check that takes <see cref="Delay"/>: it moves the fake clock on by that much before it lets the
+    /// redemption go on. With <see cref="HoldUntil"/> set, every call first waits until that many calls have started, so
+    /// that all of them passed validation before any moves the clock.
+    /// </summary>
+    private sealed class ClockMovingCheck(FakeTimeProvider time) : IInvitationRedemptionCheck
+    {
+        private readonly TaskCompletionSource _allStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public TimeSpan Delay { get; set; }
+
+        public int HoldUntil { get; init; }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async ValueTask<InvitationFailureReason> CheckAsync(InvitationRedemptionCheckContext context, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == HoldUntil)
+            {
+                _allStarted.SetResult();
+            }
+
+            if (HoldUntil > 0)
+            {
+                await _allStarted.Task.WaitAsync(cancellationToken);
+            }
+
+            time.Advance(Delay);
+            return InvitationFailureReason.None;
+        }
     }
 }
