@@ -7,12 +7,28 @@ namespace Mix.Invitations;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Atomicity.</b> Each operation is one Lua script (<c>EVAL</c>/<c>EVALSHA</c>) on one key, so Redis runs it
-/// without interleaving: two nodes racing for the last use of a token can never both consume it. A token's entry is a
-/// hash under <c>{prefix}{token id}:{channel}</c> with a use count (<c>u</c>) and a revocation mark (<c>r</c>),
-/// expiring at the token's expiry plus the expiry tolerance (<c>PEXPIREAT</c>), so Redis holds only live tokens and
-/// never a token, a JID other than the channel, or a secret. Tokens without a use limit are only read, never written,
-/// unless revoked.
+/// <b>Atomicity.</b> Each operation is one Lua script (<c>EVAL</c>/<c>EVALSHA</c>) on the keys of one token, so Redis
+/// runs it without interleaving: two nodes racing for the last use of a token can never both consume it, and two
+/// releases of one use can never both give it back. The keys share the hash tag <c>{token id}</c>, so they live in one
+/// slot and Redis Cluster runs the scripts too.
+/// </para>
+/// <para>
+/// <b>Keys.</b> A token's entry is two keys: a hash <c>{prefix}{{token id}}:{channel}</c> with the revocation mark
+/// (<c>r</c>) and the last use id given out (<c>n</c>, a counter, so no id is ever given out twice), and a set
+/// <c>{prefix}{{token id}}:{channel}:uses</c> of the ids of the outstanding uses — small integers, so Redis keeps it as
+/// a compact intset — whose cardinality is the use count. A consume adds an id, a release removes its own id
+/// (<c>SREM</c> answers 1 once). Redis holds no token, no JID other than the channel, and no secret. Tokens without a
+/// use limit are only read, never written, unless revoked.
+/// </para>
+/// <para>
+/// <b>Retention and clocks.</b> Keys get a relative time to live (<c>PEXPIRE</c>) computed by this ledger's
+/// <see cref="TimeProvider"/> from the retention instant the redeemer passes (expiry + tolerance +
+/// <see cref="MixInvitationOptions.LedgerRetentionMargin"/>): the ledger's clock decides, and a Redis clock that
+/// disagrees cannot make a key vanish early. A key's time to live is only ever lengthened (both keys of a token get the
+/// longest either has), never shortened, and never set to zero or less: at or after the retention instant the ledger
+/// refuses with <see cref="InvitationLedgerOutcome.Expired"/> without sending anything, and it also refuses an answer
+/// that comes back at or after that instant (the key may have expired while the command was on its way). Nodes whose
+/// clocks disagree must stay within the margin, less the longest redemption.
 /// </para>
 /// <para>
 /// <b>Failures.</b> Any Redis error — connection lost, timeout, server error — is thrown as
@@ -21,46 +37,52 @@ namespace Mix.Invitations;
 /// reconnects on its own and redemptions succeed again. For consumed uses to survive a Redis restart, run Redis with
 /// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication.
 /// </para>
-/// <para>
-/// <b>Clocks.</b> Expiry instants are absolute; the clocks of the nodes and of Redis should agree to well within
-/// <see cref="MixInvitationOptions.ExpiryTolerance"/>.
-/// </para>
 /// <para>Thread-safe. Register with <c>services.AddMixInvitations(…).AddRedisLedger(…)</c>.</para>
 /// </remarks>
 public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsyncDisposable
 {
-    // Lengthens the key's time to live to ARGV[2] milliseconds, never shortens it; a key without one (just created) gets it.
+    // keep(): both keys of the token get the longest time to live either has or is asked for (ARGV[ttl], milliseconds):
+    // lengthened, never shortened; a key without one (just created) gets it; a key that does not exist is left alone.
     private const string KeepFunction = """
-        local function keep(key, ttl)
-          local left = redis.call('PTTL', key)
-          if left == -1 or (left >= 0 and left < ttl) then redis.call('PEXPIRE', key, ttl) end
+        local function keep(ttl)
+          local target = ttl
+          for _, key in ipairs(KEYS) do
+            local left = redis.call('PTTL', key)
+            if left > target then target = left end
+          end
+          for _, key in ipairs(KEYS) do
+            local left = redis.call('PTTL', key)
+            if left == -1 or (left >= 0 and left < target) then redis.call('PEXPIRE', key, target) end
+          end
         end
+
         """;
 
-    // Returns the new use count, 0 when only revocation was checked, -1 when revoked, -2 when exhausted.
-    private const string ConsumeScript = KeepFunction + "\n" + """
-        local key = KEYS[1]
+    // KEYS: hash, set of outstanding use ids. ARGV: max uses, time to live.
+    // Returns the new use's id (positive), 0 when only revocation was checked, -1 when revoked, -2 when exhausted.
+    private const string ConsumeScript = KeepFunction + """
+        local hash, uses = KEYS[1], KEYS[2]
         local ttl = tonumber(ARGV[2])
-        if redis.call('HEXISTS', key, 'r') == 1 then keep(key, ttl) return -1 end
+        if redis.call('HEXISTS', hash, 'r') == 1 then keep(ttl) return -1 end
         local max = tonumber(ARGV[1])
         if max == 0 then return 0 end
-        local used = tonumber(redis.call('HGET', key, 'u') or '0')
-        if used >= max then keep(key, ttl) return -2 end
-        redis.call('HINCRBY', key, 'u', 1)
-        keep(key, ttl)
-        return used + 1
+        if redis.call('SCARD', uses) >= max then keep(ttl) return -2 end
+        local id = redis.call('HINCRBY', hash, 'n', 1)
+        redis.call('SADD', uses, id)
+        keep(ttl)
+        return id
         """;
 
-    private const string RevokeScript = KeepFunction + "\n" + """
+    // KEYS: hash, set. ARGV: time to live.
+    private const string RevokeScript = KeepFunction + """
         redis.call('HSET', KEYS[1], 'r', '1')
-        keep(KEYS[1], tonumber(ARGV[1]))
+        keep(tonumber(ARGV[1]))
         return 1
         """;
 
+    // KEYS: set of outstanding use ids. ARGV: the use id. Returns 1 when it was outstanding (once), else 0.
     private const string ReleaseScript = """
-        local used = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
-        if used > 0 then redis.call('HINCRBY', KEYS[1], 'u', -1) end
-        return used
+        return redis.call('SREM', KEYS[1], ARGV[1])
         """;
 
     private readonly string _keyPrefix;
@@ -128,52 +150,55 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     public string KeyPrefix => _keyPrefix;
 
     /// <inheritdoc />
-    public async ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
+    public async ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
-        var key = Key(tokenId, channel);
+        var keys = Keys(tokenId, channel);
         ArgumentOutOfRangeException.ThrowIfNegative(maxUses);
         ThrowIfUnusable(cancellationToken);
         if (TimeToLive(retainUntil) is not { } ttl)
         {
-            return InvitationLedgerOutcome.Expired; // too late to decide from state; and never a time to live of zero or less
+            // Too late to decide from state; and never a time to live of zero or less.
+            return new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
         }
 
-        var result = (long)await EvaluateAsync(ConsumeScript, key, [maxUses, ttl], cancellationToken).ConfigureAwait(false);
+        var result = (long)await EvaluateAsync(ConsumeScript, keys, [maxUses, ttl], cancellationToken).ConfigureAwait(false);
 
         // The answer counts only if it came back before the retention instant: then the script ran before it too, while
-        // the key (which lives at least that long) still held every use and revocation. Later, the key may have expired
-        // while the command was on its way, and the script seen nothing: refuse (a use it counted stays counted).
+        // the keys (which live at least that long) still held every use and revocation. Later, the keys may have
+        // expired while the command was on its way, and the script seen nothing: refuse (a use it took stays taken).
         if (TimeToLive(retainUntil) is null)
         {
-            return InvitationLedgerOutcome.Expired;
+            return new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
         }
 
         return result switch
         {
-            -1 => InvitationLedgerOutcome.Revoked,
-            -2 => InvitationLedgerOutcome.Exhausted,
-            _ => InvitationLedgerOutcome.Consumed,
+            -1 => new InvitationLedgerResult(InvitationLedgerOutcome.Revoked),
+            -2 => new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted),
+            _ => new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, result),
         };
     }
 
     /// <inheritdoc />
     public async ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
-        var key = Key(tokenId, channel);
+        var keys = Keys(tokenId, channel);
         ThrowIfUnusable(cancellationToken);
         if (TimeToLive(retainUntil) is { } ttl)
         {
-            await EvaluateAsync(RevokeScript, key, [ttl], cancellationToken).ConfigureAwait(false);
+            await EvaluateAsync(RevokeScript, keys, [ttl], cancellationToken).ConfigureAwait(false);
         }
 
         // Past the retention instant nothing is stored: every redemption from then on is refused as expired anyway.
     }
 
     /// <inheritdoc />
-    public async ValueTask ReleaseAsync(InvitationTokenId tokenId, Jid channel, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> ReleaseAsync(InvitationTokenId tokenId, Jid channel, long useId, CancellationToken cancellationToken = default)
     {
-        var key = Key(tokenId, channel);
-        await EvaluateAsync(ReleaseScript, key, [], cancellationToken).ConfigureAwait(false);
+        var keys = Keys(tokenId, channel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(useId);
+        var removed = (long)await EvaluateAsync(ReleaseScript, [keys[1]], [useId], cancellationToken).ConfigureAwait(false);
+        return removed == 1;
     }
 
     /// <summary>Disposes the connection when this ledger made it from a configuration string.</summary>
@@ -211,15 +236,18 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         _connectLock.Dispose();
     }
 
-    private RedisKey Key(InvitationTokenId tokenId, Jid channel)
+    /// <summary>The token's hash and the set of its outstanding use ids, in one slot through the hash tag <c>{token id}</c>.</summary>
+    private RedisKey[] Keys(InvitationTokenId tokenId, Jid channel)
     {
         if (channel.IsEmpty)
         {
             throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
         }
 
-        // The id has a fixed length, so "prefix + id + ':' + channel" cannot be read two ways.
-        return new RedisKey(string.Concat(_keyPrefix, tokenId.ToString(), ":", channel.Bare.ToString()));
+        // The id has a fixed length, so "prefix + {id} + ':' + channel" cannot be read two ways; a bare JID never ends
+        // in ":uses" (a domainpart holds no ':' outside an IP literal's brackets), so the set's key is no hash's key.
+        var hash = string.Concat(_keyPrefix, "{", tokenId.ToString(), "}:", channel.Bare.ToString());
+        return [new RedisKey(hash), new RedisKey(hash + ":uses")];
     }
 
     /// <summary>
@@ -239,14 +267,14 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<RedisResult> EvaluateAsync(string script, RedisKey key, RedisValue[] values, CancellationToken cancellationToken)
+    private async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
     {
         ThrowIfUnusable(cancellationToken);
         try
         {
             var connection = _connection ?? await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var database = connection.GetDatabase(_database);
-            return await database.ScriptEvaluateAsync(script, [key], values).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

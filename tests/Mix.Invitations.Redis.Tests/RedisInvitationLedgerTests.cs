@@ -17,20 +17,31 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
     }
 
     [SkippableFact]
-    public async Task TryConsume_WritesHashUnderPrefix_TimeToLiveFromTheLedgersClock()
+    public async Task KeyLayout_HashWithCounterAndIntsetOfOutstandingUseIds_TimeToLiveFromTheLedgersClock()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 6, 1, 0, 0, 0, TimeSpan.Zero)); // far from Redis's own clock
         var ledger = new RedisInvitationLedger(connection, "test-layout:", timeProvider: time);
         var id = NewId();
+        var retainUntil = time.GetUtcNow().AddHours(1);
 
-        await ledger.TryConsumeAsync(id, Channel, 3, time.GetUtcNow().AddHours(1));
+        var first = await ledger.TryConsumeAsync(id, Channel, 3, retainUntil);
+        var second = await ledger.TryConsumeAsync(id, Channel, 3, retainUntil);
+        (await ledger.ReleaseAsync(id, Channel, first.UseId)).Should().BeTrue();
 
         var db = connection.GetDatabase();
-        var key = $"test-layout:{id}:coven@mix.shakespeare.example";
-        ((int)await db.HashGetAsync(key, "u")).Should().Be(1);
-        var ttl = (await db.KeyTimeToLiveAsync(key))!.Value;
-        ttl.Should().BeGreaterThan(TimeSpan.FromMinutes(59)).And.BeLessThanOrEqualTo(TimeSpan.FromHours(1), "an hour from the ledger's clock, whatever Redis's clock says");
+        var hash = $"test-layout:{{{id}}}:coven@mix.shakespeare.example"; // the token id in braces: one hash slot for both keys
+        var uses = hash + ":uses";
+        (first.UseId, second.UseId).Should().Be((1L, 2L));
+        ((long)await db.HashGetAsync(hash, "n")).Should().Be(2, "the counter of use ids given out stays after a release");
+        (await db.HashExistsAsync(hash, "r")).Should().BeFalse();
+        (await db.SetMembersAsync(uses)).Select(m => (long)m).Should().Equal(2L);
+        ((string?)await db.ExecuteAsync("OBJECT", "ENCODING", uses)).Should().Be("intset");
+        foreach (var key in new[] { hash, uses })
+        {
+            var ttl = (await db.KeyTimeToLiveAsync(key))!.Value;
+            ttl.Should().BeGreaterThan(TimeSpan.FromMinutes(59)).And.BeLessThanOrEqualTo(TimeSpan.FromHours(1), "an hour from the ledger's clock, whatever Redis's clock says");
+        }
     }
 
     [SkippableFact]
@@ -42,8 +53,8 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var db = connection.GetDatabase();
         var limited = NewId();
         var revoked = NewId();
-        var limitedKey = $"test-ttl:{limited}:coven@mix.shakespeare.example";
-        var revokedKey = $"test-ttl:{revoked}:coven@mix.shakespeare.example";
+        var limitedKey = $"test-ttl:{{{limited}}}:coven@mix.shakespeare.example";
+        var revokedKey = $"test-ttl:{{{revoked}}}:coven@mix.shakespeare.example";
 
         await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(2));
         await ledger.RevokeAsync(revoked, Channel, time.GetUtcNow().AddHours(2));
@@ -58,6 +69,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await ledger.TryConsumeAsync(revoked, Channel, 0, time.GetUtcNow().AddHours(3));
 
         (await db.KeyTimeToLiveAsync(limitedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a later instant lengthens it");
+        (await db.KeyTimeToLiveAsync(limitedKey + ":uses"))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "both keys of a token live as long");
         (await db.KeyTimeToLiveAsync(revokedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a revocation check lengthens a revoked key too");
     }
 
@@ -70,12 +82,12 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var server = connection.GetServer(connection.GetEndPoints()[0]);
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow())).Should().Be(InvitationLedgerOutcome.Expired);
-        (await ledger.TryConsumeAsync(id, Channel, 0, time.GetUtcNow().AddTicks(-1))).Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow())).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(id, Channel, 0, time.GetUtcNow().AddTicks(-1))).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
         await ledger.RevokeAsync(id, Channel, time.GetUtcNow());
 
         server.Keys(pattern: "test-late:*").Should().BeEmpty("no key was written, and no time to live of zero or less was ever set");
-        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddTicks(1))).Should().Be(InvitationLedgerOutcome.Consumed, "one tick left is rounded up to a time to live of one millisecond, never down to zero");
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddTicks(1))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "one tick left is rounded up to a time to live of one millisecond, never down to zero");
     }
 
     [SkippableFact]
@@ -102,9 +114,9 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var id = NewId();
         var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
 
-        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await green.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await green.TryConsumeAsync(id, Channel, 1, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [SkippableFact]
@@ -113,7 +125,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await using var connection = await _fixture.Server.ConnectAsync();
         var ledger = new RedisInvitationLedger(connection, "test-foreign:");
         var id = NewId();
-        await connection.GetDatabase().StringSetAsync($"test-foreign:{id}:coven@mix.shakespeare.example", "not a hash");
+        await connection.GetDatabase().StringSetAsync($"test-foreign:{{{id}}}:coven@mix.shakespeare.example", "not a hash");
 
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1)))
             .Should().ThrowAsync<InvitationLedgerUnavailableException>().Where(e => e.InnerException is RedisServerException);
@@ -125,8 +137,8 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await using var ledger = new RedisInvitationLedger(new RedisInvitationLedgerOptions { Configuration = _fixture.Server.ConnectionString, KeyPrefix = "test-options:" });
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
         ledger.KeyPrefix.Should().Be("test-options:");
     }
 

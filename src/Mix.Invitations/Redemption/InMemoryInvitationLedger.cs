@@ -21,7 +21,8 @@ namespace Mix.Invitations;
 /// before it, the entry is decided from as stored, whether or not an earlier instant has passed — "retention passed"
 /// is never read as "unused". Every clock read that decides is made under the entry's lock, as the purge's is, so a
 /// purge can never come between a decision and the entry it was made from. Tokens without a use limit take no memory
-/// unless revoked. Entries do not survive a restart: a consumed single-use token becomes redeemable again after a
+/// unless revoked. A use-limited token's entry holds the ids of its outstanding uses (and a counter, so that no id is
+/// ever given out twice): a release removes its id, once. Entries do not survive a restart: a consumed single-use token becomes redeemable again after a
 /// restart (within its lifetime).
 /// </para>
 /// </remarks>
@@ -51,7 +52,7 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     internal int Count => _entries.Count;
 
     /// <inheritdoc />
-    public ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
+    public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
         CheckChannel(channel);
         ArgumentOutOfRangeException.ThrowIfNegative(maxUses);
@@ -69,12 +70,12 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask ReleaseAsync(InvitationTokenId tokenId, Jid channel, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReleaseAsync(InvitationTokenId tokenId, Jid channel, long useId, CancellationToken cancellationToken = default)
     {
         CheckChannel(channel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(useId);
         cancellationToken.ThrowIfCancellationRequested();
-        ReleaseCore(new EntryKey(tokenId, channel));
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(ReleaseCore(new EntryKey(tokenId, channel), useId));
     }
 
     /// <summary>Removes every entry whose retention instant has passed. The purge timer calls it; callers need not.</summary>
@@ -102,30 +103,32 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     /// <summary>Stops the purge timer.</summary>
     public void Dispose() => _purgeTimer.Dispose();
 
-    private InvitationLedgerOutcome TryConsumeCore(EntryKey key, int maxUses, long retainUntilTicks)
+    private InvitationLedgerResult TryConsumeCore(EntryKey key, int maxUses, long retainUntilTicks)
     {
         if (maxUses == 0)
         {
             // Not use-limited: only a revocation matters, and nothing is written unless the entry exists.
-            return WithEntry(key, retainUntilTicks, static entry => entry.Revoked ? InvitationLedgerOutcome.Revoked : InvitationLedgerOutcome.Consumed)
-                ?? InvitationLedgerOutcome.Consumed;
+            return new(WithEntry(key, retainUntilTicks, static entry => entry.Revoked ? InvitationLedgerOutcome.Revoked : InvitationLedgerOutcome.Consumed)
+                ?? InvitationLedgerOutcome.Consumed);
         }
 
         return UpdateLive(key, retainUntilTicks, maxUses, static (entry, max) =>
         {
             if (entry.Revoked)
             {
-                return InvitationLedgerOutcome.Revoked;
+                return new InvitationLedgerResult(InvitationLedgerOutcome.Revoked);
             }
 
-            if (entry.Used >= max)
+            var outstanding = entry.Outstanding ??= [];
+            if (outstanding.Count >= max)
             {
-                return InvitationLedgerOutcome.Exhausted;
+                return new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted);
             }
 
-            entry.Used++;
-            return InvitationLedgerOutcome.Consumed;
-        }) ?? InvitationLedgerOutcome.Expired;
+            var useId = ++entry.LastUseId; // never reused: a release removes the id, the counter stays
+            outstanding.Add(useId);
+            return new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, useId);
+        }) ?? new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
     }
 
     private void RevokeCore(EntryKey key, long retainUntilTicks)
@@ -212,18 +215,18 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
         }
     }
 
-    private void ReleaseCore(EntryKey key)
+    private bool ReleaseCore(EntryKey key, long useId)
     {
         if (_entries.TryGetValue(key, out var entry))
         {
             lock (entry)
             {
-                if (!entry.Removed && entry.Used > 0)
-                {
-                    entry.Used--;
-                }
+                // An entry the purge removed meanwhile had passed its retention: nothing of it is outstanding any more.
+                return !entry.Removed && entry.Outstanding is { } outstanding && outstanding.Remove(useId);
             }
         }
+
+        return false;
     }
 
     private static void CheckChannel(Jid channel)
@@ -236,7 +239,11 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     /// <summary>One token's state; every field is read and written under a lock on the instance.</summary>
     private sealed class Entry
     {
-        public int Used { get; set; }
+        /// <summary>The ids of the uses taken and not given back; its count is the use count. Made on the first use.</summary>
+        public HashSet<long>? Outstanding { get; set; }
+
+        /// <summary>The last use id given out: ids count up from 1 and are never reused, so an old receipt cannot release a new use.</summary>
+        public long LastUseId { get; set; }
 
         public bool Revoked { get; set; }
 

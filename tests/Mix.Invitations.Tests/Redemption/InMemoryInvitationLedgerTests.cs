@@ -25,7 +25,7 @@ public class InMemoryInvitationLedgerTests
         _time.Advance(TimeSpan.FromMinutes(11)); // the purge timer fires on the fake clock
 
         ledger.Count.Should().Be(1, "only the entry of the live token is left");
-        (await ledger.TryConsumeAsync(longLived, Channel, 0, _time.GetUtcNow().AddHours(1))).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(longLived, Channel, 0, _time.GetUtcNow().AddHours(1))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -42,9 +42,9 @@ public class InMemoryInvitationLedgerTests
         // Asked with a later retention instant (say the margin was lengthened), the ledger still has the entries: it
         // decides from them, never reading "retention passed" as "unused".
         ledger.Count.Should().Be(2, "the purge has not run yet");
-        (await ledger.TryConsumeAsync(consumed, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Exhausted);
-        (await ledger.TryConsumeAsync(revoked, Channel, 0, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Revoked);
-        (await ledger.TryConsumeAsync(revoked, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(consumed, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(revoked, Channel, 0, _time.GetUtcNow().AddMinutes(5))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(revoked, Channel, 1, _time.GetUtcNow().AddMinutes(5))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
 
         ledger.Purge();
         ledger.Count.Should().Be(2, "each entry now lives until the later instant");
@@ -55,7 +55,7 @@ public class InMemoryInvitationLedgerTests
     {
         using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
 
-        (await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow())).Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow())).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
         await ledger.RevokeAsync(NewId(), Channel, _time.GetUtcNow().AddTicks(-1));
 
         ledger.Count.Should().Be(0);
@@ -69,7 +69,7 @@ public class InMemoryInvitationLedgerTests
         using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
         var id = NewId();
         var retainUntil = _time.GetUtcNow().AddMinutes(1);
-        (await ledger.TryConsumeAsync(id, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
         _time.SetUtcNow(retainUntil.AddTicks(-32));
 
         var consumers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await ledger.TryConsumeAsync(id, Channel, 1, retainUntil))).ToArray();
@@ -84,7 +84,7 @@ public class InMemoryInvitationLedgerTests
         var outcomes = await Task.WhenAll(consumers);
         await purger;
 
-        outcomes.Should().OnlyContain(o => o == InvitationLedgerOutcome.Exhausted || o == InvitationLedgerOutcome.Expired);
+        outcomes.Should().OnlyContain(o => o.Outcome == InvitationLedgerOutcome.Exhausted || o.Outcome == InvitationLedgerOutcome.Expired);
         ledger.Count.Should().Be(0, "the entry was purged once its instant passed");
     }
 
@@ -119,7 +119,20 @@ public class InMemoryInvitationLedgerTests
         var outcomes = await Task.WhenAll(consumers);
         await purger;
 
-        outcomes.Count(o => o == InvitationLedgerOutcome.Consumed).Should().Be(3);
+        outcomes.Count(o => o.Outcome == InvitationLedgerOutcome.Consumed).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Release_OfAPurgedEntry_GivesNothingAndCreatesNothing()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var id = NewId();
+        var taken = await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5));
+        _time.Advance(TimeSpan.FromMinutes(5));
+        ledger.Purge();
+
+        (await ledger.ReleaseAsync(id, Channel, taken.UseId)).Should().BeFalse();
+        ledger.Count.Should().Be(0);
     }
 
     [Fact]

@@ -38,8 +38,8 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [SkippableFact]
@@ -48,18 +48,20 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        var outcomes = new List<InvitationLedgerOutcome>();
+        var results = new List<InvitationLedgerResult>();
         for (var i = 0; i < 5; i++)
         {
-            outcomes.Add(await ledger.TryConsumeAsync(id, Channel, 3, InAnHour));
+            results.Add(await ledger.TryConsumeAsync(id, Channel, 3, InAnHour));
         }
 
-        outcomes.Should().Equal(
+        results.Select(r => r.Outcome).Should().Equal(
             InvitationLedgerOutcome.Consumed,
             InvitationLedgerOutcome.Consumed,
             InvitationLedgerOutcome.Consumed,
             InvitationLedgerOutcome.Exhausted,
             InvitationLedgerOutcome.Exhausted);
+        results.Take(3).Select(r => r.UseId).Should().OnlyHaveUniqueItems().And.OnlyContain(u => u > 0, "each use taken has an id of its own");
+        results.Skip(3).Should().OnlyContain(r => r.UseId == 0, "a refusal takes no use");
     }
 
     [SkippableFact]
@@ -70,7 +72,7 @@ public abstract class LedgerContract
 
         for (var i = 0; i < 10; i++)
         {
-            (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+            (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed), "nothing is counted, so there is no use id");
         }
     }
 
@@ -80,8 +82,8 @@ public abstract class LedgerContract
         var (first, second) = CreateNodes();
         var id = NewId();
 
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await second.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [SkippableFact]
@@ -90,8 +92,8 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, OtherChannel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, OtherChannel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
     [SkippableFact]
@@ -101,12 +103,12 @@ public abstract class LedgerContract
         var id = NewId();
         var now = Time.GetUtcNow();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, now.AddHours(-1))).Should().Be(InvitationLedgerOutcome.Expired);
-        (await ledger.TryConsumeAsync(id, Channel, 1, now)).Should().Be(InvitationLedgerOutcome.Expired, "the retention instant itself is too late");
-        (await ledger.TryConsumeAsync(id, Channel, 0, now)).Should().Be(InvitationLedgerOutcome.Expired, "a revocation check is refused too: the ledger may have forgotten the revocation");
+        (await ledger.TryConsumeAsync(id, Channel, 1, now.AddHours(-1))).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(id, Channel, 1, now)).Outcome.Should().Be(InvitationLedgerOutcome.Expired, "the retention instant itself is too late");
+        (await ledger.TryConsumeAsync(id, Channel, 0, now)).Outcome.Should().Be(InvitationLedgerOutcome.Expired, "a revocation check is refused too: the ledger may have forgotten the revocation");
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed, "the refusals wrote nothing");
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the refusals wrote nothing");
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [SkippableFact]
@@ -121,14 +123,14 @@ public abstract class LedgerContract
 
         Time.SetUtcNow(retainUntil.AddTicks(-1));
 
-        (await second.TryConsumeAsync(single, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Exhausted);
-        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await second.TryConsumeAsync(single, Channel, 1, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
 
         Time.Advance(TimeSpan.FromTicks(1));
 
-        (await second.TryConsumeAsync(single, Channel, 1, retainUntil)).Should().Be(InvitationLedgerOutcome.Expired);
-        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil)).Should().Be(InvitationLedgerOutcome.Expired);
-        (await second.TryConsumeAsync(revoked, Channel, 3, retainUntil)).Should().Be(InvitationLedgerOutcome.Expired);
+        (await second.TryConsumeAsync(single, Channel, 1, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await second.TryConsumeAsync(revoked, Channel, 3, retainUntil)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
     }
 
     [SkippableFact]
@@ -140,14 +142,14 @@ public abstract class LedgerContract
         var early = InAnHour;
         var late = early.AddHours(1);
         await first.TryConsumeAsync(lengthened, Channel, 1, early);
-        (await second.TryConsumeAsync(lengthened, Channel, 1, late)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await second.TryConsumeAsync(lengthened, Channel, 1, late)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
         await first.TryConsumeAsync(notShortened, Channel, 1, late);
-        (await second.TryConsumeAsync(notShortened, Channel, 1, early)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await second.TryConsumeAsync(notShortened, Channel, 1, early)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
 
         Time.SetUtcNow(early.AddMinutes(30)); // past the early instant; a purge (timer or call) may run
 
-        (await first.TryConsumeAsync(lengthened, Channel, 1, late)).Should().Be(InvitationLedgerOutcome.Exhausted, "the entry lives until the latest instant it was given");
-        (await first.TryConsumeAsync(notShortened, Channel, 1, late)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await first.TryConsumeAsync(lengthened, Channel, 1, late)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "the entry lives until the latest instant it was given");
+        (await first.TryConsumeAsync(notShortened, Channel, 1, late)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [SkippableFact]
@@ -158,7 +160,7 @@ public abstract class LedgerContract
 
         await first.RevokeAsync(id, Channel, InAnHour);
 
-        (await second.TryConsumeAsync(id, Channel, 5, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await second.TryConsumeAsync(id, Channel, 5, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [SkippableFact]
@@ -166,11 +168,11 @@ public abstract class LedgerContract
     {
         var (first, second) = CreateNodes();
         var id = NewId();
-        (await second.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 0, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
 
         await first.RevokeAsync(id, Channel, InAnHour);
 
-        (await second.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await second.TryConsumeAsync(id, Channel, 0, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [SkippableFact]
@@ -183,7 +185,7 @@ public abstract class LedgerContract
         await ledger.RevokeAsync(id, Channel, InAnHour);
         await ledger.RevokeAsync(id, Channel, InAnHour); // twice does no harm
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [SkippableFact]
@@ -194,35 +196,79 @@ public abstract class LedgerContract
 
         await ledger.RevokeAsync(id, Channel, Time.GetUtcNow().AddHours(-1));
 
-        (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
     [SkippableFact]
-    public async Task Release_AfterConsume_GivesBackOneUse()
+    public async Task Release_AfterConsume_GivesBackThatUseOnce()
     {
         var (first, second) = CreateNodes();
         var id = NewId();
-        await first.TryConsumeAsync(id, Channel, 1, InAnHour);
+        var taken = await first.TryConsumeAsync(id, Channel, 1, InAnHour);
 
-        await second.ReleaseAsync(id, Channel);
+        (await second.ReleaseAsync(id, Channel, taken.UseId)).Should().BeTrue();
+        (await second.ReleaseAsync(id, Channel, taken.UseId)).Should().BeFalse("the use was given back already");
+        (await first.ReleaseAsync(id, Channel, taken.UseId)).Should().BeFalse();
 
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        var again = await first.TryConsumeAsync(id, Channel, 1, InAnHour);
+        again.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        again.UseId.Should().NotBe(taken.UseId, "a use id is never given out twice");
+        (await first.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [SkippableFact]
-    public async Task Release_WithoutUse_GivesNothingExtra()
+    public async Task Release_UseNeverTaken_GivesNothing()
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        await ledger.ReleaseAsync(id, Channel);
-        await ledger.TryConsumeAsync(id, Channel, 1, InAnHour);
-        await ledger.ReleaseAsync(id, Channel);
-        await ledger.ReleaseAsync(id, Channel);
+        (await ledger.ReleaseAsync(id, Channel, 1)).Should().BeFalse("there is no entry");
+        var taken = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour);
+        var refused = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour);
+        refused.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted));
+        (await ledger.ReleaseAsync(id, Channel, taken.UseId + 1)).Should().BeFalse("no such use was taken");
+        (await ledger.ReleaseAsync(id, Channel, 1_000_000)).Should().BeFalse();
+        (await ledger.ReleaseAsync(id, OtherChannel, taken.UseId)).Should().BeFalse("the same id in another channel is another entry");
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [SkippableFact]
+    public async Task Release_OldUseIdAfterReleaseAndRetake_CannotReleaseTheNewUse()
+    {
+        var (ledger, _) = CreateNodes();
+        var id = NewId();
+        var old = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour);
+        (await ledger.ReleaseAsync(id, Channel, old.UseId)).Should().BeTrue();
+        var current = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour);
+
+        (await ledger.ReleaseAsync(id, Channel, old.UseId)).Should().BeFalse("the old receipt's use is gone; the new use has another id");
+
+        current.UseId.Should().NotBe(old.UseId);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [SkippableFact]
+    public async Task Release_SameUse64TimesConcurrentlyOverTwoNodes_GivesItBackOnce()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var released = await first.TryConsumeAsync(id, Channel, 2, InAnHour);
+        var kept = await first.TryConsumeAsync(id, Channel, 2, InAnHour);
+        kept.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releases = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await (i % 2 == 0 ? first : second).ReleaseAsync(id, Channel, released.UseId);
+        })).ToArray();
+        start.SetResult();
+        var answers = await Task.WhenAll(releases);
+
+        answers.Count(a => a).Should().Be(1);
+        (await second.TryConsumeAsync(id, Channel, 2, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 2, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "one use was given back, not more");
     }
 
     [SkippableFact]
@@ -230,12 +276,12 @@ public abstract class LedgerContract
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
-        await ledger.TryConsumeAsync(id, Channel, 2, InAnHour);
+        var taken = await ledger.TryConsumeAsync(id, Channel, 2, InAnHour);
         await ledger.RevokeAsync(id, Channel, InAnHour);
 
-        await ledger.ReleaseAsync(id, Channel);
+        (await ledger.ReleaseAsync(id, Channel, taken.UseId)).Should().BeTrue();
 
-        (await ledger.TryConsumeAsync(id, Channel, 2, InAnHour)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(id, Channel, 2, InAnHour)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [SkippableFact]
@@ -246,8 +292,10 @@ public abstract class LedgerContract
 
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, default, 1, InAnHour)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
         await FluentActions.Awaiting(async () => await ledger.RevokeAsync(id, default, InAnHour)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
-        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, default)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
+        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, default, 1)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, Channel, -1, InAnHour)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("maxUses");
+        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, Channel, 0)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("useId");
+        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, Channel, -1)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("useId");
     }
 
     [SkippableFact]
@@ -308,10 +356,98 @@ public abstract class LedgerContract
         var redeemed = await first.RedeemAsync(invitation, new InvitationContext(null, Channel));
         redeemed.IsValid.Should().BeTrue();
 
-        (await first.ReleaseAsync(redeemed.Claims)).Should().BeTrue();
+        (await first.ReleaseAsync(redeemed.Receipt!)).Should().Be(InvitationReleaseOutcome.Released);
 
         (await second.RedeemAsync(invitation, new InvitationContext(null, Channel))).IsValid.Should().BeTrue();
         (await second.RedeemAsync(invitation, new InvitationContext(null, Channel))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+    }
+
+    /// <summary>
+    /// Issue 14, requirement 4, first repro: releasing what a refused redemption (UsesExhausted) "took" let a single-use
+    /// token join twice. A refused result has no receipt — <c>ReleaseAsync(result.Receipt)</c> does not compile without
+    /// the null-forgiving operator, and throws with it — so there is nothing to release and the token joins once.
+    /// </summary>
+    [SkippableFact]
+    public async Task ReleaseAsync_RefusedRedemption_HasNoReceipt_SingleUseTokenJoinsOnce()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var invitation = service.Issue(Request(maxUses: 1));
+        var joined = await first.RedeemAsync(invitation, Join(1));
+        var refused = await second.RedeemAsync(invitation, Join(2));
+
+        refused.Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        refused.Receipt.Should().BeNull("a refused redemption took no use");
+        await FluentActions.Awaiting(async () => await second.ReleaseAsync(refused.Receipt!)).Should().ThrowAsync<ArgumentNullException>().WithParameterName("receipt");
+
+        var again = await second.RedeemAsync(invitation, Join(2));
+        again.Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        joined.IsValid.Should().BeTrue();
+        joined.Receipt.Should().NotBeNull();
+    }
+
+    /// <summary>
+    /// Issue 14, requirement 4, second repro: releasing one success twice let a limit-2 token join three times. The
+    /// receipt gives back its own use once; the second release, on either node, gives back nothing.
+    /// </summary>
+    [SkippableFact]
+    public async Task ReleaseAsync_OneSuccessReleasedTwice_GivesBackOneUse_LimitTwoTokenHoldsTwoJoins()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var invitation = service.Issue(Request(maxUses: 2));
+        var failedJoin = await first.RedeemAsync(invitation, Join(1));
+        var standing = await second.RedeemAsync(invitation, Join(2));
+
+        (await first.ReleaseAsync(failedJoin.Receipt!)).Should().Be(InvitationReleaseOutcome.Released);
+        (await first.ReleaseAsync(failedJoin.Receipt!)).Should().Be(InvitationReleaseOutcome.NotOutstanding);
+        (await second.ReleaseAsync(failedJoin.Receipt!)).Should().Be(InvitationReleaseOutcome.NotOutstanding);
+
+        var third = await first.RedeemAsync(invitation, Join(3));
+        var fourth = await second.RedeemAsync(invitation, Join(4));
+        standing.IsValid.Should().BeTrue();
+        third.IsValid.Should().BeTrue("the failed join's use was given back");
+        fourth.Reason.Should().Be(InvitationFailureReason.UsesExhausted, "two joins stand: the limit");
+    }
+
+    [SkippableFact]
+    public async Task ReleaseAsync_SameReceipt64TimesConcurrentlyOverTwoNodes_GivesBackOneUse()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var invitation = service.Issue(Request(maxUses: 2));
+        var failedJoin = await first.RedeemAsync(invitation, Join(1));
+        (await second.RedeemAsync(invitation, Join(2))).IsValid.Should().BeTrue();
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releases = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await (i % 2 == 0 ? first : second).ReleaseAsync(failedJoin.Receipt!);
+        })).ToArray();
+        start.SetResult();
+        var outcomes = await Task.WhenAll(releases);
+
+        outcomes.Count(o => o == InvitationReleaseOutcome.Released).Should().Be(1);
+        outcomes.Should().OnlyContain(o => o == InvitationReleaseOutcome.Released || o == InvitationReleaseOutcome.NotOutstanding);
+        (await first.RedeemAsync(invitation, Join(3))).IsValid.Should().BeTrue();
+        (await second.RedeemAsync(invitation, Join(4))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+    }
+
+    [SkippableFact]
+    public async Task RedeemAsync_NoUseTaken_NoReceipt()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var bearer = service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
+        var revoked = service.Issue(Request(maxUses: 3));
+        (await second.RevokeAsync(revoked)).IsValid.Should().BeTrue();
+
+        var unlimited = await first.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel));
+        var refused = await first.RedeemAsync(revoked, Join(1));
+        var forged = await first.RedeemAsync(new Invitation(OtherChannel, revoked.Token, Inviter), Join(1));
+
+        unlimited.IsValid.Should().BeTrue();
+        unlimited.Receipt.Should().BeNull("a token without a use limit takes no use");
+        refused.Reason.Should().Be(InvitationFailureReason.Revoked);
+        refused.Receipt.Should().BeNull();
+        forged.Receipt.Should().BeNull();
     }
 
     /// <summary>
@@ -436,7 +572,7 @@ public abstract class LedgerContract
         return (new InvitationRedeemer(firstService, firstLedger, checks), new InvitationRedeemer(secondService, secondLedger, checks), firstService);
     }
 
-    private static async Task<InvitationValidationResult[]> RedeemConcurrentlyAsync(InvitationRedeemer first, InvitationRedeemer second, Invitation invitation)
+    private static async Task<InvitationRedemptionResult[]> RedeemConcurrentlyAsync(InvitationRedeemer first, InvitationRedeemer second, Invitation invitation)
     {
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
