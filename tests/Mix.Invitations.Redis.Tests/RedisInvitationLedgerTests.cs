@@ -158,6 +158,26 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         (await redeemer.RedeemTokenAsync(invitation.Token, context)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
+    [SkippableFact]
+    public async Task AddRedisLedger_DecidesByTheContainersTimeProvider()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" }))
+            .AddRedisLedger(_fixture.Server.ConnectionString, "test-di-time:");
+        await using var provider = services.BuildServiceProvider();
+        var ledger = provider.GetRequiredService<IInvitationLedger>();
+        var id = NewId();
+
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddHours(1))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(NewId(), Channel, 1, time.GetUtcNow().AddTicks(-1))).Outcome.Should().Be(InvitationLedgerOutcome.Expired, "by the container's clock, not the system's, this instant has passed");
+
+        await using var connection = await _fixture.Server.ConnectAsync();
+        (await connection.GetDatabase().KeyTimeToLiveAsync($"test-di-time:{{{id}}}:coven@mix.shakespeare.example"))!.Value
+            .Should().BeLessThanOrEqualTo(TimeSpan.FromHours(1), "an hour from the container's clock, not fourteen years from the system's");
+    }
+
     [Fact]
     public async Task TryConsume_NothingListening_ThrowsUnavailable()
     {

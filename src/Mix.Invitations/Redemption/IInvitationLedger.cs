@@ -2,8 +2,8 @@ namespace Mix.Invitations;
 
 /// <summary>
 /// The optional state behind single use, use limits and revocation: one entry per token id, kept only until the
-/// token can no longer be redeemed. The contract every implementation meets is below; the test suite's
-/// <c>LedgerContract</c> checks it for the in-memory and Redis ledgers.
+/// token can no longer be redeemed. The contract every implementation meets is below; the repository's tests
+/// (<c>LedgerContract</c>) check it for the in-memory and Redis ledgers.
 /// </summary>
 /// <remarks>
 /// <para>
