@@ -8,8 +8,11 @@ namespace Mix.Invitations.Benchmarks;
 /// then the ledger's consume (which also refuses revoked tokens), against validation alone.
 /// </summary>
 /// <remarks>
-/// The token has no use limit, so every call succeeds and the figure stays that of a successful redemption however many
-/// calls BenchmarkDotNet makes; the ledger is still consulted on each. Compiled when the redemption types are in src.
+/// The first redeem row's token has no use limit, so every call succeeds and the figure stays that of a successful
+/// redemption however many calls BenchmarkDotNet makes; the ledger is still consulted on each. The second redeems a
+/// single-use token and gives the use back with its receipt (the XEP-0445 failed-join path), so it too succeeds on
+/// every call: it adds counting the use under its id, the receipt, and the release. Compiled when the redemption types
+/// are in src.
 /// </remarks>
 [MemoryDiagnoser]
 public class RedeemBenchmarks
@@ -18,6 +21,7 @@ public class RedeemBenchmarks
     private InMemoryInvitationLedger _ledger = null!;
     private InvitationRedeemer _redeemer = null!;
     private Invitation _invitation = null!;
+    private Invitation _singleUse = null!;
     private InvitationContext _context;
 
     [GlobalSetup]
@@ -27,8 +31,10 @@ public class RedeemBenchmarks
         _ledger = new InMemoryInvitationLedger(TimeProvider.System);
         _redeemer = new InvitationRedeemer(_service, _ledger);
         _invitation = _service.Issue(Fixture.Request());
+        var request = Fixture.Request();
+        _singleUse = _service.Issue(new InvitationRequest { Channel = request.Channel, Inviter = request.Inviter, Invitee = request.Invitee, Policy = request.Policy, Lifetime = request.Lifetime, MaxUses = 1 });
         _context = Fixture.Context();
-        if (!Validate() || !Redeem().AsTask().GetAwaiter().GetResult())
+        if (!Validate() || !Redeem().AsTask().GetAwaiter().GetResult() || !RedeemAndRelease().AsTask().GetAwaiter().GetResult() || !RedeemAndRelease().AsTask().GetAwaiter().GetResult())
         {
             throw new InvalidOperationException("The invitation was refused.");
         }
@@ -46,5 +52,13 @@ public class RedeemBenchmarks
 
     [Benchmark(Description = "Redeem, in-memory ledger")]
     public async ValueTask<bool> Redeem() => (await _redeemer.RedeemAsync(_invitation, _context).ConfigureAwait(false)).IsValid;
+
+    [Benchmark(Description = "Redeem single-use, then release its receipt")]
+    public async ValueTask<bool> RedeemAndRelease()
+    {
+        var result = await _redeemer.RedeemAsync(_singleUse, _context).ConfigureAwait(false);
+        return result.Receipt is { } receipt
+            && await _redeemer.ReleaseAsync(receipt).ConfigureAwait(false) == InvitationReleaseOutcome.Released;
+    }
 }
 #endif

@@ -200,7 +200,7 @@ internal sealed class MixService
     private async ValueTask<XElement> JoinAsync(XElement stanza, XElement join, Jid from, MixChannel channel, CancellationToken cancellationToken)
     {
         var context = new InvitationContext(from.Bare, channel.Address);
-        InvitationValidationResult result;
+        InvitationRedemptionResult result;
         string how;
         if (join.Element(Names.Pars + "preauth") is { } preauthElement)
         {

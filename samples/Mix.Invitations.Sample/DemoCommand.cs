@@ -115,7 +115,7 @@ internal static class DemoCommand
             }
         }
 
-        public void Outcome(string what, InvitationValidationResult result, bool expectValid, InvitationFailureReason expectedReason = InvitationFailureReason.None)
+        public void Outcome(string what, InvitationRedemptionResult result, bool expectValid, InvitationFailureReason expectedReason = InvitationFailureReason.None)
         {
             var verdict = result.IsValid
                 ? $"ACCEPTED ({result.Claims.Policy}, key {result.Claims.KeyId}, expires {Inputs.Instant(result.Claims.ExpiresAt)})"

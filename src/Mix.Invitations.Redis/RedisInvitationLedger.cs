@@ -7,12 +7,28 @@ namespace Mix.Invitations;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Atomicity.</b> Each operation is one Lua script (<c>EVAL</c>/<c>EVALSHA</c>) on one key, so Redis runs it
-/// without interleaving: two nodes racing for the last use of a token can never both consume it. A token's entry is a
-/// hash under <c>{prefix}{token id}:{channel}</c> with a use count (<c>u</c>) and a revocation mark (<c>r</c>),
-/// expiring at the token's expiry plus the expiry tolerance (<c>PEXPIREAT</c>), so Redis holds only live tokens and
-/// never a token, a JID other than the channel, or a secret. Tokens without a use limit are only read, never written,
-/// unless revoked.
+/// <b>Atomicity.</b> Each operation is one Lua script (<c>EVAL</c>/<c>EVALSHA</c>) on the keys of one token, so Redis
+/// runs it without interleaving: two nodes racing for the last use of a token can never both consume it, and two
+/// releases of one use can never both give it back. The keys share the hash tag <c>{token id}</c>, so they live in one
+/// slot and Redis Cluster runs the scripts too.
+/// </para>
+/// <para>
+/// <b>Keys.</b> A token's entry is two keys: a hash <c>{prefix}{{token id}}:{channel}</c> with the revocation mark
+/// (<c>r</c>) and the last use id given out (<c>n</c>, a counter, so no id is ever given out twice), and a set
+/// <c>{prefix}{{token id}}:{channel}:uses</c> of the ids of the outstanding uses — small integers, so Redis keeps it as
+/// a compact intset — whose cardinality is the use count. A consume adds an id, a release removes its own id
+/// (<c>SREM</c> answers 1 once). Redis holds no token, no JID other than the channel, and no secret. Tokens without a
+/// use limit are only read, never written, unless revoked.
+/// </para>
+/// <para>
+/// <b>Retention and clocks.</b> Keys get a relative time to live (<c>PEXPIRE</c>) computed by this ledger's
+/// <see cref="TimeProvider"/> from the retention instant the redeemer passes (expiry + tolerance +
+/// <see cref="MixInvitationOptions.LedgerRetentionMargin"/>): the ledger's clock decides, and a Redis clock that
+/// disagrees cannot make a key vanish early. A key's time to live is only ever lengthened (both keys of a token get the
+/// longest either has), never shortened, and never set to zero or less: at or after the retention instant the ledger
+/// refuses with <see cref="InvitationLedgerOutcome.Expired"/> without sending anything, and it also refuses an answer
+/// that comes back at or after that instant (the key may have expired while the command was on its way). Nodes whose
+/// clocks disagree must stay within the margin, less the longest redemption.
 /// </para>
 /// <para>
 /// <b>Failures.</b> Any Redis error — connection lost, timeout, server error — is thrown as
@@ -21,41 +37,57 @@ namespace Mix.Invitations;
 /// reconnects on its own and redemptions succeed again. For consumed uses to survive a Redis restart, run Redis with
 /// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication.
 /// </para>
-/// <para>
-/// <b>Clocks.</b> Expiry instants are absolute; the clocks of the nodes and of Redis should agree to well within
-/// <see cref="MixInvitationOptions.ExpiryTolerance"/>.
-/// </para>
 /// <para>Thread-safe. Register with <c>services.AddMixInvitations(…).AddRedisLedger(…)</c>.</para>
 /// </remarks>
 public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsyncDisposable
 {
-    // Returns the new use count, 0 when only revocation was checked, -1 when revoked, -2 when exhausted.
-    private const string ConsumeScript = """
-        local key = KEYS[1]
-        if redis.call('HGET', key, 'r') then return -1 end
-        local max = tonumber(ARGV[1])
-        if max == 0 then return 0 end
-        local used = tonumber(redis.call('HGET', key, 'u') or '0')
-        if used >= max then return -2 end
-        redis.call('HINCRBY', key, 'u', 1)
-        redis.call('PEXPIREAT', key, ARGV[2])
-        return used + 1
+    // keep(): both keys of the token get the longest time to live either has or is asked for (ARGV[ttl], milliseconds):
+    // lengthened, never shortened; a key without one (just created) gets it; a key that does not exist is left alone.
+    private const string KeepFunction = """
+        local function keep(ttl)
+          local target = ttl
+          for _, key in ipairs(KEYS) do
+            local left = redis.call('PTTL', key)
+            if left > target then target = left end
+          end
+          for _, key in ipairs(KEYS) do
+            local left = redis.call('PTTL', key)
+            if left == -1 or (left >= 0 and left < target) then redis.call('PEXPIRE', key, target) end
+          end
+        end
+
         """;
 
-    private const string RevokeScript = """
+    // KEYS: hash, set of outstanding use ids. ARGV: max uses, time to live.
+    // Returns the new use's id (positive), 0 when only revocation was checked, -1 when revoked, -2 when exhausted.
+    private const string ConsumeScript = KeepFunction + """
+        local hash, uses = KEYS[1], KEYS[2]
+        local ttl = tonumber(ARGV[2])
+        if redis.call('HEXISTS', hash, 'r') == 1 then keep(ttl) return -1 end
+        local max = tonumber(ARGV[1])
+        if max == 0 then return 0 end
+        if redis.call('SCARD', uses) >= max then keep(ttl) return -2 end
+        local id = redis.call('HINCRBY', hash, 'n', 1)
+        redis.call('SADD', uses, id)
+        keep(ttl)
+        return id
+        """;
+
+    // KEYS: hash, set. ARGV: time to live.
+    private const string RevokeScript = KeepFunction + """
         redis.call('HSET', KEYS[1], 'r', '1')
-        redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+        keep(tonumber(ARGV[1]))
         return 1
         """;
 
+    // KEYS: set of outstanding use ids. ARGV: the use id. Returns 1 when it was outstanding (once), else 0.
     private const string ReleaseScript = """
-        local used = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
-        if used > 0 then redis.call('HINCRBY', KEYS[1], 'u', -1) end
-        return used
+        return redis.call('SREM', KEYS[1], ARGV[1])
         """;
 
     private readonly string _keyPrefix;
     private readonly int _database;
+    private readonly TimeProvider _time;
     private readonly Func<Task<IConnectionMultiplexer>>? _connect;
     private readonly bool _ownsConnection;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -66,22 +98,26 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     /// <param name="connection">The connection.</param>
     /// <param name="keyPrefix">The key prefix; <see langword="null"/> for <c>mixinv:</c>.</param>
     /// <param name="database">The database number; -1 for the connection's default.</param>
+    /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="connection"/> is <see langword="null"/>.</exception>
-    public RedisInvitationLedger(IConnectionMultiplexer connection, string? keyPrefix = null, int database = -1)
+    public RedisInvitationLedger(IConnectionMultiplexer connection, string? keyPrefix = null, int database = -1, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _keyPrefix = keyPrefix ?? RedisInvitationLedgerOptions.DefaultKeyPrefix;
         _database = database;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Initializes a ledger that connects on first use, from options.</summary>
     /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
-    public RedisInvitationLedger(RedisInvitationLedgerOptions options)
+    public RedisInvitationLedger(RedisInvitationLedgerOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
         if (options.KeyPrefix is null)
         {
             throw new ArgumentException("RedisInvitationLedgerOptions.KeyPrefix must not be null (use \"\" for no prefix).", nameof(options));
@@ -114,31 +150,55 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     public string KeyPrefix => _keyPrefix;
 
     /// <inheritdoc />
-    public async ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
-        var key = Key(tokenId, channel);
+        var keys = Keys(tokenId, channel);
         ArgumentOutOfRangeException.ThrowIfNegative(maxUses);
-        var result = await EvaluateAsync(ConsumeScript, key, [maxUses, expiresAt.ToUnixTimeMilliseconds()], cancellationToken).ConfigureAwait(false);
-        return (long)result switch
+        ThrowIfUnusable(cancellationToken);
+        if (TimeToLive(retainUntil) is not { } ttl)
         {
-            -1 => InvitationLedgerOutcome.Revoked,
-            -2 => InvitationLedgerOutcome.Exhausted,
-            _ => InvitationLedgerOutcome.Consumed,
+            // Too late to decide from state; and never a time to live of zero or less.
+            return new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
+        }
+
+        var result = (long)await EvaluateAsync(ConsumeScript, keys, [maxUses, ttl], cancellationToken).ConfigureAwait(false);
+
+        // The answer counts only if it came back before the retention instant: then the script ran before it too, while
+        // the keys (which live at least that long) still held every use and revocation. Later, the keys may have
+        // expired while the command was on its way, and the script seen nothing: refuse (a use it took stays taken).
+        if (TimeToLive(retainUntil) is null)
+        {
+            return new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
+        }
+
+        return result switch
+        {
+            -1 => new InvitationLedgerResult(InvitationLedgerOutcome.Revoked),
+            -2 => new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted),
+            _ => new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, result),
         };
     }
 
     /// <inheritdoc />
-    public async ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
-        var key = Key(tokenId, channel);
-        await EvaluateAsync(RevokeScript, key, [expiresAt.ToUnixTimeMilliseconds()], cancellationToken).ConfigureAwait(false);
+        var keys = Keys(tokenId, channel);
+        ThrowIfUnusable(cancellationToken);
+        if (TimeToLive(retainUntil) is { } ttl)
+        {
+            await EvaluateAsync(RevokeScript, keys, [ttl], cancellationToken).ConfigureAwait(false);
+        }
+
+        // Past the retention instant nothing is stored: every redemption from then on is refused as expired anyway.
     }
 
     /// <inheritdoc />
-    public async ValueTask ReleaseAsync(InvitationTokenId tokenId, Jid channel, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> ReleaseAsync(InvitationTokenId tokenId, Jid channel, long useId, CancellationToken cancellationToken = default)
     {
-        var key = Key(tokenId, channel);
-        await EvaluateAsync(ReleaseScript, key, [], cancellationToken).ConfigureAwait(false);
+        var keys = Keys(tokenId, channel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(useId);
+        var removed = (long)await EvaluateAsync(ReleaseScript, [keys[1]], [useId], cancellationToken).ConfigureAwait(false);
+        return removed == 1;
     }
 
     /// <summary>Disposes the connection when this ledger made it from a configuration string.</summary>
@@ -176,26 +236,45 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         _connectLock.Dispose();
     }
 
-    private RedisKey Key(InvitationTokenId tokenId, Jid channel)
+    /// <summary>The token's hash and the set of its outstanding use ids, in one slot through the hash tag <c>{token id}</c>.</summary>
+    private RedisKey[] Keys(InvitationTokenId tokenId, Jid channel)
     {
         if (channel.IsEmpty)
         {
             throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
         }
 
-        // The id has a fixed length, so "prefix + id + ':' + channel" cannot be read two ways.
-        return new RedisKey(string.Concat(_keyPrefix, tokenId.ToString(), ":", channel.Bare.ToString()));
+        // The id has a fixed length, so "prefix + {id} + ':' + channel" cannot be read two ways; a bare JID never ends
+        // in ":uses" (a domainpart holds no ':' outside an IP literal's brackets), so the set's key is no hash's key.
+        var hash = string.Concat(_keyPrefix, "{", tokenId.ToString(), "}:", channel.Bare.ToString());
+        return [new RedisKey(hash), new RedisKey(hash + ":uses")];
     }
 
-    private async Task<RedisResult> EvaluateAsync(string script, RedisKey key, RedisValue[] values, CancellationToken cancellationToken)
+    /// <summary>
+    /// The time to live that keeps a key until <paramref name="retainUntil"/> by this ledger's clock, in whole
+    /// milliseconds rounded up (so at least 1), or <see langword="null"/> when that instant has passed. Relative, so the
+    /// ledger's clock decides and a Redis clock that disagrees cannot make a key vanish early.
+    /// </summary>
+    private long? TimeToLive(DateTimeOffset retainUntil)
+    {
+        var ticks = retainUntil.UtcTicks - _time.GetUtcNow().UtcTicks;
+        return ticks <= 0 ? null : (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+    }
+
+    private void ThrowIfUnusable(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable(cancellationToken);
         try
         {
             var connection = _connection ?? await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var database = connection.GetDatabase(_database);
-            return await database.ScriptEvaluateAsync(script, [key], values).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

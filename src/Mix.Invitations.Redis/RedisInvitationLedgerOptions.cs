@@ -24,7 +24,7 @@ public sealed class RedisInvitationLedgerOptions
     public Func<Task<IConnectionMultiplexer>>? ConnectionMultiplexerFactory { get; set; }
 
     /// <summary>Gets or sets the prefix of every key the ledger writes.</summary>
-    /// <value>Default <c>mixinv:</c>. Keys are the prefix, the 32 hexadecimal digits of the token id, <c>:</c> and the bare channel JID.</value>
+    /// <value>Default <c>mixinv:</c>. A token's keys are the prefix, the 32 hexadecimal digits of the token id in braces (a hash tag), <c>:</c> and the bare channel JID — and the same followed by <c>:uses</c>.</value>
     /// <remarks>Give each deployment that shares a Redis database its own prefix. All nodes of one deployment must use the same one.</remarks>
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
 

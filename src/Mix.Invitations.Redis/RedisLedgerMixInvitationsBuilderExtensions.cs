@@ -19,7 +19,7 @@ public static class RedisLedgerMixInvitationsBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
         builder.Services.Replace(ServiceDescriptor.Singleton<IInvitationLedger>(sp =>
-            new RedisInvitationLedger(sp.GetRequiredService<IOptions<RedisInvitationLedgerOptions>>().Value)));
+            new RedisInvitationLedger(sp.GetRequiredService<IOptions<RedisInvitationLedgerOptions>>().Value, sp.GetService<TimeProvider>())));
         return builder;
     }
 

@@ -28,7 +28,7 @@ public sealed class RedisFaultTests
         server.Kill();
 
         // While stopped: every redemption on either node is refused as LedgerUnavailable — limited or not.
-        var whileDown = new List<InvitationValidationResult>();
+        var whileDown = new List<InvitationRedemptionResult>();
         for (var i = 0; i < 40; i++)
         {
             var redeemer = i % 2 == 0 ? nodes.First : nodes.Second;
@@ -60,7 +60,7 @@ public sealed class RedisFaultTests
 
         // Each token is redeemed once on each node, concurrently, while the server is killed part-way through.
         var killed = false;
-        var results = new (int Token, InvitationValidationResult Result)[tokens.Length * 2];
+        var results = new (int Token, InvitationRedemptionResult Result)[tokens.Length * 2];
         var tasks = new List<Task>();
         for (var i = 0; i < tokens.Length; i++)
         {
@@ -122,9 +122,9 @@ public sealed class RedisFaultTests
     };
 
     /// <summary>Redeems, retrying while the ledger is still unavailable (bounded: 150 tries, 100 ms apart), as a client would retry its join.</summary>
-    private static async Task<InvitationValidationResult> RedeemWhenBackAsync(InvitationRedeemer redeemer, Invitation invitation)
+    private static async Task<InvitationRedemptionResult> RedeemWhenBackAsync(InvitationRedeemer redeemer, Invitation invitation)
     {
-        InvitationValidationResult result = default;
+        InvitationRedemptionResult result = default;
         for (var attempt = 0; attempt < 150; attempt++)
         {
             result = await redeemer.RedeemAsync(invitation, Join);

@@ -15,8 +15,11 @@ public sealed class RedisInvitationLedgerContractTests : LedgerContract, IClassF
         _fixture = fixture;
     }
 
-    // Redis expires keys by its own clock, so the redeemers' clock starts at the real time.
-    protected override FakeTimeProvider Time { get; } = new(TimeProvider.System.GetUtcNow());
+    // The ledgers decide by this clock and set relative times to live from it, so Redis's own clock does not matter.
+    protected override FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Gets a key prefix of this test's own: the tests share one server and may issue the same token (a bearer token without a nonce at the same instant).</summary>
+    private string KeyPrefix { get; } = $"contract-{Guid.NewGuid():N}:";
 
     protected override (IInvitationLedger First, IInvitationLedger Second) CreateNodes()
     {
@@ -25,7 +28,7 @@ public sealed class RedisInvitationLedgerContractTests : LedgerContract, IClassF
         var second = server.ConnectAsync().GetAwaiter().GetResult();
         _connections.Add(first);
         _connections.Add(second);
-        return (new RedisInvitationLedger(first), new RedisInvitationLedger(second));
+        return (new RedisInvitationLedger(first, KeyPrefix, timeProvider: Time), new RedisInvitationLedger(second, KeyPrefix, timeProvider: Time));
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Mix.Invitations.Redis.Tests;
@@ -16,19 +17,77 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
     }
 
     [Fact]
-    public async Task TryConsume_WritesHashUnderPrefixExpiringAtRetention()
+    public async Task KeyLayout_HashWithCounterAndIntsetOfOutstandingUseIds_TimeToLiveFromTheLedgersClock()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
-        var ledger = new RedisInvitationLedger(connection, "test-layout:");
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 6, 1, 0, 0, 0, TimeSpan.Zero)); // far from Redis's own clock
+        var ledger = new RedisInvitationLedger(connection, "test-layout:", timeProvider: time);
         var id = NewId();
-        var retainUntil = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds());
+        var retainUntil = time.GetUtcNow().AddHours(1);
 
-        await ledger.TryConsumeAsync(id, Channel, 3, retainUntil, TestContext.Current.CancellationToken);
+        var first = await ledger.TryConsumeAsync(id, Channel, 3, retainUntil, TestContext.Current.CancellationToken);
+        var second = await ledger.TryConsumeAsync(id, Channel, 3, retainUntil, TestContext.Current.CancellationToken);
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
 
         var db = connection.GetDatabase();
-        var key = $"test-layout:{id}:coven@mix.shakespeare.example";
-        ((int)await db.HashGetAsync(key, "u")).Should().Be(1);
-        ((long)await db.ExecuteAsync("PEXPIRETIME", key)).Should().Be(retainUntil.ToUnixTimeMilliseconds());
+        var hash = $"test-layout:{{{id}}}:coven@mix.shakespeare.example"; // the token id in braces: one hash slot for both keys
+        var uses = hash + ":uses";
+        (first.UseId, second.UseId).Should().Be((1L, 2L));
+        ((long)await db.HashGetAsync(hash, "n")).Should().Be(2, "the counter of use ids given out stays after a release");
+        (await db.HashExistsAsync(hash, "r")).Should().BeFalse();
+        (await db.SetMembersAsync(uses)).Select(m => (long)m).Should().Equal(2L);
+        ((string?)await db.ExecuteAsync("OBJECT", "ENCODING", uses)).Should().Be("intset");
+        foreach (var key in new[] { hash, uses })
+        {
+            var ttl = (await db.KeyTimeToLiveAsync(key))!.Value;
+            ttl.Should().BeGreaterThan(TimeSpan.FromMinutes(59)).And.BeLessThanOrEqualTo(TimeSpan.FromHours(1), "an hour from the ledger's clock, whatever Redis's clock says");
+        }
+    }
+
+    [Fact]
+    public async Task TimeToLive_OnlyEverLengthens()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var ledger = new RedisInvitationLedger(connection, "test-ttl:", timeProvider: time);
+        var db = connection.GetDatabase();
+        var limited = NewId();
+        var revoked = NewId();
+        var limitedKey = $"test-ttl:{{{limited}}}:coven@mix.shakespeare.example";
+        var revokedKey = $"test-ttl:{{{revoked}}}:coven@mix.shakespeare.example";
+
+        await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(2), TestContext.Current.CancellationToken);
+        await ledger.RevokeAsync(revoked, Channel, time.GetUtcNow().AddHours(2), TestContext.Current.CancellationToken);
+        await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken);
+        await ledger.RevokeAsync(revoked, Channel, time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken);
+        await ledger.TryConsumeAsync(revoked, Channel, 0, time.GetUtcNow().AddMinutes(1), TestContext.Current.CancellationToken);
+
+        (await db.KeyTimeToLiveAsync(limitedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(119), "an earlier instant never shortens the key");
+        (await db.KeyTimeToLiveAsync(revokedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(119));
+
+        await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(3), TestContext.Current.CancellationToken);
+        await ledger.TryConsumeAsync(revoked, Channel, 0, time.GetUtcNow().AddHours(3), TestContext.Current.CancellationToken);
+
+        (await db.KeyTimeToLiveAsync(limitedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a later instant lengthens it");
+        (await db.KeyTimeToLiveAsync(limitedKey + ":uses"))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "both keys of a token live as long");
+        (await db.KeyTimeToLiveAsync(revokedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a revocation check lengthens a revoked key too");
+    }
+
+    [Fact]
+    public async Task RetentionPassed_NothingIsSentToRedis()
+    {
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var ledger = new RedisInvitationLedger(connection, "test-late:", timeProvider: time);
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        var id = NewId();
+
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow(), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(id, Channel, 0, time.GetUtcNow().AddTicks(-1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        await ledger.RevokeAsync(id, Channel, time.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        server.Keys(pattern: "test-late:*").Should().BeEmpty("no key was written, and no time to live of zero or less was ever set");
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddTicks(1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "one tick left is rounded up to a time to live of one millisecond, never down to zero");
     }
 
     [Fact]
@@ -55,9 +114,9 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var id = NewId();
         var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
 
-        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await green.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await green.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await blue.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -66,7 +125,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await using var connection = await _fixture.Server.ConnectAsync();
         var ledger = new RedisInvitationLedger(connection, "test-foreign:");
         var id = NewId();
-        await connection.GetDatabase().StringSetAsync($"test-foreign:{id}:coven@mix.shakespeare.example", "not a hash");
+        await connection.GetDatabase().StringSetAsync($"test-foreign:{{{id}}}:coven@mix.shakespeare.example", "not a hash");
 
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1)))
             .Should().ThrowAsync<InvitationLedgerUnavailableException>().Where(e => e.InnerException is RedisServerException);
@@ -78,8 +137,8 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await using var ledger = new RedisInvitationLedger(new RedisInvitationLedgerOptions { Configuration = _fixture.Server.ConnectionString, KeyPrefix = "test-options:" });
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
         ledger.KeyPrefix.Should().Be("test-options:");
     }
 
@@ -97,6 +156,26 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         redeemer.Ledger.Should().BeOfType<RedisInvitationLedger>().Which.KeyPrefix.Should().Be("test-di:");
         (await redeemer.RedeemTokenAsync(invitation.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await redeemer.RedeemTokenAsync(invitation.Token, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+    }
+
+    [Fact]
+    public async Task AddRedisLedger_DecidesByTheContainersTimeProvider()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" }))
+            .AddRedisLedger(_fixture.Server.ConnectionString, "test-di-time:");
+        await using var provider = services.BuildServiceProvider();
+        var ledger = provider.GetRequiredService<IInvitationLedger>();
+        var id = NewId();
+
+        (await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(NewId(), Channel, 1, time.GetUtcNow().AddTicks(-1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired, "by the container's clock, not the system's, this instant has passed");
+
+        await using var connection = await _fixture.Server.ConnectAsync();
+        (await connection.GetDatabase().KeyTimeToLiveAsync($"test-di-time:{{{id}}}:coven@mix.shakespeare.example"))!.Value
+            .Should().BeLessThanOrEqualTo(TimeSpan.FromHours(1), "an hour from the container's clock, not fourteen years from the system's");
     }
 
     [Fact]

@@ -34,6 +34,22 @@ public sealed class MixInvitationOptions
     [OptionRange("00:00:00", "01:00:00")]
     public TimeSpan ExpiryTolerance { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how long past a token's last valid instant (its expiry plus <see cref="ExpiryTolerance"/>) the
+    /// redemption ledger keeps the token's entry, so that a redemption validated just before that instant is still
+    /// counted and checked for revocation when it reaches the ledger.
+    /// </summary>
+    /// <value>Default 5 minutes; 1 second to 1 day.</value>
+    /// <remarks>
+    /// Make it longer than any redemption takes from validation to the ledger (the server's own
+    /// <see cref="IInvitationRedemptionCheck"/>s and the round trip to the ledger) plus the clock skew between nodes. A
+    /// redemption that reaches the ledger later than that is refused with <see cref="InvitationFailureReason.Expired"/>
+    /// (fail closed), never admitted uncounted. Lengthening it (or <see cref="ExpiryTolerance"/>) applies to the entries
+    /// written after the change.
+    /// </remarks>
+    [OptionRange("00:00:01", "1.00:00:00")]
+    public TimeSpan LedgerRetentionMargin { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Gets or sets how far in the future a token's issued-at time may be, for clocks that disagree.</summary>
     /// <value>Default 30 seconds; 0 to 1 hour.</value>
     [OptionRange("00:00:00", "01:00:00")]

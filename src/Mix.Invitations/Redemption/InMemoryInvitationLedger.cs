@@ -14,10 +14,16 @@ namespace Mix.Invitations;
 /// <c>Mix.Invitations.Redis</c>) instead.
 /// </para>
 /// <para>
-/// Memory is bounded by the live tokens: an entry whose retention instant has passed is treated as absent at once and
-/// removed by a purge that runs every <see cref="PurgeInterval"/> on a timer of the <see cref="TimeProvider"/>.
-/// Tokens without a use limit take no memory unless revoked. Entries do not survive a restart: a consumed single-use
-/// token becomes redeemable again after a restart (within its lifetime).
+/// Memory is bounded by the live tokens: an entry is kept until the latest retention instant it was given (the token's
+/// expiry, plus the expiry tolerance, plus <see cref="MixInvitationOptions.LedgerRetentionMargin"/>) and then removed by
+/// a purge that runs every <see cref="PurgeInterval"/> on a timer of the <see cref="TimeProvider"/>. A redemption that
+/// reaches the ledger at or after its retention instant is refused with <see cref="InvitationLedgerOutcome.Expired"/>;
+/// before it, the entry is decided from as stored, whether or not an earlier instant has passed — "retention passed"
+/// is never read as "unused". Every clock read that decides is made under the entry's lock, as the purge's is, so a
+/// purge can never come between a decision and the entry it was made from. Tokens without a use limit take no memory
+/// unless revoked. A use-limited token's entry holds the ids of its outstanding uses (and a counter, so that no id is
+/// ever given out twice): a release removes its id, once. Entries do not survive a restart: a consumed single-use token becomes redeemable again after a
+/// restart (within its lifetime).
 /// </para>
 /// </remarks>
 public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
@@ -46,42 +52,43 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     internal int Count => _entries.Count;
 
     /// <inheritdoc />
-    public ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
         CheckChannel(channel);
         ArgumentOutOfRangeException.ThrowIfNegative(maxUses);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(TryConsumeCore(new EntryKey(tokenId, channel), maxUses, expiresAt.UtcTicks));
+        return ValueTask.FromResult(TryConsumeCore(new EntryKey(tokenId, channel), maxUses, retainUntil.UtcTicks));
     }
 
     /// <inheritdoc />
-    public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
         CheckChannel(channel);
         cancellationToken.ThrowIfCancellationRequested();
-        RevokeCore(new EntryKey(tokenId, channel), expiresAt.UtcTicks);
+        RevokeCore(new EntryKey(tokenId, channel), retainUntil.UtcTicks);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask ReleaseAsync(InvitationTokenId tokenId, Jid channel, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReleaseAsync(InvitationTokenId tokenId, Jid channel, long useId, CancellationToken cancellationToken = default)
     {
         CheckChannel(channel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(useId);
         cancellationToken.ThrowIfCancellationRequested();
-        ReleaseCore(new EntryKey(tokenId, channel));
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(ReleaseCore(new EntryKey(tokenId, channel), useId));
     }
 
     /// <summary>Removes every entry whose retention instant has passed. The purge timer calls it; callers need not.</summary>
     public void Purge()
     {
-        var now = _time.GetUtcNow().UtcTicks;
         foreach (var pair in _entries)
         {
             var entry = pair.Value;
             lock (entry)
             {
-                if (entry.Removed || !entry.IsExpired(now))
+                // The clock is read under the entry's lock, as every decision about the entry reads it: a redemption
+                // that decided before this instant saw the entry, one that decides after it sees the instant passed.
+                if (entry.Removed || entry.RetainUntilTicks > _time.GetUtcNow().UtcTicks)
                 {
                     continue;
                 }
@@ -96,73 +103,90 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     /// <summary>Stops the purge timer.</summary>
     public void Dispose() => _purgeTimer.Dispose();
 
-    private InvitationLedgerOutcome TryConsumeCore(EntryKey key, int maxUses, long expiresAtTicks)
+    private InvitationLedgerResult TryConsumeCore(EntryKey key, int maxUses, long retainUntilTicks)
     {
-        var now = _time.GetUtcNow().UtcTicks;
         if (maxUses == 0)
         {
-            // Not use-limited: only a revocation matters, and nothing is written.
-            if (_entries.TryGetValue(key, out var existing))
-            {
-                lock (existing)
-                {
-                    if (!existing.Removed && !existing.IsExpired(now) && existing.Revoked)
-                    {
-                        return InvitationLedgerOutcome.Revoked;
-                    }
-                }
-            }
-
-            return InvitationLedgerOutcome.Consumed;
+            // Not use-limited: only a revocation matters, and nothing is written unless the entry exists.
+            return new(WithEntry(key, retainUntilTicks, static entry => entry.Revoked ? InvitationLedgerOutcome.Revoked : InvitationLedgerOutcome.Consumed)
+                ?? InvitationLedgerOutcome.Consumed);
         }
 
-        if (expiresAtTicks <= now)
-        {
-            // The entry would be forgotten at once (as a Redis key given a past PEXPIREAT is); no valid token gets here.
-            return InvitationLedgerOutcome.Consumed;
-        }
-
-        return UpdateLive(key, now, (maxUses, expiresAtTicks), static (entry, args) =>
+        return UpdateLive(key, retainUntilTicks, maxUses, static (entry, max) =>
         {
             if (entry.Revoked)
             {
-                return InvitationLedgerOutcome.Revoked;
+                return new InvitationLedgerResult(InvitationLedgerOutcome.Revoked);
             }
 
-            if (entry.Used >= args.maxUses)
+            var outstanding = entry.Outstanding ??= [];
+            if (outstanding.Count >= max)
             {
-                return InvitationLedgerOutcome.Exhausted;
+                return new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted);
             }
 
-            entry.Used++;
-            entry.ExpiresAtTicks = Math.Max(entry.ExpiresAtTicks, args.expiresAtTicks);
-            return InvitationLedgerOutcome.Consumed;
-        });
+            var useId = ++entry.LastUseId; // never reused: a release removes the id, the counter stays
+            outstanding.Add(useId);
+            return new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, useId);
+        }) ?? new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
     }
 
-    private void RevokeCore(EntryKey key, long expiresAtTicks)
+    private void RevokeCore(EntryKey key, long retainUntilTicks)
     {
-        var now = _time.GetUtcNow().UtcTicks;
-        if (expiresAtTicks <= now)
-        {
-            return; // the token is dead already
-        }
-
-        UpdateLive(key, now, expiresAtTicks, static (entry, expires) =>
+        // Past the retention instant nothing is stored: every redemption from then on is refused as expired anyway.
+        UpdateLive(key, retainUntilTicks, false, static (entry, _) =>
         {
             entry.Revoked = true;
-            entry.ExpiresAtTicks = Math.Max(entry.ExpiresAtTicks, expires);
             return true;
         });
     }
 
     /// <summary>
-    /// Runs <paramref name="update"/> under the lock of the token's live entry, creating it when absent and starting it
-    /// afresh when it outlived its token. An entry the purge removed meanwhile is skipped for a fresh one, so no update
-    /// is ever made to an entry that is no longer in the dictionary.
+    /// Runs <paramref name="decide"/> under the lock of the token's entry when there is one, after checking — under that
+    /// lock, so that no purge can come in between — that <paramref name="retainUntilTicks"/> has not passed. Writes
+    /// nothing when there is no entry.
     /// </summary>
-    private TResult UpdateLive<TState, TResult>(EntryKey key, long now, TState state, Func<Entry, TState, TResult> update)
+    /// <returns>The decision; <see cref="InvitationLedgerOutcome.Expired"/> when the retention instant has passed; <see langword="null"/> when there is no entry and the instant has not passed.</returns>
+    private InvitationLedgerOutcome? WithEntry(EntryKey key, long retainUntilTicks, Func<Entry, InvitationLedgerOutcome> decide)
     {
+        while (_entries.TryGetValue(key, out var entry))
+        {
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                if (retainUntilTicks <= _time.GetUtcNow().UtcTicks)
+                {
+                    return InvitationLedgerOutcome.Expired;
+                }
+
+                entry.RetainUntilTicks = Math.Max(entry.RetainUntilTicks, retainUntilTicks);
+                return decide(entry);
+            }
+        }
+
+        // No entry. The clock is read after the lookup: had a purge removed the entry first, its instant has passed.
+        return retainUntilTicks <= _time.GetUtcNow().UtcTicks ? InvitationLedgerOutcome.Expired : null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="update"/> under the lock of the token's entry, creating it when absent, unless
+    /// <paramref name="retainUntilTicks"/> has passed by the clock read under that lock. The entry is decided from as
+    /// stored — never reset because an earlier retention instant passed — and its retention only ever lengthens. An entry
+    /// the purge removed meanwhile is skipped for a fresh one, so no update is made to an entry no longer in the dictionary.
+    /// </summary>
+    /// <returns>The update's result, or <see langword="null"/> when the retention instant has passed (nothing was written).</returns>
+    private TResult? UpdateLive<TState, TResult>(EntryKey key, long retainUntilTicks, TState state, Func<Entry, TState, TResult> update)
+        where TResult : struct
+    {
+        if (retainUntilTicks <= _time.GetUtcNow().UtcTicks)
+        {
+            return null; // checked again under the entry's lock; this first check only saves creating an entry in vain
+        }
+
         while (true)
         {
             var entry = _entries.GetOrAdd(key, static _ => new Entry());
@@ -173,25 +197,36 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
                     continue;
                 }
 
-                entry.ResetIfExpired(now);
+                if (retainUntilTicks <= _time.GetUtcNow().UtcTicks)
+                {
+                    // Too late to decide from state: refuse rather than start afresh, and take back an entry just made.
+                    if (entry.RetainUntilTicks == 0)
+                    {
+                        entry.Removed = true;
+                        _entries.TryRemove(new KeyValuePair<EntryKey, Entry>(key, entry));
+                    }
+
+                    return null;
+                }
+
+                entry.RetainUntilTicks = Math.Max(entry.RetainUntilTicks, retainUntilTicks);
                 return update(entry, state);
             }
         }
     }
 
-    private void ReleaseCore(EntryKey key)
+    private bool ReleaseCore(EntryKey key, long useId)
     {
-        var now = _time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue(key, out var entry))
         {
             lock (entry)
             {
-                if (!entry.Removed && !entry.IsExpired(now) && entry.Used > 0)
-                {
-                    entry.Used--;
-                }
+                // An entry the purge removed meanwhile had passed its retention: nothing of it is outstanding any more.
+                return !entry.Removed && entry.Outstanding is { } outstanding && outstanding.Remove(useId);
             }
         }
+
+        return false;
     }
 
     private static void CheckChannel(Jid channel)
@@ -204,26 +239,18 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     /// <summary>One token's state; every field is read and written under a lock on the instance.</summary>
     private sealed class Entry
     {
-        public int Used { get; set; }
+        /// <summary>The ids of the uses taken and not given back; its count is the use count. Made on the first use.</summary>
+        public HashSet<long>? Outstanding { get; set; }
+
+        /// <summary>The last use id given out: ids count up from 1 and are never reused, so an old receipt cannot release a new use.</summary>
+        public long LastUseId { get; set; }
 
         public bool Revoked { get; set; }
 
-        /// <summary>When the entry may be forgotten, in UTC ticks; 0 for a new entry.</summary>
-        public long ExpiresAtTicks { get; set; }
+        /// <summary>Until when the entry must be kept, in UTC ticks: the latest retention instant it was given; 0 for a new entry.</summary>
+        public long RetainUntilTicks { get; set; }
 
         /// <summary>Set once the entry left the dictionary; whoever still holds it must fetch a fresh one.</summary>
         public bool Removed { get; set; }
-
-        public bool IsExpired(long now) => ExpiresAtTicks <= now;
-
-        public void ResetIfExpired(long now)
-        {
-            if (IsExpired(now))
-            {
-                Used = 0;
-                Revoked = false;
-                ExpiresAtTicks = 0;
-            }
-        }
     }
 }

@@ -14,4 +14,13 @@ public enum InvitationLedgerOutcome
 
     /// <summary>The token was revoked; nothing was counted.</summary>
     Revoked = 2,
+
+    /// <summary>
+    /// The ledger was reached at or after the retention instant it was given (the token's expiry, plus
+    /// <see cref="MixInvitationOptions.ExpiryTolerance"/>, plus <see cref="MixInvitationOptions.LedgerRetentionMargin"/>),
+    /// by its own clock. It may have forgotten the token by then, so it refuses rather than start a fresh entry (fail
+    /// closed); nothing was counted or written. <see cref="InvitationRedeemer"/> reports
+    /// <see cref="InvitationFailureReason.Expired"/>.
+    /// </summary>
+    Expired = 3,
 }

@@ -22,7 +22,15 @@ namespace Mix.Invitations;
 /// </list>
 /// <para>
 /// A use counts from acceptance. XEP-0445 consumes a token only when the join succeeds: when the join fails after the
-/// redeemer accepted the token, call <see cref="ReleaseAsync"/> to give the use back.
+/// redeemer accepted the token, pass the result's <see cref="InvitationRedemptionResult.Receipt"/> to
+/// <see cref="ReleaseAsync"/> to give the use back. Only a redemption that took a use has a receipt, and the ledger
+/// gives each use back at most once.
+/// </para>
+/// <para>
+/// However long the server's checks take, a redemption that passed validation is decided by the ledger from its own
+/// state: the ledger keeps the token's entry until the expiry, plus
+/// <see cref="MixInvitationOptions.ExpiryTolerance"/>, plus <see cref="MixInvitationOptions.LedgerRetentionMargin"/>, and
+/// a redemption that reaches it later than that is refused with <see cref="InvitationFailureReason.Expired"/>.
 /// </para>
 /// <para>
 /// Every redemption is counted in the <c>mix.invitations.redeemed</c> metric with its outcome and reason, and an
@@ -72,15 +80,17 @@ public sealed class InvitationRedeemer
     /// <param name="context">Who is joining and which channel was addressed, from the stanza as the server stamped it.</param>
     /// <param name="cancellationToken">Cancels the checks and the wait for the ledger.</param>
     /// <returns>
-    /// A valid result with the claims when the invitation is redeemed; otherwise the reason: any stateless reason, or
-    /// <see cref="InvitationFailureReason.InviterNotAllowed"/>, <see cref="InvitationFailureReason.JoinerBanned"/>,
-    /// <see cref="InvitationFailureReason.Revoked"/>, <see cref="InvitationFailureReason.UsesExhausted"/>,
-    /// <see cref="InvitationFailureReason.LedgerUnavailable"/>.
+    /// A valid result with the claims when the invitation is redeemed, and a receipt when a use was taken; otherwise
+    /// the reason: any stateless reason, or <see cref="InvitationFailureReason.InviterNotAllowed"/>,
+    /// <see cref="InvitationFailureReason.JoinerBanned"/>, <see cref="InvitationFailureReason.Revoked"/>,
+    /// <see cref="InvitationFailureReason.UsesExhausted"/>, <see cref="InvitationFailureReason.LedgerUnavailable"/>, or
+    /// <see cref="InvitationFailureReason.Expired"/> also when the ledger was reached only after the token's retention
+    /// (expiry + tolerance + <see cref="MixInvitationOptions.LedgerRetentionMargin"/>).
     /// </returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="invitation"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">Thrown when a check returns a reason other than None, InviterNotAllowed or JoinerBanned, or the ledger an undefined outcome.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when a check returns a reason other than None, InviterNotAllowed or JoinerBanned, or the ledger an undefined outcome or a use id against its contract.</exception>
     /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    public ValueTask<InvitationValidationResult> RedeemAsync(Invitation invitation, InvitationContext context, CancellationToken cancellationToken = default)
+    public ValueTask<InvitationRedemptionResult> RedeemAsync(Invitation invitation, InvitationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
         context.ThrowIfNoChannel(nameof(context));
@@ -95,9 +105,9 @@ public sealed class InvitationRedeemer
     /// <returns>As <see cref="RedeemAsync"/>.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="token"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when <paramref name="context"/> names no channel.</exception>
-    /// <exception cref="InvalidOperationException">Thrown when a check returns a reason other than None, InviterNotAllowed or JoinerBanned, or the ledger an undefined outcome.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when a check returns a reason other than None, InviterNotAllowed or JoinerBanned, or the ledger an undefined outcome or a use id against its contract.</exception>
     /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    public ValueTask<InvitationValidationResult> RedeemTokenAsync(string token, InvitationContext context, CancellationToken cancellationToken = default)
+    public ValueTask<InvitationRedemptionResult> RedeemTokenAsync(string token, InvitationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
         context.ThrowIfNoChannel(nameof(context));
@@ -147,48 +157,51 @@ public sealed class InvitationRedeemer
     }
 
     /// <summary>
-    /// Gives back the use a successful redemption consumed, when the join failed afterwards (XEP-0445: a token is
-    /// consumed only on success). Does nothing for a token without a use limit or without a ledger.
+    /// Gives back the use a successful redemption took, when the join failed afterwards (XEP-0445: a token is
+    /// consumed only on success).
     /// </summary>
-    /// <param name="claims">The claims of the successful redemption (<see cref="InvitationValidationResult.Claims"/>).</param>
+    /// <param name="receipt">
+    /// The redemption's <see cref="InvitationRedemptionResult.Receipt"/>. A refused redemption, and one of a token
+    /// without a use limit, has none: it took nothing, so there is nothing to give back.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait for the ledger.</param>
-    /// <returns><see langword="true"/> when the use was given back or there was none to give; <see langword="false"/> when the ledger could not be reached (the use stays consumed).</returns>
-    /// <exception cref="ArgumentException">Thrown when <paramref name="claims"/> is <c>default</c>.</exception>
+    /// <returns>
+    /// <see cref="InvitationReleaseOutcome.Released"/> when the use was given back;
+    /// <see cref="InvitationReleaseOutcome.NotOutstanding"/> when it had been already (the ledger gives each use back
+    /// at most once, however often and wherever the receipt is released) or the ledger no longer holds the token;
+    /// <see cref="InvitationReleaseOutcome.LedgerUnavailable"/> when the ledger could not be reached (the use stays
+    /// consumed; releasing again later is safe).
+    /// </returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="receipt"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when this redeemer has no ledger.</exception>
     /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    public async ValueTask<bool> ReleaseAsync(InvitationClaims claims, CancellationToken cancellationToken = default)
+    public async ValueTask<InvitationReleaseOutcome> ReleaseAsync(InvitationRedemptionReceipt receipt, CancellationToken cancellationToken = default)
     {
-        if (claims.Channel.IsEmpty)
-        {
-            throw new ArgumentException("The claims must come from a successful redemption.", nameof(claims));
-        }
-
-        if (_ledger is null || !claims.IsUseLimited)
-        {
-            return true;
-        }
-
+        ArgumentNullException.ThrowIfNull(receipt);
+        var ledger = _ledger ?? throw new InvalidOperationException("Releasing a use needs the ledger that counted it: this redeemer has none.");
         try
         {
-            await _ledger.ReleaseAsync(claims.TokenId, claims.Channel, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await ledger.ReleaseAsync(receipt.TokenId, receipt.Channel, receipt.UseId, cancellationToken).ConfigureAwait(false)
+                ? InvitationReleaseOutcome.Released
+                : InvitationReleaseOutcome.NotOutstanding;
         }
         catch (InvitationLedgerUnavailableException ex)
         {
             _telemetry.LedgerUnavailable(_ledgerName, ex);
-            return false;
+            return InvitationReleaseOutcome.LedgerUnavailable;
         }
     }
 
-    private async ValueTask<InvitationValidationResult> RedeemCoreAsync(Invitation invitation, InvitationValidationResult validated, Jid? joiner, CancellationToken cancellationToken)
+    private async ValueTask<InvitationRedemptionResult> RedeemCoreAsync(Invitation invitation, InvitationValidationResult validated, Jid? joiner, CancellationToken cancellationToken)
     {
         var result = validated.IsValid
             ? await CheckAndConsumeAsync(invitation, validated.Claims, joiner, cancellationToken).ConfigureAwait(false)
-            : validated;
-        _telemetry.Redeemed(result);
+            : new InvitationRedemptionResult(validated);
+        _telemetry.Redeemed(result.Outcome);
         return result;
     }
 
-    private async ValueTask<InvitationValidationResult> CheckAndConsumeAsync(Invitation invitation, InvitationClaims claims, Jid? joiner, CancellationToken cancellationToken)
+    private async ValueTask<InvitationRedemptionResult> CheckAndConsumeAsync(Invitation invitation, InvitationClaims claims, Jid? joiner, CancellationToken cancellationToken)
     {
         foreach (var check in _checks)
         {
@@ -199,7 +212,7 @@ public sealed class InvitationRedeemer
                     continue;
                 case InvitationFailureReason.InviterNotAllowed:
                 case InvitationFailureReason.JoinerBanned:
-                    return InvitationValidationResult.Failure(reason, claims);
+                    return Refused(reason, claims);
                 default:
                     throw new InvalidOperationException($"The redemption check {check.GetType().Name} returned {reason}; a check may return only None, InviterNotAllowed or JoinerBanned.");
             }
@@ -209,29 +222,47 @@ public sealed class InvitationRedeemer
         {
             // Without a ledger a use limit cannot be enforced: refuse rather than let the token through without limit.
             return claims.IsUseLimited
-                ? InvitationValidationResult.Failure(InvitationFailureReason.LedgerUnavailable, claims)
-                : InvitationValidationResult.Success(claims);
+                ? Refused(InvitationFailureReason.LedgerUnavailable, claims)
+                : new InvitationRedemptionResult(InvitationValidationResult.Success(claims));
         }
 
-        InvitationLedgerOutcome outcome;
+        InvitationLedgerResult decision;
         try
         {
-            outcome = await _ledger.TryConsumeAsync(claims.TokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), cancellationToken).ConfigureAwait(false);
+            decision = await _ledger.TryConsumeAsync(claims.TokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), cancellationToken).ConfigureAwait(false);
         }
         catch (InvitationLedgerUnavailableException ex)
         {
             _telemetry.LedgerUnavailable(_ledgerName, ex);
-            return InvitationValidationResult.Failure(InvitationFailureReason.LedgerUnavailable, claims);
+            return Refused(InvitationFailureReason.LedgerUnavailable, claims);
         }
 
-        return outcome switch
+        return decision.Outcome switch
         {
-            InvitationLedgerOutcome.Consumed => InvitationValidationResult.Success(claims),
-            InvitationLedgerOutcome.Exhausted => InvitationValidationResult.Failure(InvitationFailureReason.UsesExhausted, claims),
-            InvitationLedgerOutcome.Revoked => InvitationValidationResult.Failure(InvitationFailureReason.Revoked, claims),
-            _ => throw new InvalidOperationException($"The ledger {_ledgerName} returned the undefined outcome {(int)outcome}."),
+            InvitationLedgerOutcome.Consumed => Admitted(claims, decision.UseId),
+            InvitationLedgerOutcome.Exhausted => Refused(InvitationFailureReason.UsesExhausted, claims),
+            InvitationLedgerOutcome.Revoked => Refused(InvitationFailureReason.Revoked, claims),
+            InvitationLedgerOutcome.Expired => Refused(InvitationFailureReason.Expired, claims),
+            _ => throw new InvalidOperationException($"The ledger {_ledgerName} returned the undefined outcome {(int)decision.Outcome}."),
         };
     }
+
+    /// <summary>A success, with the receipt of the use the ledger took for a use-limited token.</summary>
+    private InvitationRedemptionResult Admitted(in InvitationClaims claims, long useId)
+    {
+        if (claims.IsUseLimited != useId > 0)
+        {
+            throw new InvalidOperationException(claims.IsUseLimited
+                ? $"The ledger {_ledgerName} consumed a use of a use-limited token without giving it an id."
+                : $"The ledger {_ledgerName} gave a use id for a token without a use limit, for which nothing is counted.");
+        }
+
+        var receipt = claims.IsUseLimited ? new InvitationRedemptionReceipt(claims.TokenId, claims.Channel, useId) : null;
+        return new InvitationRedemptionResult(InvitationValidationResult.Success(claims), receipt);
+    }
+
+    private static InvitationRedemptionResult Refused(InvitationFailureReason reason, in InvitationClaims claims) =>
+        new(InvitationValidationResult.Failure(reason, claims));
 
     private async ValueTask<InvitationValidationResult> RevokeCoreAsync(IInvitationLedger ledger, InvitationValidationResult validated, CancellationToken cancellationToken)
     {
@@ -261,8 +292,11 @@ public sealed class InvitationRedeemer
         or InvitationFailureReason.NotYetValid
         or InvitationFailureReason.InviteeMismatch;
 
-    /// <summary>Until when a ledger entry matters: the expiry plus the tolerance any node still accepts it within.</summary>
-    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.ExpiresAt + _service.ExpiryTolerance;
+    /// <summary>
+    /// Until when a ledger entry must be kept: the expiry, plus the tolerance any node still accepts the token within,
+    /// plus the margin a redemption validated just before that may take to reach the ledger.
+    /// </summary>
+    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.ExpiresAt + _service.ExpiryTolerance + _service.LedgerRetentionMargin;
 
     private IInvitationLedger RequireLedger() =>
         _ledger ?? throw new InvalidOperationException("Revocation needs a ledger: register one (AddMixInvitations registers the in-memory ledger by default) or pass one to the InvitationRedeemer constructor.");

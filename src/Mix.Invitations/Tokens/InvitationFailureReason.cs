@@ -11,7 +11,7 @@ namespace Mix.Invitations;
 /// </para>
 /// <para>
 /// The reasons from <see cref="InviterNotAllowed"/> on are produced by redemption (the server's own checks and
-/// the ledger), never by stateless validation.
+/// the ledger), never by stateless validation. Redemption may also report <see cref="Expired"/> from the ledger.
 /// </para>
 /// </remarks>
 public enum InvitationFailureReason
@@ -37,7 +37,12 @@ public enum InvitationFailureReason
     /// <summary>The token is genuine but its issued-at time is further in the future than the tolerance allows.</summary>
     NotYetValid = 6,
 
-    /// <summary>The token is genuine but its expiry (plus the tolerance) has passed.</summary>
+    /// <summary>
+    /// The token is genuine but its expiry (plus the tolerance) has passed. Redemption also reports it when the ledger
+    /// was reached only after the token's retention instant (expiry + tolerance +
+    /// <see cref="MixInvitationOptions.LedgerRetentionMargin"/>): the ledger may have forgotten the token by then, so
+    /// it refuses rather than admit it uncounted (<see cref="InvitationLedgerOutcome.Expired"/>).
+    /// </summary>
     Expired = 7,
 
     /// <summary>The token is genuine but was presented to another channel than the one it admits to.</summary>

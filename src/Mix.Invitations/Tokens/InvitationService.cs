@@ -112,6 +112,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <summary>Gets the expiry tolerance from the current options: how long after its expiry a token is still accepted.</summary>
     internal TimeSpan ExpiryTolerance => TimeSpan.FromTicks(_state.ExpiryToleranceTicks);
 
+    /// <summary>Gets the ledger retention margin from the current options: how long past expiry plus tolerance a ledger keeps an entry.</summary>
+    internal TimeSpan LedgerRetentionMargin => _state.LedgerRetentionMargin;
+
     /// <summary>Finds a registered policy by name.</summary>
     /// <param name="name">The policy's name, for example <c>unbound</c>.</param>
     /// <param name="policy">The policy, when found.</param>
@@ -499,6 +502,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             MaxLifetime = options.MaxLifetime;
             MaxLifetimeSeconds = (uint)Math.Min(uint.MaxValue, Math.Ceiling(options.MaxLifetime.TotalSeconds));
             ExpiryToleranceTicks = options.ExpiryTolerance.Ticks;
+            LedgerRetentionMargin = options.LedgerRetentionMargin;
             IssuedAtToleranceTicks = options.IssuedAtTolerance.Ticks;
             LandingLinkBase = options.LandingLinkBase;
             MaxXmlInputSize = options.MaxXmlInputSize;
@@ -521,6 +525,8 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         public uint MaxLifetimeSeconds { get; }
 
         public long ExpiryToleranceTicks { get; }
+
+        public TimeSpan LedgerRetentionMargin { get; }
 
         public long IssuedAtToleranceTicks { get; }
 

@@ -22,6 +22,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
             "MaxLifetime": "14.00:00:00",
             "ExpiryTolerance": "00:00:10",
             "IssuedAtTolerance": "00:01:00",
+            "LedgerRetentionMargin": "00:02:00",
             "EnabledPolicies": [ "invitee-bound", "unbound" ],
             "DefaultPolicy": "unbound",
             "ChannelKeyCacheSize": 500,
@@ -347,6 +348,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
         options.MaxLifetime.Should().Be(TimeSpan.FromDays(14));
         options.ExpiryTolerance.Should().Be(TimeSpan.FromSeconds(10));
         options.IssuedAtTolerance.Should().Be(TimeSpan.FromMinutes(1));
+        options.LedgerRetentionMargin.Should().Be(TimeSpan.FromMinutes(2));
         options.EnabledPolicies.Should().Equal(BindingPolicies.InviteeBoundName, BindingPolicies.UnboundName);
         options.DefaultPolicy.Should().Be(BindingPolicies.UnboundName);
         options.ChannelKeyCacheSize.Should().Be(500);

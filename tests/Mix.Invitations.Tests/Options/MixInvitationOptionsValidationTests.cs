@@ -46,6 +46,8 @@ public class MixInvitationOptionsValidationTests
         { "negative expiry tolerance", o => o.ExpiryTolerance = TimeSpan.FromSeconds(-5), ["ExpiryTolerance is -00:00:05; it must be between 00:00:00 and 01:00:00"] },
         { "negative issued-at tolerance", o => o.IssuedAtTolerance = TimeSpan.FromMinutes(-2), ["IssuedAtTolerance is -00:02:00; it must be between 00:00:00 and 01:00:00"] },
         { "tolerance over an hour", o => o.ExpiryTolerance = TimeSpan.FromHours(2), ["ExpiryTolerance is 02:00:00; it must be between 00:00:00 and 01:00:00"] },
+        { "zero ledger retention margin", o => o.LedgerRetentionMargin = TimeSpan.Zero, ["LedgerRetentionMargin is 00:00:00; it must be between 00:00:01 and 1.00:00:00"] },
+        { "ledger retention margin over a day", o => o.LedgerRetentionMargin = TimeSpan.FromDays(2), ["LedgerRetentionMargin is 2.00:00:00; it must be between 00:00:01 and 1.00:00:00"] },
         { "zero default lifetime", o => o.DefaultLifetime = TimeSpan.Zero, ["DefaultLifetime is 00:00:00; it must be between 00:00:01 and 3650.00:00:00"] },
         { "cache size zero", o => o.ChannelKeyCacheSize = 0, ["ChannelKeyCacheSize is 0; it must be between 1 and 10000000"] },
         { "xml limit too small", o => o.MaxXmlInputSize = 10, ["MaxXmlInputSize is 10; it must be between 256 and 1048576"] },

@@ -25,20 +25,67 @@ public class InMemoryInvitationLedgerTests
         _time.Advance(TimeSpan.FromMinutes(11)); // the purge timer fires on the fake clock
 
         ledger.Count.Should().Be(1, "only the entry of the live token is left");
-        (await ledger.TryConsumeAsync(longLived, Channel, 0, _time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(longLived, Channel, 0, _time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
-    public async Task TryConsume_EntryPastRetentionNotYetPurged_IsTreatedAsAbsent()
+    public async Task TryConsume_EntryPastAnEarlierRetentionNotYetPurged_IsDecidedFromAsStored()
     {
         using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
-        var id = NewId();
-        await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken);
+        var consumed = NewId();
+        var revoked = NewId();
+        await ledger.TryConsumeAsync(consumed, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken);
+        await ledger.RevokeAsync(revoked, Channel, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken);
 
         _time.Advance(TimeSpan.FromMinutes(6));
 
-        ledger.Count.Should().Be(1, "the purge has not run yet");
-        (await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        // Asked with a later retention instant (say the margin was lengthened), the ledger still has the entries: it
+        // decides from them, never reading "retention passed" as "unused".
+        ledger.Count.Should().Be(2, "the purge has not run yet");
+        (await ledger.TryConsumeAsync(consumed, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(revoked, Channel, 0, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(revoked, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+
+        ledger.Purge();
+        ledger.Count.Should().Be(2, "each entry now lives until the later instant");
+    }
+
+    [Fact]
+    public async Task TryConsume_RetentionPassed_CreatesNoEntry()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+
+        (await ledger.TryConsumeAsync(NewId(), Channel, 1, _time.GetUtcNow(), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        await ledger.RevokeAsync(NewId(), Channel, _time.GetUtcNow().AddTicks(-1), TestContext.Current.CancellationToken);
+
+        ledger.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Purge_RacingWithConsumersAtTheRetentionInstant_NeverStartsAFreshEntry()
+    {
+        // Consumers and purges race while the clock crosses the retention instant: each consumer either finds the
+        // entry (and is refused as exhausted) or is refused as expired; none finds the entry gone and starts afresh.
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var id = NewId();
+        var retainUntil = _time.GetUtcNow().AddMinutes(1);
+        (await ledger.TryConsumeAsync(id, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        _time.SetUtcNow(retainUntil.AddTicks(-32));
+
+        var consumers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await ledger.TryConsumeAsync(id, Channel, 1, retainUntil))).ToArray();
+        var purger = Task.Run(() =>
+        {
+            for (var i = 0; i < 64; i++)
+            {
+                _time.Advance(TimeSpan.FromTicks(1));
+                ledger.Purge();
+            }
+        }, TestContext.Current.CancellationToken);
+        var outcomes = await Task.WhenAll(consumers);
+        await purger;
+
+        outcomes.Should().OnlyContain(o => o.Outcome == InvitationLedgerOutcome.Exhausted || o.Outcome == InvitationLedgerOutcome.Expired);
+        ledger.Count.Should().Be(0, "the entry was purged once its instant passed");
     }
 
     [Fact]
@@ -72,7 +119,20 @@ public class InMemoryInvitationLedgerTests
         var outcomes = await Task.WhenAll(consumers);
         await purger;
 
-        outcomes.Count(o => o == InvitationLedgerOutcome.Consumed).Should().Be(3);
+        outcomes.Count(o => o.Outcome == InvitationLedgerOutcome.Consumed).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Release_OfAPurgedEntry_GivesNothingAndCreatesNothing()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var id = NewId();
+        var taken = await ledger.TryConsumeAsync(id, Channel, 1, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        ledger.Purge();
+
+        (await ledger.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeFalse();
+        ledger.Count.Should().Be(0);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class InvitationRedeemerTests
     }
 
     [Fact]
-    public async Task RedeemAsync_PassesExpiryPlusToleranceAndLimitToLedger()
+    public async Task RedeemAsync_PassesExpiryPlusTolerancePlusMarginAndLimitToLedger()
     {
         var ledger = new RecordingLedger();
         var redeemer = new InvitationRedeemer(_service, ledger);
@@ -75,7 +75,39 @@ public class InvitationRedeemerTests
         var result = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         result.IsValid.Should().BeTrue();
-        ledger.Calls.Should().ContainSingle().Which.Should().Be(("consume", result.Claims.TokenId, TestKeys.Channel, 4, TestKeys.Epoch.AddHours(1).AddSeconds(30)));
+        ledger.Calls.Should().ContainSingle().Which.Should().Be(("consume", result.Claims.TokenId, TestKeys.Channel, 4, TestKeys.Epoch.AddHours(1).AddSeconds(30).AddMinutes(5)));
+    }
+
+    [Fact]
+    public async Task RedeemAsync_MarginFromOptions_IsPassedToLedger()
+    {
+        var service = InvitationService.Create(TestKeys.Options(o => (o.ExpiryTolerance, o.LedgerRetentionMargin) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90))), _time);
+        var ledger = new RecordingLedger();
+        var invitation = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1)));
+
+        await new InvitationRedeemer(service, ledger).RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        await new InvitationRedeemer(service, ledger).RevokeAsync(invitation, TestContext.Current.CancellationToken);
+
+        ledger.Calls.Select(c => c.ExpiresAt).Should().Equal(TestKeys.Epoch.AddHours(1).AddSeconds(95), TestKeys.Epoch.AddHours(1).AddSeconds(95));
+    }
+
+    [Fact]
+    public async Task RedeemAsync_LedgerReachedAfterRetention_IsRefusedAsExpired()
+    {
+        var ledger = new InMemoryInvitationLedger(_time);
+        var slow = new DelegateCheck(_ =>
+        {
+            _time.Advance(TimeSpan.FromMinutes(6)); // longer than the 5-minute margin
+            return InvitationFailureReason.None;
+        });
+        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1), maxUses: 1));
+        _time.SetUtcNow(TestKeys.Epoch.AddHours(1).AddSeconds(29)); // validates: within the 30-second tolerance
+
+        var result = await new InvitationRedeemer(_service, ledger, [slow]).RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+
+        result.Reason.Should().Be(InvitationFailureReason.Expired);
+        result.Claims.MaxUses.Should().Be(1, "the tag had verified");
+        result.StanzaError.Text.Should().Be("The invitation has expired.");
     }
 
     [Fact]
@@ -200,28 +232,68 @@ public class InvitationRedeemerTests
     }
 
     [Fact]
-    public async Task ReleaseAsync_LedgerUnavailable_ReturnsFalse()
+    public async Task ReleaseAsync_LedgerUnavailable_SaysSoAndTheReceiptStaysGood()
     {
-        var ledger = new RecordingLedger();
-        var redeemer = new InvitationRedeemer(_service, ledger);
-        var redeemed = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee, TestContext.Current.CancellationToken);
-        ledger.Unavailable = true;
+        var ledger = new InMemoryInvitationLedger(_time);
+        var switchable = new SwitchableLedger(ledger);
+        var redeemer = new InvitationRedeemer(_service, switchable);
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
+        var redeemed = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        switchable.Unavailable = true;
 
-        (await redeemer.ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeFalse();
+        (await redeemer.ReleaseAsync(redeemed.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.LedgerUnavailable);
+
+        switchable.Unavailable = false;
+        (await redeemer.ReleaseAsync(redeemed.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.Released, "the use stayed consumed, so a later release gives it back");
+        (await redeemer.ReleaseAsync(redeemed.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.NotOutstanding);
     }
 
     [Fact]
-    public async Task ReleaseAsync_NotUseLimitedOrNoLedger_DoesNothing()
+    public async Task ReleaseAsync_NullReceiptOrNoLedger_Throws()
     {
-        var ledger = new RecordingLedger();
-        var redeemed = await new InvitationRedeemer(_service, ledger).RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
-        ledger.Calls.Clear();
+        var ledger = new InMemoryInvitationLedger(_time);
+        var redeemed = await new InvitationRedeemer(_service, ledger).RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee, TestContext.Current.CancellationToken);
 
-        (await new InvitationRedeemer(_service, ledger).ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeTrue();
-        (await new InvitationRedeemer(_service).ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeTrue();
-        ledger.Calls.Should().BeEmpty();
-        await FluentActions.Awaiting(async () => await new InvitationRedeemer(_service).ReleaseAsync(default))
-            .Should().ThrowAsync<ArgumentException>().WithParameterName("claims");
+        await FluentActions.Awaiting(async () => await new InvitationRedeemer(_service, ledger).ReleaseAsync(null!))
+            .Should().ThrowAsync<ArgumentNullException>().WithParameterName("receipt");
+        await FluentActions.Awaiting(async () => await new InvitationRedeemer(_service).ReleaseAsync(redeemed.Receipt!))
+            .Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task RedeemAsync_Success_ReceiptNamesTheUseTheLedgerTook()
+    {
+        var ledger = new RecordingLedger { UseId = 41 };
+        var redeemer = new InvitationRedeemer(_service, ledger);
+
+        var limited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 2)), AsInvitee, TestContext.Current.CancellationToken);
+        ledger.UseId = 0;
+        var unlimited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
+
+        limited.Receipt.Should().BeEquivalentTo(new { limited.Claims.TokenId, Channel = TestKeys.Channel, UseId = 41L });
+        limited.Receipt!.ToString().Should().Be("use 41", "no token id in what may be logged");
+        unlimited.IsValid.Should().BeTrue();
+        unlimited.Receipt.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(2, 0L)]
+    [InlineData(null, 7L)]
+    public async Task RedeemAsync_LedgerBreaksTheUseIdRule_Throws(int? maxUses, long useId)
+    {
+        var redeemer = new InvitationRedeemer(_service, new RecordingLedger { UseId = useId });
+
+        await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: maxUses)), AsInvitee))
+            .Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public void LedgerResult_UseIdOnlyForAConsumedUse()
+    {
+        FluentActions.Invoking(() => new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted, 3)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("useId");
+        FluentActions.Invoking(() => new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, -1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("useId");
+        new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, 3).ToString().Should().Be("Consumed (use 3)");
+        new InvitationLedgerResult(InvitationLedgerOutcome.Revoked).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Revoked, 0));
     }
 
     [Fact]
@@ -298,29 +370,32 @@ public class InvitationRedeemerTests
         public ValueTask<InvitationFailureReason> CheckAsync(InvitationRedemptionCheckContext context, CancellationToken cancellationToken) => ValueTask.FromResult(check(context));
     }
 
-    /// <summary>A ledger that records what it was asked and says yes, or is unreachable.</summary>
+    /// <summary>A ledger that records what it was asked and says yes (with <see cref="UseId"/>), or is unreachable.</summary>
     private sealed class RecordingLedger : IInvitationLedger
     {
         public List<(string Operation, InvitationTokenId Id, Jid Channel, int MaxUses, DateTimeOffset ExpiresAt)> Calls { get; } = [];
 
         public bool Unavailable { get; set; }
 
-        public ValueTask<InvitationLedgerOutcome> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+        /// <summary>Gets or sets the use id a consume answers with: by default 1 for a use-limited token, none otherwise, as the contract has it.</summary>
+        public long? UseId { get; set; }
+
+        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
         {
-            Record("consume", tokenId, channel, maxUses, expiresAt);
-            return ValueTask.FromResult(InvitationLedgerOutcome.Consumed);
+            Record("consume", tokenId, channel, maxUses, retainUntil);
+            return ValueTask.FromResult(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, UseId ?? (maxUses > 0 ? 1 : 0)));
         }
 
-        public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+        public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
         {
-            Record("revoke", tokenId, channel, 0, expiresAt);
+            Record("revoke", tokenId, channel, 0, retainUntil);
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask ReleaseAsync(InvitationTokenId tokenId, Jid channel, CancellationToken cancellationToken = default)
+        public ValueTask<bool> ReleaseAsync(InvitationTokenId tokenId, Jid channel, long useId, CancellationToken cancellationToken = default)
         {
             Record("release", tokenId, channel, 0, default);
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(true);
         }
 
         private void Record(string operation, InvitationTokenId id, Jid channel, int maxUses, DateTimeOffset expiresAt)
@@ -332,5 +407,22 @@ public class InvitationRedeemerTests
 
             Calls.Add((operation, id, channel, maxUses, expiresAt));
         }
+    }
+
+    /// <summary>A real ledger that can be made unreachable.</summary>
+    private sealed class SwitchableLedger(IInvitationLedger inner) : IInvitationLedger
+    {
+        public bool Unavailable { get; set; }
+
+        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
+            Unavailable ? throw Down() : inner.TryConsumeAsync(tokenId, channel, maxUses, retainUntil, cancellationToken);
+
+        public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
+            Unavailable ? throw Down() : inner.RevokeAsync(tokenId, channel, retainUntil, cancellationToken);
+
+        public ValueTask<bool> ReleaseAsync(InvitationTokenId tokenId, Jid channel, long useId, CancellationToken cancellationToken = default) =>
+            Unavailable ? throw Down() : inner.ReleaseAsync(tokenId, channel, useId, cancellationToken);
+
+        private static InvitationLedgerUnavailableException Down() => new("The switchable ledger is switched off.");
     }
 }

@@ -16,11 +16,14 @@ public abstract class LedgerContract
 {
     private const int Concurrency = 64;
 
+    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
+
     private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
     private static readonly Jid OtherChannel = Jid.Parse("other@mix.shakespeare.example");
     private static readonly Jid Inviter = Jid.Parse("hag66@shakespeare.example");
 
-    /// <summary>Gets the clock the redeemers validate with; the ledger's store must agree with it to within minutes.</summary>
+    /// <summary>Gets the clock the redeemers validate with and the ledgers decide by.</summary>
     protected abstract FakeTimeProvider Time { get; }
 
     /// <summary>Creates two nodes that share one ledger state.</summary>
@@ -35,8 +38,8 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -45,18 +48,20 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        var outcomes = new List<InvitationLedgerOutcome>();
+        var results = new List<InvitationLedgerResult>();
         for (var i = 0; i < 5; i++)
         {
-            outcomes.Add(await ledger.TryConsumeAsync(id, Channel, 3, InAnHour, TestContext.Current.CancellationToken));
+            results.Add(await ledger.TryConsumeAsync(id, Channel, 3, InAnHour, TestContext.Current.CancellationToken));
         }
 
-        outcomes.Should().Equal(
+        results.Select(r => r.Outcome).Should().Equal(
             InvitationLedgerOutcome.Consumed,
             InvitationLedgerOutcome.Consumed,
             InvitationLedgerOutcome.Consumed,
             InvitationLedgerOutcome.Exhausted,
             InvitationLedgerOutcome.Exhausted);
+        results.Take(3).Select(r => r.UseId).Should().OnlyHaveUniqueItems().And.OnlyContain(u => u > 0, "each use taken has an id of its own");
+        results.Skip(3).Should().OnlyContain(r => r.UseId == 0, "a refusal takes no use");
     }
 
     [Fact]
@@ -67,7 +72,7 @@ public abstract class LedgerContract
 
         for (var i = 0; i < 10; i++)
         {
-            (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+            (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed), "nothing is counted, so there is no use id");
         }
     }
 
@@ -77,8 +82,8 @@ public abstract class LedgerContract
         var (first, second) = CreateNodes();
         var id = NewId();
 
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await second.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -87,19 +92,64 @@ public abstract class LedgerContract
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, OtherChannel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, OtherChannel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
     [Fact]
-    public async Task TryConsume_RetentionAlreadyPassed_KeepsNothing()
+    public async Task TryConsume_RetentionAlreadyPassed_IsExpiredAndKeepsNothing()
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
-        var past = Time.GetUtcNow().AddHours(-1);
+        var now = Time.GetUtcNow();
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, past, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, past, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed, "an entry past its retention is gone");
+        (await ledger.TryConsumeAsync(id, Channel, 1, now.AddHours(-1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await ledger.TryConsumeAsync(id, Channel, 1, now, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired, "the retention instant itself is too late");
+        (await ledger.TryConsumeAsync(id, Channel, 0, now, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired, "a revocation check is refused too: the ledger may have forgotten the revocation");
+
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the refusals wrote nothing");
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task TryConsume_OneTickBeforeRetention_DecidesFromTheEntry_AtItIsExpired()
+    {
+        var (first, second) = CreateNodes();
+        var single = NewId();
+        var revoked = NewId();
+        var retainUntil = InAnHour;
+        await first.TryConsumeAsync(single, Channel, 1, retainUntil, TestContext.Current.CancellationToken);
+        await first.RevokeAsync(revoked, Channel, retainUntil, TestContext.Current.CancellationToken);
+
+        Time.SetUtcNow(retainUntil.AddTicks(-1));
+
+        (await second.TryConsumeAsync(single, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+
+        Time.Advance(TimeSpan.FromTicks(1));
+
+        (await second.TryConsumeAsync(single, Channel, 1, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await second.TryConsumeAsync(revoked, Channel, 0, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+        (await second.TryConsumeAsync(revoked, Channel, 3, retainUntil, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired);
+    }
+
+    [Fact]
+    public async Task TryConsume_LaterRetentionLengthensTheEntry_EarlierNeverShortensIt()
+    {
+        var (first, second) = CreateNodes();
+        var lengthened = NewId();
+        var notShortened = NewId();
+        var early = InAnHour;
+        var late = early.AddHours(1);
+        await first.TryConsumeAsync(lengthened, Channel, 1, early, TestContext.Current.CancellationToken);
+        (await second.TryConsumeAsync(lengthened, Channel, 1, late, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+        await first.TryConsumeAsync(notShortened, Channel, 1, late, TestContext.Current.CancellationToken);
+        (await second.TryConsumeAsync(notShortened, Channel, 1, early, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+
+        Time.SetUtcNow(early.AddMinutes(30)); // past the early instant; a purge (timer or call) may run
+
+        (await first.TryConsumeAsync(lengthened, Channel, 1, late, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "the entry lives until the latest instant it was given");
+        (await first.TryConsumeAsync(notShortened, Channel, 1, late, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
@@ -110,7 +160,7 @@ public abstract class LedgerContract
 
         await first.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
 
-        (await second.TryConsumeAsync(id, Channel, 5, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await second.TryConsumeAsync(id, Channel, 5, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -118,11 +168,11 @@ public abstract class LedgerContract
     {
         var (first, second) = CreateNodes();
         var id = NewId();
-        (await second.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
 
         await first.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
 
-        (await second.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await second.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -135,7 +185,7 @@ public abstract class LedgerContract
         await ledger.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
         await ledger.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken); // twice does no harm
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -146,35 +196,79 @@ public abstract class LedgerContract
 
         await ledger.RevokeAsync(id, Channel, Time.GetUtcNow().AddHours(-1), TestContext.Current.CancellationToken);
 
-        (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(id, Channel, 0, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
     }
 
     [Fact]
-    public async Task Release_AfterConsume_GivesBackOneUse()
+    public async Task Release_AfterConsume_GivesBackThatUseOnce()
     {
         var (first, second) = CreateNodes();
         var id = NewId();
-        await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
+        var taken = await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
 
-        await second.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
+        (await second.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await second.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeFalse("the use was given back already");
+        (await first.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeFalse();
 
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        var again = await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
+        again.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        again.UseId.Should().NotBe(taken.UseId, "a use id is never given out twice");
+        (await first.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
     }
 
     [Fact]
-    public async Task Release_WithoutUse_GivesNothingExtra()
+    public async Task Release_UseNeverTaken_GivesNothing()
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
 
-        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
-        await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
-        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
-        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
+        (await ledger.ReleaseAsync(id, Channel, 1, TestContext.Current.CancellationToken)).Should().BeFalse("there is no entry");
+        var taken = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
+        var refused = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
+        refused.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted));
+        (await ledger.ReleaseAsync(id, Channel, taken.UseId + 1, TestContext.Current.CancellationToken)).Should().BeFalse("no such use was taken");
+        (await ledger.ReleaseAsync(id, Channel, 1_000_000, TestContext.Current.CancellationToken)).Should().BeFalse();
+        (await ledger.ReleaseAsync(id, OtherChannel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeFalse("the same id in another channel is another entry");
 
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Consumed);
-        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task Release_OldUseIdAfterReleaseAndRetake_CannotReleaseTheNewUse()
+    {
+        var (ledger, _) = CreateNodes();
+        var id = NewId();
+        var old = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
+        (await ledger.ReleaseAsync(id, Channel, old.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        var current = await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken);
+
+        (await ledger.ReleaseAsync(id, Channel, old.UseId, TestContext.Current.CancellationToken)).Should().BeFalse("the old receipt's use is gone; the new use has another id");
+
+        current.UseId.Should().NotBe(old.UseId);
+        (await ledger.TryConsumeAsync(id, Channel, 1, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task Release_SameUse64TimesConcurrentlyOverTwoNodes_GivesItBackOnce()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var released = await first.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken);
+        var kept = await first.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken);
+        kept.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releases = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await (i % 2 == 0 ? first : second).ReleaseAsync(id, Channel, released.UseId);
+        })).ToArray();
+        start.SetResult();
+        var answers = await Task.WhenAll(releases);
+
+        answers.Count(a => a).Should().Be(1);
+        (await second.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await second.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "one use was given back, not more");
     }
 
     [Fact]
@@ -182,12 +276,12 @@ public abstract class LedgerContract
     {
         var (ledger, _) = CreateNodes();
         var id = NewId();
-        await ledger.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken);
+        var taken = await ledger.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken);
         await ledger.RevokeAsync(id, Channel, InAnHour, TestContext.Current.CancellationToken);
 
-        await ledger.ReleaseAsync(id, Channel, TestContext.Current.CancellationToken);
+        (await ledger.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
 
-        (await ledger.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken)).Should().Be(InvitationLedgerOutcome.Revoked);
+        (await ledger.TryConsumeAsync(id, Channel, 2, InAnHour, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
     [Fact]
@@ -198,8 +292,10 @@ public abstract class LedgerContract
 
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, default, 1, InAnHour)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
         await FluentActions.Awaiting(async () => await ledger.RevokeAsync(id, default, InAnHour)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
-        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, default)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
+        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, default, 1)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, Channel, -1, InAnHour)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("maxUses");
+        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, Channel, 0)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("useId");
+        await FluentActions.Awaiting(async () => await ledger.ReleaseAsync(id, Channel, -1)).Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("useId");
     }
 
     [Fact]
@@ -260,13 +356,199 @@ public abstract class LedgerContract
         var redeemed = await first.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken);
         redeemed.IsValid.Should().BeTrue();
 
-        (await first.ReleaseAsync(redeemed.Claims, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await first.ReleaseAsync(redeemed.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.Released);
 
         (await second.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await second.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
+    /// <summary>
+    /// Issue 14, requirement 4, first repro: releasing what a refused redemption (UsesExhausted) "took" let a single-use
+    /// token join twice. A refused result has no receipt — <c>ReleaseAsync(result.Receipt)</c> does not compile without
+    /// the null-forgiving operator, and throws with it — so there is nothing to release and the token joins once.
+    /// </summary>
+    [Fact]
+    public async Task ReleaseAsync_RefusedRedemption_HasNoReceipt_SingleUseTokenJoinsOnce()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var invitation = service.Issue(Request(maxUses: 1));
+        var joined = await first.RedeemAsync(invitation, Join(1), TestContext.Current.CancellationToken);
+        var refused = await second.RedeemAsync(invitation, Join(2), TestContext.Current.CancellationToken);
+
+        refused.Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        refused.Receipt.Should().BeNull("a refused redemption took no use");
+        await FluentActions.Awaiting(async () => await second.ReleaseAsync(refused.Receipt!)).Should().ThrowAsync<ArgumentNullException>().WithParameterName("receipt");
+
+        var again = await second.RedeemAsync(invitation, Join(2), TestContext.Current.CancellationToken);
+        again.Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        joined.IsValid.Should().BeTrue();
+        joined.Receipt.Should().NotBeNull();
+    }
+
+    /// <summary>
+    /// Issue 14, requirement 4, second repro: releasing one success twice let a limit-2 token join three times. The
+    /// receipt gives back its own use once; the second release, on either node, gives back nothing.
+    /// </summary>
+    [Fact]
+    public async Task ReleaseAsync_OneSuccessReleasedTwice_GivesBackOneUse_LimitTwoTokenHoldsTwoJoins()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var invitation = service.Issue(Request(maxUses: 2));
+        var failedJoin = await first.RedeemAsync(invitation, Join(1), TestContext.Current.CancellationToken);
+        var standing = await second.RedeemAsync(invitation, Join(2), TestContext.Current.CancellationToken);
+
+        (await first.ReleaseAsync(failedJoin.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.Released);
+        (await first.ReleaseAsync(failedJoin.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.NotOutstanding);
+        (await second.ReleaseAsync(failedJoin.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.NotOutstanding);
+
+        var third = await first.RedeemAsync(invitation, Join(3), TestContext.Current.CancellationToken);
+        var fourth = await second.RedeemAsync(invitation, Join(4), TestContext.Current.CancellationToken);
+        standing.IsValid.Should().BeTrue();
+        third.IsValid.Should().BeTrue("the failed join's use was given back");
+        fourth.Reason.Should().Be(InvitationFailureReason.UsesExhausted, "two joins stand: the limit");
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_SameReceipt64TimesConcurrentlyOverTwoNodes_GivesBackOneUse()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var invitation = service.Issue(Request(maxUses: 2));
+        var failedJoin = await first.RedeemAsync(invitation, Join(1), TestContext.Current.CancellationToken);
+        (await second.RedeemAsync(invitation, Join(2), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releases = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await (i % 2 == 0 ? first : second).ReleaseAsync(failedJoin.Receipt!);
+        })).ToArray();
+        start.SetResult();
+        var outcomes = await Task.WhenAll(releases);
+
+        outcomes.Count(o => o == InvitationReleaseOutcome.Released).Should().Be(1);
+        outcomes.Should().OnlyContain(o => o == InvitationReleaseOutcome.Released || o == InvitationReleaseOutcome.NotOutstanding);
+        (await first.RedeemAsync(invitation, Join(3), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await second.RedeemAsync(invitation, Join(4), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+    }
+
+    [Fact]
+    public async Task RedeemAsync_NoUseTaken_NoReceipt()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var bearer = service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
+        var revoked = service.Issue(Request(maxUses: 3));
+        (await second.RevokeAsync(revoked, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+
+        var unlimited = await first.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel), TestContext.Current.CancellationToken);
+        var refused = await first.RedeemAsync(revoked, Join(1), TestContext.Current.CancellationToken);
+        var forged = await first.RedeemAsync(new Invitation(OtherChannel, revoked.Token, Inviter), Join(1), TestContext.Current.CancellationToken);
+
+        unlimited.IsValid.Should().BeTrue();
+        unlimited.Receipt.Should().BeNull("a token without a use limit takes no use");
+        refused.Reason.Should().Be(InvitationFailureReason.Revoked);
+        refused.Receipt.Should().BeNull();
+        forged.Receipt.Should().BeNull();
+    }
+
+    /// <summary>
+    /// Issue 14, requirement 3: a redemption validated at the last instant the token is valid, whose own check then takes
+    /// longer and longer (the check moves the clock), reaches the ledger before, at and after the token's deadline
+    /// (expiry + tolerance) and its retention instant (deadline + margin). A revoked or exhausted token is refused at
+    /// every one of those instants — as revoked or exhausted while the ledger still decides from its entry, as expired
+    /// from the retention instant on — and never admitted uncounted.
+    /// </summary>
+    [Fact]
+    public async Task RedeemAsync_SlowCheckCarriesTheRedemptionAcrossTheBoundary_RevokedOrExhaustedIsRefusedAtEveryInstant()
+    {
+        var slow = new ClockMovingCheck(Time);
+        var (first, second, service) = CreateRedeemers(slow);
+        TimeSpan[] arrivals =
+        [
+            TimeSpan.FromSeconds(-1), TimeSpan.FromTicks(-1), TimeSpan.Zero, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(1),
+            TimeSpan.FromSeconds(30), Margin - TimeSpan.FromTicks(1), Margin, Margin + TimeSpan.FromTicks(1), Margin + TimeSpan.FromHours(1),
+        ];
+
+        var outcomes = new List<string>();
+        foreach (var arrival in arrivals)
+        {
+            foreach (var kind in new[] { "revoked single-use", "exhausted single-use", "revoked bearer", "exhausted limit-3" })
+            {
+                var invitation = service.Issue(kind switch
+                {
+                    "revoked bearer" => new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) },
+                    "exhausted limit-3" => Request(maxUses: 3),
+                    _ => Request(maxUses: 1),
+                });
+                slow.Delay = TimeSpan.Zero;
+                var uses = kind == "exhausted limit-3" ? 3 : kind == "exhausted single-use" ? 1 : 0;
+                for (var i = 0; i < uses; i++)
+                {
+                    (await second.RedeemAsync(invitation, Join(i), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+                }
+
+                if (kind.StartsWith("revoked", StringComparison.Ordinal))
+                {
+                    (await second.RevokeAsync(invitation, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+                }
+
+                var deadline = service.TryValidate(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
+                // Validated at the last instant the token is valid (a second before arriving, for arrivals before the
+                // deadline); the check takes the rest, so the ledger is reached at deadline + arrival.
+                var validatedAt = arrival < TimeSpan.Zero ? deadline + arrival - TimeSpan.FromSeconds(1) : deadline - TimeSpan.FromTicks(1);
+                Time.SetUtcNow(validatedAt);
+                slow.Delay = deadline + arrival - validatedAt;
+
+                var result = await first.RedeemAsync(invitation, Join(99), TestContext.Current.CancellationToken);
+
+                Time.GetUtcNow().Should().Be(deadline + arrival);
+                var expected = arrival >= Margin
+                    ? InvitationFailureReason.Expired
+                    : kind.StartsWith("revoked", StringComparison.Ordinal) ? InvitationFailureReason.Revoked : InvitationFailureReason.UsesExhausted;
+                outcomes.Add($"{kind} reaching the ledger at deadline{(arrival < TimeSpan.Zero ? "-" : "+")}{arrival.Duration()}: {result.Reason}{(result.Reason == expected ? string.Empty : $" (expected {expected})")}");
+            }
+        }
+
+        outcomes.Should().NotContain(o => o.Contains("expected", StringComparison.Ordinal));
+        slow.Calls.Should().Be(arrivals.Length * (4 + 1 + 3), "every redemption passed validation and ran the check");
+    }
+
+    /// <summary>
+    /// Issue 14, requirement 3: many redemptions over two nodes, validated near the deadline, whose checks each move the
+    /// clock on, so that they reach the ledger scattered before, across and after the deadline and the retention
+    /// instant. At most the use limit is admitted; a revoked token never.
+    /// </summary>
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, false)]
+    [InlineData(1, true)]
+    [InlineData(0, true)]
+    public async Task RedeemAsync_ConcurrentSlowRedemptionsAcrossTheBoundary_AtMostTheLimitAdmitted(int maxUses, bool revoked)
+    {
+        var slow = new ClockMovingCheck(Time) { Delay = TimeSpan.FromSeconds(10), HoldUntil = Concurrency };
+        var (first, second, service) = CreateRedeemers(slow);
+        var invitation = service.Issue(maxUses == 0
+            ? new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) }
+            : Request(maxUses));
+        if (revoked)
+        {
+            (await second.RevokeAsync(invitation, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        }
+
+        var deadline = service.TryValidate(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
+        Time.SetUtcNow(deadline - TimeSpan.FromSeconds(15));
+
+        var results = await RedeemConcurrentlyAsync(first, second, invitation);
+
+        slow.Calls.Should().Be(Concurrency, "every redemption passed validation before any check moved the clock");
+        Time.GetUtcNow().Should().BeAfter(deadline + Margin, "the last arrivals came after the retention instant");
+        results.Count(r => r.IsValid).Should().BeLessThanOrEqualTo(revoked ? 0 : maxUses);
+        results.Where(r => !r.IsValid).Select(r => r.Reason).Distinct().Should().BeSubsetOf(
+            [revoked ? InvitationFailureReason.Revoked : InvitationFailureReason.UsesExhausted, InvitationFailureReason.Expired]);
+    }
+
     protected static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
+
+    private static InvitationContext Join(int user) => new(Jid.Parse($"user{user}@shakespeare.example"), Channel);
 
     private static InvitationRequest Request(int maxUses) => new()
     {
@@ -274,30 +556,65 @@ public abstract class LedgerContract
         Inviter = Inviter,
         Policy = BindingPolicies.InviterBoundName,
         MaxUses = maxUses,
+        Lifetime = TimeSpan.FromHours(1),
     };
 
-    private (InvitationRedeemer First, InvitationRedeemer Second, InvitationService Service) CreateRedeemers()
+    /// <summary>Creates two nodes, each its own service and redeemer, sharing only the key ring and the ledger's state; both run <paramref name="check"/>.</summary>
+    private (InvitationRedeemer First, InvitationRedeemer Second, InvitationService Service) CreateRedeemers(IInvitationRedemptionCheck? check = null)
     {
         var (firstLedger, secondLedger) = CreateNodes();
-        var options = new MixInvitationOptions();
+        var options = new MixInvitationOptions { ExpiryTolerance = Tolerance, LedgerRetentionMargin = Margin };
         options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
 
-        // Two nodes: each its own service and redeemer, sharing only the key ring and the ledger's state.
         var firstService = InvitationService.Create(options, Time);
         var secondService = InvitationService.Create(options, Time);
-        return (new InvitationRedeemer(firstService, firstLedger), new InvitationRedeemer(secondService, secondLedger), firstService);
+        IInvitationRedemptionCheck[] checks = check is null ? [] : [check];
+        return (new InvitationRedeemer(firstService, firstLedger, checks), new InvitationRedeemer(secondService, secondLedger, checks), firstService);
     }
 
-    private static async Task<InvitationValidationResult[]> RedeemConcurrentlyAsync(InvitationRedeemer first, InvitationRedeemer second, Invitation invitation)
+    private static async Task<InvitationRedemptionResult[]> RedeemConcurrentlyAsync(InvitationRedeemer first, InvitationRedeemer second, Invitation invitation)
     {
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
         {
             await start.Task;
             var redeemer = i % 2 == 0 ? first : second;
-            return await redeemer.RedeemAsync(invitation, new InvitationContext(Jid.Parse($"user{i}@shakespeare.example"), Channel));
+            return await redeemer.RedeemAsync(invitation, Join(i));
         })).ToArray();
         start.SetResult();
         return await Task.WhenAll(tasks);
+    }
+
+    /// <summary>
+    /// A server check that takes <see cref="Delay"/>: it moves the fake clock on by that much before it lets the
+    /// redemption go on. With <see cref="HoldUntil"/> set, every call first waits until that many calls have started, so
+    /// that all of them passed validation before any moves the clock.
+    /// </summary>
+    private sealed class ClockMovingCheck(FakeTimeProvider time) : IInvitationRedemptionCheck
+    {
+        private readonly TaskCompletionSource _allStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public TimeSpan Delay { get; set; }
+
+        public int HoldUntil { get; init; }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public async ValueTask<InvitationFailureReason> CheckAsync(InvitationRedemptionCheckContext context, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == HoldUntil)
+            {
+                _allStarted.SetResult();
+            }
+
+            if (HoldUntil > 0)
+            {
+                await _allStarted.Task.WaitAsync(cancellationToken);
+            }
+
+            time.Advance(Delay);
+            return InvitationFailureReason.None;
+        }
     }
 }

@@ -84,7 +84,8 @@ public sealed class ReplayAndTimeTests : IDisposable
         _ledger.Purge();
         (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
 
-        // From the deadline on the ledger may forget: the token is refused as expired before the ledger is asked.
+        // From the deadline on the token is refused as expired before the ledger is asked (the ledger itself keeps the
+        // entry a margin longer, for redemptions validated before the deadline: Redemption/LedgerContract).
         _time.SetUtcNow(deadline);
         _ledger.Purge();
         (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Expired);
