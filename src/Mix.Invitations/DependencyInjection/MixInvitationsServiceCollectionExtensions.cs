@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using Mix.Invitations;
 using Mix.Invitations.Internal;
 
@@ -64,12 +63,7 @@ public static class MixInvitationsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        if (!services.Any(d => d.ServiceType == typeof(ConfigurationSource) && d.ImplementationInstance is ConfigurationSource source && source.IsSameAs(configuration)))
-        {
-            services.AddSingleton(new ConfigurationSource(configuration));
-        }
-
-        return AddCore(services);
+        return AddCore(services, configuration);
     }
 
     /// <summary>Registers a custom binding policy beside the built-in ones.</summary>
@@ -144,31 +138,32 @@ public static class MixInvitationsServiceCollectionExtensions
         return builder;
     }
 
-    private static MixInvitationsBuilder AddCore(IServiceCollection services)
+    private static MixInvitationsBuilder AddCore(IServiceCollection services, IConfiguration? section = null)
     {
         services.AddOptions<MixInvitationOptions>().ValidateOnStart();
+        ConfigurationBinding.In(services).Add(services, section);
 
-        // TryAddEnumerable: a second call adds nothing, so sections are bound once and each rule runs once.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<MixInvitationOptions>, BindConfiguration>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<MixInvitationOptions>, ConfigurationChangeTokenSource>());
+        // TryAdd*: a second call adds nothing, so each rule runs once.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MixInvitationOptions>, MixInvitationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MixInvitationOptions>, MixInvitationOptionsCrossFieldValidator>(
             sp => new MixInvitationOptionsCrossFieldValidator(sp.GetService<TimeProvider>(), sp.GetServices<IInvitationBindingPolicy>())));
 
+        // The standard factory, redacting binder errors and logging a failed reload (event 6); transient like the
+        // standard one, so the options monitor holds its own instance.
+        services.TryAddTransient<IOptionsFactory<MixInvitationOptions>>(sp => new MixInvitationOptionsFactory(
+            new OptionsFactory<MixInvitationOptions>(
+                sp.GetServices<IConfigureOptions<MixInvitationOptions>>(),
+                sp.GetServices<IPostConfigureOptions<MixInvitationOptions>>(),
+                sp.GetServices<IValidateOptions<MixInvitationOptions>>()),
+            sp.GetRequiredService<InvitationTelemetry>()));
+
         services.TryAddSingleton(sp => new InvitationTelemetry(sp.GetService<IMeterFactory>(), sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(sp =>
-        {
-            var service = new InvitationService(
-                sp.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>(),
-                sp.GetService<TimeProvider>(),
-                sp.GetServices<IInvitationBindingPolicy>(),
-                sp.GetService<IChannelKeyProvider>(),
-                sp.GetRequiredService<InvitationTelemetry>());
-            service.WatchReloadFailures(
-                sp.GetServices<IOptionsChangeTokenSource<MixInvitationOptions>>(),
-                sp.GetRequiredService<IOptionsFactory<MixInvitationOptions>>());
-            return service;
-        });
+        services.TryAddSingleton(sp => new InvitationService(
+            sp.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetServices<IInvitationBindingPolicy>(),
+            sp.GetService<IChannelKeyProvider>(),
+            sp.GetRequiredService<InvitationTelemetry>()));
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
         services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
 
@@ -187,73 +182,106 @@ public static class MixInvitationsServiceCollectionExtensions
         public IServiceCollection Services { get; } = services;
     }
 
-    /// <summary>A configuration section passed to <c>AddMixInvitations(IConfiguration)</c>.</summary>
-    private sealed class ConfigurationSource(IConfiguration configuration)
-    {
-        public IConfiguration Configuration { get; } = configuration;
-
-        /// <summary>
-        /// The same object, or a section of the same path (<c>GetSection</c> returns a new object each call): binding a
-        /// section twice would add its keys to the ring twice.
-        /// </summary>
-        public bool IsSameAs(IConfiguration other) =>
-            ReferenceEquals(Configuration, other)
-            || (Configuration is IConfigurationSection mine && other is IConfigurationSection theirs && string.Equals(mine.Path, theirs.Path, StringComparison.OrdinalIgnoreCase));
-    }
-
     /// <summary>
-    /// Binds the sections passed to <c>AddMixInvitations(IConfiguration)</c>; when none was, the <c>MixInvitations</c>
-    /// section of the container's <see cref="IConfiguration"/>, if there is one. Never both: a host registers its
-    /// root configuration, and binding the same section twice would add every key twice.
+    /// What <c>AddMixInvitations</c> binds from configuration, kept in the service collection (as a marker registration)
+    /// so that every later call sees it. The sections passed to the <see cref="IConfiguration"/> overload win over the
+    /// root configuration's <c>MixInvitations</c> section, never both, and each section is bound once: binding a
+    /// section twice, or a section and the root section it is, would add every key to the ring twice.
     /// </summary>
-    private sealed class BindConfiguration(IEnumerable<ConfigurationSource> sources, IConfiguration? root = null) : IConfigureOptions<MixInvitationOptions>
+    /// <remarks>
+    /// Binding is registered with the standard <c>BindConfiguration</c> and <c>Bind</c> (intercepted by the
+    /// configuration binding source generator), which also register the change token source the options monitor
+    /// reloads from. Those calls append to the collection; what they added is moved to one place, right after the
+    /// marker and the binding registered before, so binding runs before every <see cref="Action{T}"/> the overloads
+    /// registered — code overrides configuration whatever order the overloads were called in.
+    /// </remarks>
+    private sealed class ConfigurationBinding
     {
-        public void Configure(MixInvitationOptions options)
+        private readonly ServiceDescriptor _marker;
+        private readonly List<IConfiguration> _sections = [];
+        private readonly List<ServiceDescriptor> _registered = [];
+        private bool _rootBound;
+
+        private ConfigurationBinding() => _marker = ServiceDescriptor.Singleton(this);
+
+        /// <summary>Gets the binding registered in a collection, adding it on the first call.</summary>
+        public static ConfigurationBinding In(IServiceCollection services)
         {
-            var any = false;
-            foreach (var source in sources)
+            foreach (var descriptor in services)
             {
-                BindRedacted(source.Configuration, options);
-                any = true;
+                if (descriptor.ServiceType == typeof(ConfigurationBinding) && descriptor.ImplementationInstance is ConfigurationBinding existing)
+                {
+                    return existing;
+                }
             }
 
-            if (!any && root?.GetSection(MixInvitationOptions.SectionName) is { } section && section.Exists())
+            var binding = new ConfigurationBinding();
+            services.Add(binding._marker);
+            return binding;
+        }
+
+        /// <summary>Binds a section passed by the caller, or, for <see langword="null"/>, the root configuration's section when nothing else is bound.</summary>
+        public void Add(IServiceCollection services, IConfiguration? section)
+        {
+            if (section is null)
             {
-                BindRedacted(section, options);
+                // BindConfiguration resolves the root configuration from the container, so it is bound only when one
+                // is registered (a host registers it before the application's services).
+                if (_sections.Count == 0 && !_rootBound && services.Any(d => d.ServiceType == typeof(IConfiguration) && !d.IsKeyedService))
+                {
+                    Register(services, options => options.BindConfiguration(MixInvitationOptions.SectionName));
+                    _rootBound = true;
+                }
+
+                return;
             }
+
+            if (_sections.Exists(bound => IsSame(bound, section)))
+            {
+                return;
+            }
+
+            if (_rootBound)
+            {
+                foreach (var descriptor in _registered)
+                {
+                    services.Remove(descriptor);
+                }
+
+                _registered.Clear();
+                _rootBound = false;
+            }
+
+            Register(services, options => options.Bind(section));
+            _sections.Add(section);
         }
 
         /// <summary>
-        /// Binds, and turns a value the binder cannot convert into an error that names the setting and the type it
-        /// needs but never the value: the binder quotes the value whole (and its inner exception quotes it again), and
-        /// a secret pasted into the wrong field — <c>Keys:0:Id</c> instead of <c>Keys:0:Secret</c> — would otherwise
-        /// reach the start-up crash report and the reload log.
+        /// The same object, or a section of the same path (<c>GetSection</c> returns a new object each call).
         /// </summary>
-        private static void BindRedacted(IConfiguration configuration, MixInvitationOptions options)
+        private static bool IsSame(IConfiguration bound, IConfiguration other) =>
+            ReferenceEquals(bound, other)
+            || (bound is IConfigurationSection mine && other is IConfigurationSection theirs && string.Equals(mine.Path, theirs.Path, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Runs a standard binding call and moves what it registered to the binding's place in the collection.</summary>
+        private void Register(IServiceCollection services, Action<OptionsBuilder<MixInvitationOptions>> bind)
         {
-            try
+            var start = services.Count;
+            bind(new OptionsBuilder<MixInvitationOptions>(services, Options.Options.DefaultName));
+
+            var added = new ServiceDescriptor[services.Count - start];
+            for (var i = added.Length - 1; i >= 0; i--)
             {
-                configuration.Bind(options);
+                added[i] = services[start + i];
+                services.RemoveAt(start + i);
             }
-            catch (InvalidOperationException ex)
+
+            var at = services.IndexOf(_registered.Count == 0 ? _marker : _registered[^1]) + 1;
+            foreach (var descriptor in added)
             {
-                throw new InvalidOperationException(ConfigurationBindingError.Describe(ex.Message));
+                services.Insert(at++, descriptor);
+                _registered.Add(descriptor);
             }
         }
-    }
-
-    /// <summary>Tells the options monitor when whatever <see cref="BindConfiguration"/> reads has reloaded.</summary>
-    private sealed class ConfigurationChangeTokenSource(IEnumerable<ConfigurationSource> sources, IConfiguration? root = null) : IOptionsChangeTokenSource<MixInvitationOptions>
-    {
-        private readonly IConfiguration[] _watched = sources.Any() ? [.. sources.Select(s => s.Configuration)] : root is null ? [] : [root];
-
-        public string Name => Options.Options.DefaultName;
-
-        public IChangeToken GetChangeToken() => _watched.Length switch
-        {
-            0 => new CancellationChangeToken(CancellationToken.None), // nothing to watch: never changes
-            1 => _watched[0].GetReloadToken(),
-            _ => new CompositeChangeToken([.. _watched.Select(c => c.GetReloadToken())]),
-        };
     }
 }

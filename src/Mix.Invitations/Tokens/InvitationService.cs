@@ -34,7 +34,6 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     private readonly IDisposable? _optionsSubscription;
     private readonly InvitationTelemetry _telemetry;
     private volatile ServiceState _state;
-    private IDisposable[] _reloadWatches = [];
 
     /// <summary>Initializes a new service; the constructor dependency injection uses.</summary>
     /// <param name="options">The options, monitored for changes.</param>
@@ -186,55 +185,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     }
 
     /// <summary>Stops watching the options for changes.</summary>
-    public void Dispose()
-    {
-        _optionsSubscription?.Dispose();
-        foreach (var watch in Interlocked.Exchange(ref _reloadWatches, []))
-        {
-            watch.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Reports, as log event 6 (<c>KeyRingReloadFailed</c>), an options change that fails validation. The options
-    /// monitor validates a change before it tells its listeners, and throws on the thread that reloaded when the change
-    /// is invalid, so <see cref="OnOptionsChanged"/> never sees it; this watches the same change sources and builds the
-    /// new options itself, through the same factory and validators, only to find out whether they fail.
-    /// </summary>
-    /// <param name="sources">The change sources the options monitor watches.</param>
-    /// <param name="factory">The factory that binds and validates the options.</param>
-    internal void WatchReloadFailures(IEnumerable<IOptionsChangeTokenSource<MixInvitationOptions>> sources, IOptionsFactory<MixInvitationOptions> factory)
-    {
-        var watches = new List<IDisposable>();
-        foreach (var source in sources)
-        {
-            if (!IsDefaultOptions(source.Name))
-            {
-                continue;
-            }
-
-            watches.Add(Microsoft.Extensions.Primitives.ChangeToken.OnChange(source.GetChangeToken, () =>
-            {
-                try
-                {
-                    factory.Create(Microsoft.Extensions.Options.Options.DefaultName);
-                }
-                catch (OptionsValidationException ex)
-                {
-                    // The validators' messages name each field and value, never a secret.
-                    _telemetry.KeyRingReloadFailed(ex.Message);
-                }
-                catch (InvalidOperationException ex)
-                {
-                    // A value the binder could not convert: the binding step already replaced the binder's message
-                    // (which quotes the value) with one that names only the setting and the type.
-                    _telemetry.KeyRingReloadFailed(ex.Message);
-                }
-            }));
-        }
-
-        _reloadWatches = [.. watches];
-    }
+    public void Dispose() => _optionsSubscription?.Dispose();
 
     [SkipLocalsInit] // the nonce and token buffers are written before they are read
     private string IssueCore(InvitationRequest request, ServiceState state, out IInvitationBindingPolicy policy)
