@@ -229,7 +229,7 @@ public static class MixInvitationsServiceCollectionExtensions
                 // is registered (a host registers it before the application's services).
                 if (_sections.Count == 0 && !_rootBound && services.Any(d => d.ServiceType == typeof(IConfiguration) && !d.IsKeyedService))
                 {
-                    Register(services, options => options.BindConfiguration(MixInvitationOptions.SectionName));
+                    Register(services, options => options.BindConfiguration(MixInvitationOptions.SectionName), watch: true);
                     _rootBound = true;
                 }
 
@@ -252,7 +252,10 @@ public static class MixInvitationsServiceCollectionExtensions
                 _rootBound = false;
             }
 
-            Register(services, options => options.Bind(section));
+            // Sections of one configuration share its reload token: one change source for them all, or the monitor
+            // would rebuild the options (and log the reload) once per section on every reload.
+            var reloadToken = section.GetReloadToken();
+            Register(services, options => options.Bind(section), watch: !_sections.Exists(bound => ReferenceEquals(bound.GetReloadToken(), reloadToken)));
             _sections.Add(section);
         }
 
@@ -264,7 +267,10 @@ public static class MixInvitationsServiceCollectionExtensions
             || (bound is IConfigurationSection mine && other is IConfigurationSection theirs && string.Equals(mine.Path, theirs.Path, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Runs a standard binding call and moves what it registered to the binding's place in the collection.</summary>
-        private void Register(IServiceCollection services, Action<OptionsBuilder<MixInvitationOptions>> bind)
+        /// <param name="services">The collection.</param>
+        /// <param name="bind">The standard binding call.</param>
+        /// <param name="watch">Whether to keep the change source it registered (<see langword="false"/> when another binding's source already watches the same reload token).</param>
+        private void Register(IServiceCollection services, Action<OptionsBuilder<MixInvitationOptions>> bind, bool watch)
         {
             var start = services.Count;
             bind(new OptionsBuilder<MixInvitationOptions>(services, Options.Options.DefaultName));
@@ -279,6 +285,11 @@ public static class MixInvitationsServiceCollectionExtensions
             var at = services.IndexOf(_registered.Count == 0 ? _marker : _registered[^1]) + 1;
             foreach (var descriptor in added)
             {
+                if (!watch && descriptor.ServiceType == typeof(IOptionsChangeTokenSource<MixInvitationOptions>))
+                {
+                    continue;
+                }
+
                 services.Insert(at++, descriptor);
                 _registered.Add(descriptor);
             }

@@ -166,6 +166,88 @@ public class MixInvitationsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddMixInvitations_RootSectionThenAnotherSection_BindsOnlyTheSectionPassed()
+    {
+        // The root binding registered by the first call is replaced, not added to: both would bind keys 3 and 4 too.
+        var configuration = AppSettingsWith(("Invitations:Keys:0:Id", "9"), ("Invitations:Keys:0:Secret", TestKeys.Secret1));
+        var services = NewServices();
+        services.AddSingleton<IConfiguration>(configuration);
+
+        services.AddMixInvitations();
+        services.AddMixInvitations(configuration.GetSection("Invitations"));
+        services.AddMixInvitations();
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value.Keys.Select(k => k.Id).Should().Equal(9);
+        provider.GetServices<IOptionsChangeTokenSource<MixInvitationOptions>>().Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AddMixInvitations_SameSectionPassedTwice_BindsItOnce(bool otherCase)
+    {
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(AppSettings))).Build();
+        var section = configuration.GetSection(MixInvitationOptions.SectionName);
+        var services = NewServices();
+
+        services.AddMixInvitations(section);
+        services.AddMixInvitations(otherCase ? configuration.GetSection("mixinvitations") : section);
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value.Keys.Select(k => k.Id).Should().Equal(3, 4);
+        provider.GetServices<IOptionsChangeTokenSource<MixInvitationOptions>>().Should().ContainSingle();
+    }
+
+    [Fact]
+    public void AddMixInvitations_SectionAfterCode_CodeStillOverridesConfiguration()
+    {
+        // A library configures in code first, the host passes its section afterwards: binding still runs first.
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(AppSettings))).Build();
+        var services = NewServices();
+        services.AddSingleton<IConfiguration>(configuration);
+
+        services.AddMixInvitations(o => o.DefaultLifetime = TimeSpan.FromHours(1));
+        services.AddMixInvitations(configuration.GetSection(MixInvitationOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value;
+        options.DefaultLifetime.Should().Be(TimeSpan.FromHours(1));
+        options.MaxLifetime.Should().Be(TimeSpan.FromDays(14));
+        options.Keys.Select(k => k.Id).Should().Equal(3, 4);
+    }
+
+    [Fact]
+    public void AddMixInvitations_TwoSectionsOfOneConfiguration_BindsBothAndWatchesTheConfigurationOnce()
+    {
+        var configuration = AppSettingsWith(("InvitationLimits:DefaultLifetime", "03:00:00"));
+        var services = NewServices();
+
+        services.AddMixInvitations(configuration.GetSection(MixInvitationOptions.SectionName));
+        services.AddMixInvitations(configuration.GetSection("InvitationLimits"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value;
+        options.Keys.Select(k => k.Id).Should().Equal(3, 4);
+        options.DefaultLifetime.Should().Be(TimeSpan.FromHours(3));
+        provider.GetServices<IOptionsChangeTokenSource<MixInvitationOptions>>().Should().ContainSingle("one change source per configuration, or each reload would rebuild the options once per section");
+    }
+
+    [Fact]
+    public void AddMixInvitations_NoConfigurationRegistered_BindsNothingAndWatchesNothing()
+    {
+        var services = NewServices();
+
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 }));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        provider.GetServices<IOptionsChangeTokenSource<MixInvitationOptions>>().Should().BeEmpty();
+        provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value.Keys.Should().ContainSingle();
+    }
+
+    [Fact]
     public void AddMixInvitations_TimeProviderRegistered_ServiceUsesIt()
     {
         var clock = new FakeTimeProvider(TestKeys.Epoch.AddHours(5));
@@ -286,6 +368,91 @@ public class MixInvitationsServiceCollectionExtensionsTests
             .Should().Contain("'MixInvitations:Keys:0:SignUntil' cannot be converted to System.DateTimeOffset").And.NotContain("zq9");
     }
 
+    [Fact]
+    public void Reload_OfASectionPassedIn_SwapsTheKeyRing()
+    {
+        var logs = new Telemetry.CapturingLoggerProvider();
+        var configuration = TestKeys.Configuration();
+        var services = NewServices();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddMixInvitations(configuration.GetSection(MixInvitationOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var service = provider.GetRequiredService<InvitationService>();
+        var joining = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        service.TryValidate(service.Issue(TestKeys.InviteeBound()), joining).Claims.KeyId.Should().Be(1);
+
+        var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
+        memory.Set("MixInvitations:Keys:1:Id", "2");
+        memory.Set("MixInvitations:Keys:1:Secret", TestKeys.Secret1);
+        memory.Set("MixInvitations:Keys:1:ActiveFrom", TestKeys.Epoch.ToString("O"));
+        configuration.Reload();
+
+        service.TryValidate(service.Issue(TestKeys.InviteeBound()), joining).Claims.KeyId.Should().Be(2);
+        logs.Logs.Where(l => l.EventId.Id == 5).Should().ContainSingle().Which.AllText.Should().Contain("2 keys");
+    }
+
+    [Fact]
+    public void Reload_FailingTwice_IsLoggedOncePerReloadHoweverOftenTheOptionsAreRead()
+    {
+        var logs = new Telemetry.CapturingLoggerProvider();
+        var (provider, configuration, memory) = ReloadableHost(logs);
+        using var disposeProvider = provider;
+        var service = provider.GetRequiredService<InvitationService>();
+        var monitor = provider.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>();
+
+        memory.Set("MixInvitations:Keys:0:Secret", "c2hvcnQ=");
+        FluentActions.Invoking(configuration.Reload).Should().Throw<Exception>();
+        for (var i = 0; i < 3; i++)
+        {
+            FluentActions.Invoking(() => monitor.CurrentValue).Should().Throw<OptionsValidationException>("the monitor keeps the failed build until the next change");
+            using var scope = provider.CreateScope();
+            FluentActions.Invoking(() => scope.ServiceProvider.GetRequiredService<IOptionsSnapshot<MixInvitationOptions>>().Value).Should().Throw<OptionsValidationException>();
+        }
+
+        logs.Logs.Count(l => l.EventId.Id == 6).Should().Be(1, "reading the options again is not another reload");
+
+        memory.Set("MixInvitations:DefaultLifetime", "-1.00:00:00");
+        FluentActions.Invoking(configuration.Reload).Should().Throw<Exception>();
+        logs.Logs.Where(l => l.EventId.Id == 6).Select(l => l.AllText).Should().SatisfyRespectively(
+            first => first.Should().Contain("Keys[0] (id 1): Secret is 5 bytes"),
+            second => second.Should().Contain("DefaultLifetime"));
+        logs.Logs.Should().NotContain(l => l.AllText.Contains("c2hvcnQ"));
+        logs.Logs.Should().NotContain(l => l.EventId.Id == 5);
+        service.TryValidate(service.Issue(TestKeys.InviteeBound()), new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Reload_ValueOfTheWrongFormat_ThrowsWithoutQuotingItWhereverTheOptionsAreRead()
+    {
+        var (provider, configuration, memory) = ReloadableHost();
+        using var disposeProvider = provider;
+        provider.GetRequiredService<InvitationService>();
+
+        memory.Set("MixInvitations:Keys:0:Id", "not-an-id-zq9");
+        var reload = configuration.Reload;
+
+        reload.Should().Throw<Exception>().Which.ToString().Should().Contain("'MixInvitations:Keys:0:Id' cannot be converted to System.Int32").And.NotContain("zq9");
+        var read = () => provider.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>().CurrentValue;
+        var thrown = read.Should().Throw<InvalidOperationException>().Which;
+        thrown.ToString().Should().NotContain("zq9");
+        thrown.InnerException.Should().BeNull();
+    }
+
+    [Fact]
+    public void Start_InvalidConfiguration_FailsStartWithoutLoggingAReloadFailure()
+    {
+        var logs = new Telemetry.CapturingLoggerProvider();
+        var (provider, _, memory) = ReloadableHost(logs);
+        using var disposeProvider = provider;
+        memory.Set("MixInvitations:Keys:0:Secret", "c2hvcnQ=");
+
+        var start = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        start.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Secret is 5 bytes");
+        logs.Logs.Should().NotContain(l => l.EventId.Id == 6, "nothing was running that a reload could have kept");
+    }
+
     [Theory]
     [InlineData("MixInvitations:Keys:0:Id")]
     [InlineData("MixInvitations:Keys:0:SignUntil")]
@@ -329,6 +496,12 @@ public class MixInvitationsServiceCollectionExtensionsTests
         services.AddMixInvitations();
         return (services.BuildServiceProvider(), configuration, configuration.Providers.OfType<MemoryConfigurationProvider>().Single());
     }
+
+    /// <summary>The appsettings.json above, with more values from memory on top.</summary>
+    private static IConfigurationRoot AppSettingsWith(params (string Key, string Value)[] values) => new ConfigurationBuilder()
+        .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(AppSettings)))
+        .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+        .Build();
 
     private static ServiceCollection NewServices()
     {
