@@ -2,7 +2,9 @@ namespace Mix.Invitations.Internal;
 
 /// <summary>
 /// Describes a configuration binding failure without the value that failed: the one message used at start-up and on
-/// reload, so neither can quote a secret that was put in the wrong field.
+/// reload, so neither can quote a secret that was put in the wrong field. The options factory replaces every
+/// <see cref="InvalidOperationException"/> from building the options with it, so a message of another shape (not the
+/// binder's) becomes the generic one.
 /// </summary>
 internal static class ConfigurationBindingError
 {
@@ -17,7 +19,7 @@ internal static class ConfigurationBindingError
     /// <returns>A message with no part of any configured value.</returns>
     internal static string Describe(string binderMessage)
     {
-        const string Generic = "MixInvitations options could not be bound from configuration: a value has the wrong format (the value is not shown, as it may be a secret).";
+        const string Generic = "MixInvitations options could not be built: a configuration value has the wrong format, or a configure step failed (the message is not shown, as it may quote a secret).";
         var type = binderMessage.LastIndexOf(TypeMarker, StringComparison.Ordinal);
         if (type < 0 || !binderMessage.EndsWith("'.", StringComparison.Ordinal))
         {

@@ -20,17 +20,25 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <c>Mix.Invitations.Redis</c>) replaces it.
 /// </para>
 /// <para>
-/// Options are bound from configuration first (the sections passed to the <see cref="IConfiguration"/> overload, or
-/// else the <c>MixInvitations</c> section of the registered root configuration), then the
-/// <see cref="Action{T}"/> overloads apply in the order they were called. They are validated when the host starts
-/// (<c>ValidateOnStart</c>) and on every reload; a reload that fails validation leaves the running service on its
-/// previous key ring and is logged as event 6, <c>KeyRingReloadFailed</c> (the options monitor also throws it on the
-/// thread that reloaded).
+/// Options are bound from configuration first; the <see cref="Action{T}"/> overloads apply after it, in the order they
+/// were called, even when a section is passed after them. What is bound: the sections passed to the
+/// <see cref="IConfiguration"/> overload (each once, however often it is passed), or else the <c>MixInvitations</c>
+/// section of the root <see cref="IConfiguration"/>, when one is registered in the container by the time
+/// <c>AddMixInvitations</c> is called (a host registers it before the application's services); never both. Binding
+/// uses the standard <c>Bind</c>/<c>BindConfiguration</c> of <c>Microsoft.Extensions.Options.ConfigurationExtensions</c>,
+/// source-generated, and reloads through <see cref="IOptionsMonitor{TOptions}"/>.
+/// </para>
+/// <para>
+/// The options are validated when the host starts (<c>ValidateOnStart</c>) and on every reload; a reload that fails
+/// validation leaves the running service on its previous key ring and is logged as event 6,
+/// <c>KeyRingReloadFailed</c> (the options monitor also throws it on the thread that reloaded, and again on every read
+/// until the next change). A configuration value of the wrong type fails naming the setting and the type, never the
+/// value, at start-up and on reload.
 /// </para>
 /// </remarks>
 public static class MixInvitationsServiceCollectionExtensions
 {
-    /// <summary>Registers the invitation services with options from the <c>MixInvitations</c> section of the registered <see cref="IConfiguration"/>, if any.</summary>
+    /// <summary>Registers the invitation services with options from the <c>MixInvitations</c> section of the <see cref="IConfiguration"/> registered in <paramref name="services"/>, if one is.</summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder to chain further parts onto.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="services"/> is <see langword="null"/>.</exception>
@@ -56,7 +64,7 @@ public static class MixInvitationsServiceCollectionExtensions
 
     /// <summary>Registers the invitation services with options bound from a configuration section.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section to bind, typically <c>configuration.GetSection("MixInvitations")</c>. Changes to it are picked up without a restart.</param>
+    /// <param name="configuration">The section to bind, typically <c>configuration.GetSection("MixInvitations")</c>; it replaces the root configuration's section, and a section of the same path is bound once. Changes to it are picked up without a restart.</param>
     /// <returns>A builder to chain further parts onto.</returns>
     /// <exception cref="ArgumentNullException">Thrown when an argument is <see langword="null"/>.</exception>
     public static IMixInvitationsBuilder AddMixInvitations(this IServiceCollection services, IConfiguration configuration)
