@@ -26,11 +26,9 @@ namespace Mix.Invitations;
 /// </remarks>
 public sealed partial class InvitationService : IInvitationIssuer, IInvitationValidator, IDisposable
 {
-    private const int StackCanonicalBytes = 1024;
-
     private readonly TimeProvider _time;
     private readonly IChannelKeyProvider _keyProvider;
-    private readonly IInvitationBindingPolicy[] _registeredPolicies;
+    private readonly PolicyRegistry _policies;
     private readonly IDisposable? _optionsSubscription;
     private readonly InvitationTelemetry _telemetry;
     private volatile ServiceState _state;
@@ -54,9 +52,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
         _keyProvider = channelKeyProvider ?? DerivedChannelKeyProvider.Instance;
-        _registeredPolicies = RegisterPolicies(customPolicies);
+        _policies = PolicyRegistry.Create(customPolicies);
         _telemetry = telemetry ?? InvitationTelemetry.None;
-        _state = ServiceState.Create(options.CurrentValue, _registeredPolicies);
+        _state = ServiceState.Create(options.CurrentValue, _policies, _keyProvider);
         _optionsSubscription = options.OnChange(OnOptionsChanged);
     }
 
@@ -97,7 +95,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     internal delegate void SpanAction(Span<byte> destination);
 
     /// <summary>Gets the registered binding policies, built-in ones first.</summary>
-    public IReadOnlyList<IInvitationBindingPolicy> Policies => _registeredPolicies;
+    public IReadOnlyList<IInvitationBindingPolicy> Policies => _policies.All;
 
     /// <summary>Gets the time provider every clock read goes through.</summary>
     public TimeProvider TimeProvider => _time;
@@ -118,22 +116,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <param name="name">The policy's name, for example <c>unbound</c>.</param>
     /// <param name="policy">The policy, when found.</param>
     /// <returns><see langword="true"/> when a policy of that name is registered.</returns>
-    public bool TryGetPolicy(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IInvitationBindingPolicy? policy)
-    {
-        // A loop rather than Array.Find with a lambda: the lambda captures the name, which allocated a closure and a
-        // delegate on every Issue.
-        foreach (var registered in _registeredPolicies)
-        {
-            if (string.Equals(registered.Name, name, StringComparison.Ordinal))
-            {
-                policy = registered;
-                return true;
-            }
-        }
-
-        policy = null;
-        return false;
-    }
+    public bool TryGetPolicy(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IInvitationBindingPolicy? policy) => _policies.TryGet(name, out policy);
 
     /// <summary>Gets a value indicating whether a policy is registered and enabled by the current options.</summary>
     /// <param name="name">The policy's name.</param>
@@ -143,10 +126,10 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <summary>Drops this node's cached keys of a channel, so the next token of that channel fetches its key from the provider again.</summary>
     /// <param name="channel">The channel.</param>
     /// <remarks>Use after a custom <see cref="IChannelKeyProvider"/> changed a channel's secret (for example bumped its epoch). Other nodes pick the change up within <see cref="MixInvitationOptions.ChannelKeyCacheLifetime"/>, or when told to call this too.</remarks>
-    public void InvalidateChannelKeys(Jid channel) => _state.Cache.Invalidate(channel.Bare);
+    public void InvalidateChannelKeys(Jid channel) => _state.Signer.Invalidate(channel.Bare);
 
     /// <summary>Gets how many channel keys this node holds in its cache (for tests and diagnostics).</summary>
-    internal int CachedChannelKeyCount => _state.Cache.Count;
+    internal int CachedChannelKeyCount => _state.Signer.CachedKeyCount;
 
     /// <inheritdoc />
     public Invitation Issue(InvitationRequest request)
@@ -196,9 +179,9 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         }
 
         var policyName = request.Policy ?? state.DefaultPolicy.Name;
-        if (!TryGetPolicy(policyName, out var found))
+        if (!_policies.TryGet(policyName, out var found))
         {
-            throw Error.Request_Field(nameof(InvitationRequest.Policy), $"Unknown binding policy '{policyName}'. Registered: {string.Join(", ", _registeredPolicies.Select(p => p.Name))}.");
+            throw Error.Request_Field(nameof(InvitationRequest.Policy), $"Unknown binding policy '{policyName}'. Registered: {_policies.Names}.");
         }
 
         policy = found;
@@ -260,7 +243,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         Span<byte> tokenBytes = stackalloc byte[TokenCodec.MaxTokenBytes];
         var headerSize = header.Size;
         TokenCodec.WriteHeader(header, tokenBytes);
-        ComputeTag(state, key, policy.Binds, request.Channel, request.Inviter, request.Invitee, tokenBytes[..headerSize], now, tokenBytes.Slice(headerSize, TokenCodec.TagSize));
+        state.Signer.ComputeTag(key, policy.Binds, request.Channel, request.Inviter, request.Invitee, tokenBytes[..headerSize], now, tokenBytes.Slice(headerSize, TokenCodec.TagSize));
         return Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
     }
 
@@ -275,7 +258,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         }
 
         var state = _state;
-        var policy = state.PoliciesById[header.PolicyId];
+        var policy = _policies.Find(header.PolicyId);
         if (policy is null)
         {
             return InvitationValidationResult.Failure(InvitationFailureReason.Malformed);
@@ -290,7 +273,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
 
         var headerSize = header.Size;
         Span<byte> expected = stackalloc byte[TokenCodec.TagSize];
-        ComputeTag(state, key, policy.Binds, channel, inviter, invitee, bytes[..headerSize], now, expected);
+        state.Signer.ComputeTag(key, policy.Binds, channel, inviter, invitee, bytes[..headerSize], now, expected);
         var tag = bytes.Slice(headerSize, TokenCodec.TagSize);
         if (!CryptographicOperations.FixedTimeEquals(expected, tag))
         {
@@ -344,48 +327,6 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         return InvitationValidationResult.Success(claims);
     }
 
-    /// <summary>Writes the 16-byte tag over label || header || the canonical form of the policy's bound fields.</summary>
-    /// <remarks>
-    /// The MAC input is assembled in one buffer and hashed with one <c>AppendData</c>: on OpenSSL each call into the
-    /// keyed state costs more than hashing a block, so three appends cost about a third more than one (see
-    /// docs/benchmarks.md). The canonical form is assembled from the bare JIDs' precomputed canonical texts, straight
-    /// into the buffer; a pooled array takes over only when it does not fit the stack buffer.
-    /// </remarks>
-    [SkipLocalsInit] // the buffer is read only up to what was written into it
-    private void ComputeTag(ServiceState state, KeyRingEntry key, InvitationBinding binds, in Jid channel, in Jid? inviter, in Jid? invitee, ReadOnlySpan<byte> header, DateTimeOffset now, Span<byte> tag)
-    {
-        // Bare JIDs carry their canonical text. Validation passes bare JIDs already (Bare is then a copy); issue passes
-        // the request's, which may be full: the form, and the channel whose key is used, are always the bare ones.
-        var bareChannel = channel.Bare;
-        var channelText = bareChannel.CanonicalText;
-        var inviterText = (binds & InvitationBinding.Inviter) != 0 && inviter.HasValue ? inviter.GetValueOrDefault().Bare.CanonicalText : default;
-        var inviteeText = (binds & InvitationBinding.Invitee) != 0 && invitee.HasValue ? invitee.GetValueOrDefault().Bare.CanonicalText : default;
-        byte[]? rented = null;
-        Span<byte> buffer = stackalloc byte[StackCanonicalBytes];
-        try
-        {
-            var prefix = TokenCodec.WriteMacPrefix(header, buffer);
-            if (!InvitationCanonicalForm.TryWriteCanonicalTexts(channelText, inviterText, inviteeText, buffer[prefix..], out var written))
-            {
-                // Longer than the stack buffer: only very long JIDs get here.
-                var length = prefix + InvitationCanonicalForm.CanonicalTextsByteCount(channelText, inviterText, inviteeText);
-                rented = ArrayPool<byte>.Shared.Rent(length);
-                buffer = rented;
-                prefix = TokenCodec.WriteMacPrefix(header, buffer);
-                InvitationCanonicalForm.TryWriteCanonicalTexts(channelText, inviterText, inviteeText, buffer[prefix..], out written);
-            }
-
-            state.Cache.Get(key, bareChannel, _keyProvider, now).ComputeTag(buffer[..(prefix + written)], tag);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
     private void OnOptionsChanged(MixInvitationOptions options, string? name)
     {
         if (!IsDefaultOptions(name))
@@ -395,7 +336,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
 
         try
         {
-            _state = ServiceState.Create(options, _registeredPolicies);
+            _state = ServiceState.Create(options, _policies, _keyProvider);
             _telemetry.KeyRingReloaded(_state.Ring.All.Count);
         }
         catch (InvalidOperationException ex)
@@ -407,124 +348,6 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
 
     /// <summary>Whether a named options instance is the one the service uses: the default (unnamed) one.</summary>
     private static bool IsDefaultOptions(string? name) => name is null || name == Microsoft.Extensions.Options.Options.DefaultName;
-
-    private static IInvitationBindingPolicy[] RegisterPolicies(IEnumerable<IInvitationBindingPolicy>? custom)
-    {
-        var all = new List<IInvitationBindingPolicy>(BindingPolicies.BuiltIn);
-        foreach (var policy in custom ?? [])
-        {
-            ArgumentNullException.ThrowIfNull(policy, nameof(custom));
-            if (all.Contains(policy))
-            {
-                continue;
-            }
-
-            if (policy.Id < 128)
-            {
-                throw new ArgumentException($"Custom binding policy '{policy.Name}' has id {policy.Id}; ids below 128 are reserved for built-in policies.", nameof(custom));
-            }
-
-            if (all.Exists(p => p.Id == policy.Id || string.Equals(p.Name, policy.Name, StringComparison.Ordinal)))
-            {
-                throw new ArgumentException($"Custom binding policy '{policy.Name}' (id {policy.Id}) clashes with a policy already registered.", nameof(custom));
-            }
-
-            if ((policy.Binds & InvitationBinding.Channel) == 0)
-            {
-                throw new ArgumentException($"Custom binding policy '{policy.Name}' must bind the channel.", nameof(custom));
-            }
-
-            all.Add(policy);
-        }
-
-        return [.. all];
-    }
-
-    /// <summary>Everything derived from one version of the options; swapped atomically on change.</summary>
-    private sealed class ServiceState
-    {
-        private ServiceState(KeyRing ring, IInvitationBindingPolicy?[] policiesById, bool[] enabled, IInvitationBindingPolicy defaultPolicy, MixInvitationOptions options)
-        {
-            Ring = ring;
-            PoliciesById = policiesById;
-            Enabled = enabled;
-            DefaultPolicy = defaultPolicy;
-            DefaultLifetime = options.DefaultLifetime;
-            MaxLifetime = options.MaxLifetime;
-            MaxLifetimeSeconds = (uint)Math.Min(uint.MaxValue, Math.Ceiling(options.MaxLifetime.TotalSeconds));
-            ExpiryToleranceTicks = options.ExpiryTolerance.Ticks;
-            LedgerRetentionMargin = options.LedgerRetentionMargin;
-            IssuedAtToleranceTicks = options.IssuedAtTolerance.Ticks;
-            LandingLinkBase = options.LandingLinkBase;
-            MaxXmlInputSize = options.MaxXmlInputSize;
-            Cache = new ChannelKeyCache(options.ChannelKeyCacheSize, options.ChannelKeyCacheLifetime);
-        }
-
-        public KeyRing Ring { get; }
-
-        public IInvitationBindingPolicy?[] PoliciesById { get; }
-
-        public bool[] Enabled { get; }
-
-        public IInvitationBindingPolicy DefaultPolicy { get; }
-
-        public TimeSpan DefaultLifetime { get; }
-
-        public TimeSpan MaxLifetime { get; }
-
-        /// <summary>The longest lifetime a token may have, in whole seconds: what issuing can write for <see cref="MaxLifetime"/> (rounded up, as issuing rounds a lifetime up).</summary>
-        public uint MaxLifetimeSeconds { get; }
-
-        public long ExpiryToleranceTicks { get; }
-
-        public TimeSpan LedgerRetentionMargin { get; }
-
-        public long IssuedAtToleranceTicks { get; }
-
-        public Uri? LandingLinkBase { get; }
-
-        public int MaxXmlInputSize { get; }
-
-        public ChannelKeyCache Cache { get; }
-
-        public static ServiceState Create(MixInvitationOptions options, IInvitationBindingPolicy[] registered)
-        {
-            ArgumentNullException.ThrowIfNull(options);
-            var ring = KeyRing.Create(options.Keys);
-            if (ring.All.Count == 0)
-            {
-                throw new InvalidOperationException("MixInvitations:Keys is empty: configure at least one key.");
-            }
-
-            var byId = new IInvitationBindingPolicy?[256];
-            foreach (var policy in registered)
-            {
-                byId[policy.Id] = policy;
-            }
-
-            var enabled = new bool[256];
-            if (options.EnabledPolicies is null)
-            {
-                foreach (var policy in registered)
-                {
-                    enabled[policy.Id] = true;
-                }
-            }
-            else
-            {
-                foreach (var name in options.EnabledPolicies)
-                {
-                    var policy = Array.Find(registered, p => string.Equals(p.Name, name, StringComparison.Ordinal))
-                        ?? throw new InvalidOperationException($"MixInvitations:EnabledPolicies names unknown policy '{name}'.");
-                    enabled[policy.Id] = true;
-                }
-            }
-
-            var defaultPolicy = Array.Find(registered, p => string.Equals(p.Name, options.DefaultPolicy, StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"MixInvitations:DefaultPolicy names unknown policy '{options.DefaultPolicy}'.");
-            return new ServiceState(ring, byId, enabled, defaultPolicy, options);
-        }
-    }
 
     private sealed class DerivedChannelKeyProvider : IChannelKeyProvider
     {
