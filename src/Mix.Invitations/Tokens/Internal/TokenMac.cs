@@ -31,21 +31,4 @@ internal static class TokenMac
         HMACSHA256.HashData(key, message, full);
         full[..tag.Length].CopyTo(tag);
     }
-
-    /// <summary>
-    /// Verifies a presented tag of exactly <paramref name="tagLength"/> bytes over <paramref name="message"/>; any other
-    /// length is refused, so a truncated or extended tag never verifies.
-    /// </summary>
-    internal static bool Verify(IncrementalHash hmac, ReadOnlySpan<byte> message, ReadOnlySpan<byte> presented, int tagLength)
-    {
-        if (tagLength is < 1 or > FullSize || presented.Length != tagLength)
-        {
-            return false;
-        }
-
-        Span<byte> expected = stackalloc byte[FullSize];
-        hmac.AppendData(message);
-        Finish(hmac, expected[..tagLength]);
-        return CryptographicOperations.FixedTimeEquals(expected[..tagLength], presented);
-    }
 }
