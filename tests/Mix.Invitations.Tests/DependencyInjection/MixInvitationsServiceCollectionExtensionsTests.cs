@@ -329,7 +329,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     [Fact]
     public void Reload_InvalidChange_IsLoggedAsKeyRingReloadFailedWithoutTheSecret()
     {
-        var logs = new Telemetry.CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var (provider, configuration, memory) = ReloadableHost(logs);
         using var disposeProvider = provider;
         var service = provider.GetRequiredService<InvitationService>();
@@ -340,7 +340,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
         reload.Should().Throw<Exception>(); // the options monitor's own report, on the reloading thread
 
         var failed = logs.Logs.Where(l => l.EventId.Id == 6).ToList();
-        failed.Should().ContainSingle().Which.Should().Match<Telemetry.CapturedLog>(l =>
+        failed.Should().ContainSingle().Which.Should().Match<CapturedLog>(l =>
             l.EventId.Name == "KeyRingReloadFailed" && l.Level == LogLevel.Error && l.AllText.Contains("Keys[1] (id 2): Secret is 5 bytes"));
         logs.Logs.Should().NotContain(l => l.AllText.Contains("c2hvcnQ"));
         service.TryValidate(service.Issue(TestKeys.InviteeBound()), new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(1);
@@ -355,7 +355,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     [Fact]
     public void Reload_ValueOfTheWrongFormat_IsLoggedWithoutQuotingIt()
     {
-        var logs = new Telemetry.CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var (provider, configuration, memory) = ReloadableHost(logs);
         using var disposeProvider = provider;
         provider.GetRequiredService<InvitationService>();
@@ -371,7 +371,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     [Fact]
     public void Reload_OfASectionPassedIn_SwapsTheKeyRing()
     {
-        var logs = new Telemetry.CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var configuration = TestKeys.Configuration();
         var services = NewServices();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
@@ -395,7 +395,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     [Fact]
     public void Reload_FailingTwice_IsLoggedOncePerReloadHoweverOftenTheOptionsAreRead()
     {
-        var logs = new Telemetry.CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var (provider, configuration, memory) = ReloadableHost(logs);
         using var disposeProvider = provider;
         var service = provider.GetRequiredService<InvitationService>();
@@ -442,7 +442,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     [Fact]
     public void Start_InvalidConfiguration_FailsStartWithoutLoggingAReloadFailure()
     {
-        var logs = new Telemetry.CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var (provider, _, memory) = ReloadableHost(logs);
         using var disposeProvider = provider;
         memory.Set("MixInvitations:Keys:0:Secret", "c2hvcnQ=");
@@ -482,7 +482,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
     }
 
     /// <summary>The library from the root configuration's <c>MixInvitations</c> section, with a fake clock and, when given, captured logs; the in-memory source is where a test changes values before <c>Reload</c>.</summary>
-    private static (ServiceProvider Provider, IConfigurationRoot Configuration, MemoryConfigurationProvider Memory) ReloadableHost(Telemetry.CapturingLoggerProvider? logs = null)
+    private static (ServiceProvider Provider, IConfigurationRoot Configuration, MemoryConfigurationProvider Memory) ReloadableHost(CapturingLoggerProvider? logs = null)
     {
         var configuration = TestKeys.Configuration();
         var services = new ServiceCollection();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Mix.Invitations.Tests.Tokens;
+namespace Mix.Invitations.Tests.TestSupport;
 
 /// <summary>Fixed keys, JIDs and clocks shared by the token tests.</summary>
 internal static class TestKeys

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Mix.Invitations.Tests.Tokens;
+namespace Mix.Invitations.Tests.Keys;
 
 public class KeyRingTests
 {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Mix.Invitations.Tests.Telemetry;
+namespace Mix.Invitations.Tests.TestSupport;
 
 /// <summary>One captured log event: the formatted message and every structured value, as a log sink would see them.</summary>
 internal sealed record CapturedLog(string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyList<KeyValuePair<string, string?>> Values, Exception? Exception)
