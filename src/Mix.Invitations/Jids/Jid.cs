@@ -265,7 +265,7 @@ public readonly struct Jid : IEquatable<Jid>
 
             // Invitations bind bare JIDs: their text, escaped and in UTF-8, is computed once here so the canonical
             // <invitation> on the validation path is a few copies rather than a transcoding per token.
-            CanonicalText = resource is null ? InvitationCanonicalForm.EscapeText(Full) : null;
+            CanonicalText = resource is null ? C14nText.Escape(Full) : null;
         }
 
         internal string? Local { get; }

@@ -68,7 +68,7 @@ public static class InvitationCanonicalForm
                 out bytesWritten);
         }
 
-        var writer = new SpanWriter(destination);
+        var writer = new Utf8SpanWriter(destination);
         writer.Write(Open);
         if (inviter is { } from)
         {
@@ -178,16 +178,6 @@ public static class InvitationCanonicalForm
     // <name>text</name>: 2 + name for the open tag, 3 + name for the close tag.
     private static int ElementOverhead(string name) => (2 * name.Length) + 5;
 
-    // The text escaping alone, so tests can hold it against published exc-c14n vectors for arbitrary text
-    // (JIDs rarely contain the characters that need escaping).
-    internal static byte[] EscapeText(string text)
-    {
-        var bytes = new byte[EscapedByteCount(text)];
-        var writer = new SpanWriter(bytes);
-        WriteEscaped(ref writer, text);
-        return bytes;
-    }
-
     private static void Check(Jid channel, Jid? inviter, Jid? invitee)
     {
         Error.ThrowIfEmpty(channel, nameof(channel));
@@ -203,16 +193,16 @@ public static class InvitationCanonicalForm
             return ElementOverhead(name) + jid.CanonicalText.Length;
         }
 
-        var count = ElementOverhead(name) + EscapedByteCount(jid.Domain);
+        var count = ElementOverhead(name) + C14nText.EscapedByteCount(jid.Domain);
         if (jid.Local is { } local)
         {
-            count += EscapedByteCount(local) + 1;
+            count += C14nText.EscapedByteCount(local) + 1;
         }
 
         return count;
     }
 
-    private static void WriteElement(ref SpanWriter writer, ReadOnlySpan<byte> name, Jid jid)
+    private static void WriteElement(ref Utf8SpanWriter writer, ReadOnlySpan<byte> name, Jid jid)
     {
         writer.Write((byte)'<');
         writer.Write(name);
@@ -225,101 +215,15 @@ public static class InvitationCanonicalForm
         {
             if (jid.Local is { } local)
             {
-                WriteEscaped(ref writer, local);
+                C14nText.WriteEscaped(ref writer, local);
                 writer.Write((byte)'@');
             }
 
-            WriteEscaped(ref writer, jid.Domain);
+            C14nText.WriteEscaped(ref writer, jid.Domain);
         }
 
         writer.Write("</"u8);
         writer.Write(name);
         writer.Write((byte)'>');
-    }
-
-    private static int EscapedByteCount(string text)
-    {
-        var count = Encoding.UTF8.GetByteCount(text);
-        foreach (var c in text)
-        {
-            count += c switch
-            {
-                '&' => 4,  // &amp;
-                '<' or '>' => 3, // &lt; &gt;
-                '\r' => 4, // &#xD;
-                _ => 0,
-            };
-        }
-
-        return count;
-    }
-
-    private static void WriteEscaped(ref SpanWriter writer, string text)
-    {
-        var rest = text.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            var special = rest.IndexOfAny("&<>\r");
-            var plain = special < 0 ? rest : rest[..special];
-            writer.WriteUtf8(plain);
-            if (special < 0)
-            {
-                return;
-            }
-
-            writer.Write(rest[special] switch
-            {
-                '&' => "&amp;"u8,
-                '<' => "&lt;"u8,
-                '>' => "&gt;"u8,
-                _ => "&#xD;"u8,
-            });
-            rest = rest[(special + 1)..];
-        }
-    }
-
-    private ref struct SpanWriter(Span<byte> destination)
-    {
-        private readonly Span<byte> _destination = destination;
-
-        public int Position { get; private set; }
-
-        public bool Overflow { get; private set; }
-
-        public void Write(byte value)
-        {
-            if (Position < _destination.Length)
-            {
-                _destination[Position++] = value;
-            }
-            else
-            {
-                Overflow = true;
-            }
-        }
-
-        public void Write(ReadOnlySpan<byte> bytes)
-        {
-            if (!Overflow && bytes.TryCopyTo(_destination[Position..]))
-            {
-                Position += bytes.Length;
-            }
-            else
-            {
-                Overflow = true;
-            }
-        }
-
-        public void WriteUtf8(ReadOnlySpan<char> text)
-        {
-            if (!Overflow && Encoding.UTF8.TryGetBytes(text, _destination[Position..], out var written))
-            {
-                Position += written;
-            }
-            else
-            {
-                Overflow = true;
-            }
-        }
     }
 }
