@@ -38,7 +38,7 @@ internal sealed class OpaqueStringProfile : PrecisProfile
     }
 
     /// <summary>RFC 8265 §4.2.3 step 2: every non-ASCII space (General_Category Zs) becomes U+0020.</summary>
-    private static string MapSpaces(string input)
+    internal static string MapSpaces(string input)
     {
         if (Ascii.IsValid(input))
         {
@@ -54,7 +54,7 @@ internal sealed class OpaqueStringProfile : PrecisProfile
             }
             else
             {
-                builder.Append(rune.ToString());
+                AppendRune(builder, rune);
             }
         }
 

@@ -16,6 +16,8 @@ internal static partial class UnicodeTables
 
     internal static bool IsVirama(int codePoint) => InSet(ViramaBounds, codePoint);
 
+    internal static bool StartsWithNonStarter(int codePoint) => codePoint >= 0x300 && InSet(StartsWithNonStarterBounds, codePoint);
+
     internal static bool IsCased(int codePoint) => InSet(CasedBounds, codePoint);
 
     internal static bool IsCaseIgnorable(int codePoint) => InSet(CaseIgnorableBounds, codePoint);
@@ -25,6 +27,9 @@ internal static partial class UnicodeTables
     internal static JoiningType GetJoiningType(int codePoint) => (JoiningType)JoiningTypeValues[RunIndex(JoiningTypeStarts, codePoint)];
 
     internal static PrecisScript GetScript(int codePoint) => (PrecisScript)ScriptValues[RunIndex(ScriptStarts, codePoint)];
+
+    /// <summary>Gets the Canonical_Combining_Class: 0 for starters, which covers everything below U+0300.</summary>
+    internal static int GetCombiningClass(int codePoint) => codePoint < 0x300 ? 0 : CombiningClassValues[RunIndex(CombiningClassStarts, codePoint)];
 
     /// <summary>Maps a fullwidth or halfwidth code point to its decomposition (RFC 8265 §3.3.1 width mapping).</summary>
     /// <returns>The mapped code point, or <paramref name="codePoint"/> when it has no &lt;wide&gt;/&lt;narrow&gt; decomposition.</returns>

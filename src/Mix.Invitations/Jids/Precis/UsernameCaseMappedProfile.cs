@@ -48,7 +48,7 @@ internal sealed class UsernameCaseMappedProfile : PrecisProfile
     }
 
     /// <summary>RFC 8265 §3.3.3 steps 1 and 3: fullwidth/halfwidth to their decompositions, then toLowerCase.</summary>
-    private static string MapWidthAndLowercase(string input)
+    internal static string MapWidthAndLowercase(string input)
     {
         if (Ascii.IsValid(input))
         {
@@ -70,7 +70,7 @@ internal sealed class UsernameCaseMappedProfile : PrecisProfile
             }
             else
             {
-                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+                AppendRune(builder, Rune.ToLowerInvariant(rune));
             }
 
             index += original.Utf16SequenceLength;
