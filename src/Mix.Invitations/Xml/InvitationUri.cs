@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 
 namespace Mix.Invitations;
@@ -18,6 +19,11 @@ namespace Mix.Invitations;
 /// Parsing also accepts the form seen in the wild, <c>xmpp:channel?mix&amp;preauth=TOKEN</c>: <c>mix</c> as the action
 /// and <c>&amp;</c> as a separator. Unknown keys are ignored; a repeated <c>preauth</c>, <c>inviter</c> or
 /// <c>invitee</c> is refused as ambiguous. <c>+</c> is a literal plus, never a space (RFC 3986).
+/// </para>
+/// <para>
+/// Parsing refuses a link longer than <see cref="InvitationReaderSettings.MaxUriLength"/> (8 KiB by default) before
+/// reading it, and is linear in the link's length; its error messages name the part and the problem and never quote
+/// the link.
 /// </para>
 /// <para>
 /// Security: the landing link keeps the token in the fragment, which browsers do not send to the web server, so
@@ -69,22 +75,31 @@ public static class InvitationUri
 
     /// <summary>Parses an <c>xmpp:</c> URI or an http(s) landing link into an invitation.</summary>
     /// <param name="uri">The link.</param>
+    /// <param name="settings">The limits to apply (<see cref="InvitationReaderSettings.MaxUriLength"/>), or <see langword="null"/> for <see cref="InvitationReaderSettings.Default"/>.</param>
     /// <returns>The invitation: the channel from the path, the token from <c>preauth</c>, and the inviter and invitee when present.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="uri"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvitationFormatException">Thrown when the link is malformed; the message names the part and the problem.</exception>
-    public static Invitation Parse(string uri) =>
-        TryParse(uri, out var invitation, out var error) ? invitation : throw new InvitationFormatException(error);
+    /// <exception cref="InvitationFormatException">Thrown when the link is malformed or longer than the limit; the message names the part and the problem.</exception>
+    public static Invitation Parse(string uri, InvitationReaderSettings? settings = null) =>
+        TryParse(uri, out var invitation, out var error, settings) ? invitation : throw new InvitationFormatException(error);
 
     /// <summary>Tries to parse an <c>xmpp:</c> URI or an http(s) landing link into an invitation.</summary>
     /// <param name="uri">The link.</param>
     /// <param name="invitation">The invitation, or <see langword="null"/> on failure.</param>
-    /// <param name="error">On failure, a message naming the part and the problem (never the token); otherwise <see langword="null"/>.</param>
+    /// <param name="error">On failure, a message naming the part and the problem (never the token, nor any other text of the link); otherwise <see langword="null"/>.</param>
+    /// <param name="settings">The limits to apply (<see cref="InvitationReaderSettings.MaxUriLength"/>), or <see langword="null"/> for <see cref="InvitationReaderSettings.Default"/>.</param>
     /// <returns><see langword="true"/> when the link held an invitation.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="uri"/> is <see langword="null"/>.</exception>
-    public static bool TryParse(string uri, [NotNullWhen(true)] out Invitation? invitation, [NotNullWhen(false)] out string? error)
+    public static bool TryParse(string uri, [NotNullWhen(true)] out Invitation? invitation, [NotNullWhen(false)] out string? error, InvitationReaderSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(uri);
         invitation = null;
+        var maxLength = (settings ?? InvitationReaderSettings.Default).MaxUriLength;
+        if (uri.Length > maxLength)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"The link is {uri.Length} characters, more than the limit of {maxLength}");
+            return false;
+        }
+
         var text = uri.AsSpan();
         foreach (var c in text)
         {
