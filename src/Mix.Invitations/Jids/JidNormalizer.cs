@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Mix.Invitations.Jids.Precis;
 
@@ -123,21 +121,17 @@ internal static class JidNormalizer
             return false;
         }
 
-        // IP literals (RFC 7622 §3.2): a dotted-quad IPv4 address or a bracketed IPv6 address, kept as written.
+        // IP literals (RFC 7622 §3.2): a bracketed IPv6 address, written in its one RFC 5952 spelling, or an IPv4
+        // address in RFC 3986's strict dotted decimal, which has only one.
         if (domain[0] == '[')
         {
-            if (domain[^1] == ']' && IPAddress.TryParse(domain[1..^1], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                return CheckLength(domain.ToString(), "domainpart", out result, out error);
-            }
-
-            error = "domainpart '" + domain.ToString() + "' is not a valid IPv6 literal";
-            return false;
+            return IpLiteral.TryNormalizeIPv6(domain, out result, out error);
         }
 
-        if (IsDottedQuad(domain))
+        if (IpLiteral.IsIPv4Address(domain))
         {
-            return CheckLength(domain.ToString(), "domainpart", out result, out error);
+            result = domain.ToString();
+            return true;
         }
 
         var invalid = domain.IndexOfAny(NotInHostNames);
@@ -169,8 +163,8 @@ internal static class JidNormalizer
             // label longer than 63 octets, a DNS limit that RFC 7622 does not impose on domainparts (jxmpp's corpus
             // holds one such valid JID).
             return CheckAsciiHostName(domain, out error)
-                ? CheckLength(domain.ToString().ToLowerInvariant(), "domainpart", out result, out error)
-                : false;
+                && CheckNotNumeric(domain, out error)
+                && CheckLength(domain.ToString().ToLowerInvariant(), "domainpart", out result, out error);
         }
 
         if (GlobalizationSupport.IsInvariant)
@@ -196,7 +190,8 @@ internal static class JidNormalizer
         }
         catch (ArgumentException)
         {
-            error = "domainpart '" + text + "' is not a valid internationalized domain name (IDNA2008/UTS #46 with STD3 rules)";
+            // IdnMapping's own message says nothing more; the text is not quoted (a reader's error never echoes its input).
+            error = "domainpart is not a valid internationalized domain name (IDNA2008/UTS #46 with STD3 rules)";
             return false;
         }
 
@@ -205,11 +200,19 @@ internal static class JidNormalizer
         // make a domainpart that normalises differently the second time (a fuzzing finding).
         if (unicode.Length == 0 || unicode[0] == '.' || unicode[^1] == '.' || unicode.Contains("..", StringComparison.Ordinal))
         {
-            error = "domainpart '" + text + "' has an empty label";
+            error = "domainpart has an empty label";
             return false;
         }
 
-        return CheckLength(unicode.ToLowerInvariant(), "domainpart", out result, out error);
+        // Fullwidth digits and dots map to an IPv4 address, which is then that address, spelt as such.
+        if (IpLiteral.IsIPv4Address(unicode))
+        {
+            result = unicode;
+            error = null;
+            return true;
+        }
+
+        return CheckNotNumeric(unicode, out error) && CheckLength(unicode.ToLowerInvariant(), "domainpart", out result, out error);
     }
 
     private static bool HasALabel(ReadOnlySpan<char> domain)
@@ -236,7 +239,7 @@ internal static class JidNormalizer
             var label = domain[range];
             if (label.IsEmpty)
             {
-                error = "domainpart '" + domain.ToString() + "' has an empty label";
+                error = "domainpart has an empty label";
                 return false;
             }
 
@@ -249,9 +252,22 @@ internal static class JidNormalizer
 
             if (label[0] == '-' || label[^1] == '-' || (label.Length >= 4 && label[2] == '-' && label[3] == '-'))
             {
-                error = "domainpart '" + domain.ToString() + "' has a label with a misplaced hyphen (UTS #46 CheckHyphens)";
+                error = "domainpart has a label with a misplaced hyphen (UTS #46 CheckHyphens)";
                 return false;
             }
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>Refuses a host name whose last label is all digits: it is no host name, and not an IPv4 address either.</summary>
+    private static bool CheckNotNumeric(ReadOnlySpan<char> name, [NotNullWhen(false)] out string? error)
+    {
+        if (IpLiteral.EndsInNumericLabel(name))
+        {
+            error = "domainpart ends in an all-numeric label but is not an IPv4 address (four decimal octets 0-255 without leading zeros)";
+            return false;
         }
 
         error = null;
@@ -398,27 +414,5 @@ internal static class JidNormalizer
         result = value;
         error = null;
         return true;
-    }
-
-    private static bool IsDottedQuad(ReadOnlySpan<char> text)
-    {
-        var octets = 0;
-        while (true)
-        {
-            var dot = text.IndexOf('.');
-            var label = dot < 0 ? text : text[..dot];
-            if (label.Length is 0 or > 3 || !byte.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out _) || (label.Length > 1 && label[0] == '0'))
-            {
-                return false;
-            }
-
-            octets++;
-            if (dot < 0)
-            {
-                return octets == 4;
-            }
-
-            text = text[(dot + 1)..];
-        }
     }
 }

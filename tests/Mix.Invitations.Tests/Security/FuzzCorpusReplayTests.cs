@@ -47,7 +47,7 @@ public class FuzzCorpusReplayTests
         // fuzz/corpus/uri/finding-idn-trailing-dots: "…;inviter=hag6%4eare.%C4%Acre.emp.." read an inviter
         // "hag6nare.ĭre.emp." that parsed again as "hag6nare.ĭre.emp" — two values for one address.
         Jid.TryParse("hag6nare.\u012Dre.emp..".AsSpan(), out _, out var error).Should().BeFalse();
-        error.Should().Be("domainpart 'hag6nare.\u012Dre.emp.' has an empty label");
+        error.Should().Be("domainpart has an empty label", "the error names the problem without quoting the input");
         Jid.TryParse("cat@caf\u00E9.example..".AsSpan(), out _, out _).Should().BeFalse("as 'cat@cafe.example..' is (ASCII path)");
         Jid.TryParse("cat@cafe.example..".AsSpan(), out _, out _).Should().BeFalse();
         Jid.Parse("cat@caf\u00E9.example.").Should().Be(Jid.Parse("cat@caf\u00E9.example"), "one final dot is stripped (RFC 7622 §3.2)");
