@@ -117,11 +117,14 @@ internal static class AdversarialInputs
         ["long-attribute-value"] = n => " pad='" + Repeat("a", n - 7) + "'",
     };
 
-    /// <summary>The JID slots of the readers of <see cref="InvitationXml"/>, by name.</summary>
+    /// <summary>
+    /// The JID slots of the readers of <see cref="InvitationXml"/>, by name: the family's text is the localpart of the
+    /// JID in that element (as in the reported attack), or its domainpart or resourcepart where the slot says so.
+    /// </summary>
     public static IReadOnlyList<string> XmlJidSlots { get; } =
     [
-        "invitation/channel", "invitation/channel-resource", "invitation/inviter", "invitation/invitee",
-        "join/inviter", "invite/invitee", "invite-result/channel", "invitation-ack/channel",
+        "invitation/channel", "invitation/channel-domainpart", "invitation/channel-resourcepart", "invitation/inviter",
+        "invitation/invitee", "join/inviter", "invite/invitee", "invite-result/channel", "invitation-ack/channel",
     ];
 
     /// <summary>The readers of <see cref="InvitationXml"/>, by element name.</summary>
@@ -148,8 +151,13 @@ internal static class AdversarialInputs
     {
         var reader = slot.Split('/')[0];
         var at = slot.Contains('/', StringComparison.Ordinal) ? slot[(slot.IndexOf('/', StringComparison.Ordinal) + 1)..] : string.Empty;
-        string Pick(string name, string plain) => at == name && jid is not null ? jid : plain;
-        var channel = at == "channel-resource" ? "coven@mix.example/" + jid : Pick("channel", "coven@mix.example");
+        string Pick(string name, string plain) => at == name && jid is not null ? jid + "@example.org" : plain;
+        var channel = at switch
+        {
+            "channel-resourcepart" => "coven@mix.example/" + jid,
+            "channel-domainpart" => "coven@" + jid,
+            _ => Pick("channel", "coven@mix.example"),
+        };
         var inner = $"<inviter>{Pick("inviter", "hag66@example.org")}</inviter><invitee>{Pick("invitee", "cat@example.org")}</invitee><channel>{channel}</channel><token>{Token}</token>";
         return reader switch
         {

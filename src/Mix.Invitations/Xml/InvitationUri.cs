@@ -158,7 +158,7 @@ public static class InvitationUri
         }
         else
         {
-            error = $"The link's scheme '{Bounded(scheme)}' is not xmpp, https or http";
+            error = "The link's scheme is not xmpp, https or http";
             return false;
         }
 
@@ -291,7 +291,7 @@ public static class InvitationUri
                 // XEP-0147 query type: join (XEP-0045 style) or the informal mix.
                 if (!part.SequenceEqual("join") && !part.SequenceEqual("mix"))
                 {
-                    error = $"The link's query action '{Bounded(part)}' is not join or mix";
+                    error = "The link's query action is not join or mix";
                     return false;
                 }
 
@@ -440,6 +440,4 @@ public static class InvitationUri
     }
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-
-    private static string Bounded(ReadOnlySpan<char> text) => text.Length <= 16 ? text.ToString() : string.Concat(text[..16], "…");
 }

@@ -91,7 +91,7 @@ public sealed class CostTests(ITestOutputHelper output)
 
         foreach (var family in DomainFamilies.Keys)
         {
-            data.Add("invitation/channel", family);
+            data.Add("invitation/channel-domainpart", family);
         }
 
         return data;
@@ -285,7 +285,7 @@ public sealed class CostTests(ITestOutputHelper output)
         // measure a refusal of the template instead of the family.
         foreach (var slot in XmlJidSlots)
         {
-            ReaderFor(slot.Split('/')[0])(Document(slot, slot.EndsWith("resource", StringComparison.Ordinal) ? "pda" : "x@example.org")).Should().BeTrue(slot);
+            ReaderFor(slot.Split('/')[0])(Document(slot, slot.EndsWith("domainpart", StringComparison.Ordinal) ? "example.net" : "x")).Should().BeTrue(slot);
         }
 
         foreach (var reader in XmlReaders)
