@@ -68,4 +68,18 @@ public class FuzzCorpusReplayTests
         InvitationXml.TryReadInvitation(System.Text.Encoding.UTF8.GetString(bytes), out _, out var error).Should().BeFalse();
         error.Should().StartWith("Cannot read <invitation>:");
     }
+
+    [Fact]
+    public void Finding_XmlDeclarationWithANonAsciiVersion_IsARefusalNotAnException()
+    {
+        // fuzz/corpus/invitation/finding-xml-declaration-encoding-switch, found by the mutation driver's repetition
+        // mutation: System.Xml's reader over bytes throws ArgumentOutOfRangeException (Buffer.BlockCopy from
+        // XmlTextReaderImpl.SwitchEncoding) on "<?xml version='1.0ς'?>"; TryRead… let it escape.
+        var bytes = Convert.FromBase64String("PD94bWwgdmVyc2lvbj0nMS4wz4InPz4=");
+        using var reader = System.Xml.XmlReader.Create(new MemoryStream(bytes), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit });
+
+        InvitationXml.TryReadInvitation(reader, out var invitation, out var error).Should().BeFalse();
+        invitation.Should().BeNull();
+        error.Should().Be("Cannot read <invitation>: the XmlReader failed (ArgumentOutOfRangeException)");
+    }
 }

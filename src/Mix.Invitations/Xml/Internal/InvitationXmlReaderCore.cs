@@ -176,12 +176,14 @@ internal static class InvitationXmlReaderCore
             error = XmlErrors.NotWellFormed(shape.Name, ex, reader);
             return false;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // XmlReader implementations report misuse of their state this way (for example a closed reader); the
-            // message is the implementation's, and is not repeated.
+            // XmlReader implementations report misuse of their state this way (for example a closed reader), and
+            // System.Xml's reader over bytes throws ArgumentOutOfRangeException from deep inside when an XML declaration
+            // switches the encoding over bytes that do not decode (a fuzzing finding). The parsers themselves throw
+            // neither. The message is the implementation's, and is not repeated.
             value = null;
-            error = $"Cannot read <{shape.Name}>: the XmlReader failed (InvalidOperationException)";
+            error = $"Cannot read <{shape.Name}>: the XmlReader failed ({ex.GetType().Name})";
             return false;
         }
     }
