@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Mix.Invitations.Jids.Precis;
@@ -40,34 +41,41 @@ internal static class CanonicalOrder
         }
 
         var builder = new StringBuilder(text.Length + 8);
-        var run = new List<(int Class, int CodePoint)>();
-        for (var i = 0; i < text.Length;)
+        var run = new Run();
+        try
         {
-            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            for (var i = 0; i < text.Length;)
             {
-                // An unpaired surrogate (the callers refuse them before) is kept as it is, as a starter.
-                Flush(builder, run);
-                builder.Append(text[i]);
-                i++;
-                continue;
-            }
-
-            i += consumed;
-            if (UnicodeTables.NonStarterDecomposition(rune.Value) is { } decomposition)
-            {
-                foreach (var part in decomposition.EnumerateRunes())
+                if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) != OperationStatus.Done)
                 {
-                    Add(builder, run, part.Value);
+                    // An unpaired surrogate (the callers refuse them before) is kept as it is, as a starter.
+                    run.Flush(builder);
+                    builder.Append(text[i]);
+                    i++;
+                    continue;
+                }
+
+                i += consumed;
+                if (UnicodeTables.NonStarterDecomposition(rune.Value) is { } decomposition)
+                {
+                    foreach (var part in decomposition.EnumerateRunes())
+                    {
+                        run.Add(builder, part.Value);
+                    }
+                }
+                else
+                {
+                    run.Add(builder, rune.Value);
                 }
             }
-            else
-            {
-                Add(builder, run, rune.Value);
-            }
-        }
 
-        Flush(builder, run);
-        return builder.ToString();
+            run.Flush(builder);
+            return builder.ToString();
+        }
+        finally
+        {
+            run.Dispose();
+        }
     }
 
     /// <summary>Returns <see langword="true"/> when no run of non-starters is out of order and nothing needs decomposing.</summary>
@@ -106,74 +114,122 @@ internal static class CanonicalOrder
         return true;
     }
 
-    private static void Add(StringBuilder builder, List<(int Class, int CodePoint)> run, int codePoint)
+    /// <summary>
+    /// The run of non-starters being collected, in buffers from the shared pool (a run can be as long as the text, and
+    /// fresh arrays of that size would land on the large object heap, whose cost grows faster than the text).
+    /// </summary>
+    private struct Run : IDisposable
     {
-        var combiningClass = UnicodeTables.GetCombiningClass(codePoint);
-        if (combiningClass == 0)
-        {
-            Flush(builder, run);
-            AppendCodePoint(builder, codePoint);
-        }
-        else
-        {
-            run.Add((combiningClass, codePoint));
-        }
-    }
+        private int[] _codePoints;
+        private byte[] _classes;
+        private int _count;
 
-    private static void Flush(StringBuilder builder, List<(int Class, int CodePoint)> run)
-    {
-        if (run.Count == 0)
+        public Run()
         {
-            return;
+            _codePoints = ArrayPool<int>.Shared.Rent(16);
+            _classes = ArrayPool<byte>.Shared.Rent(16);
         }
 
-        if (run.Count <= InsertionSortLimit)
+        public void Add(StringBuilder builder, int codePoint)
         {
-            for (var i = 1; i < run.Count; i++)
+            var combiningClass = UnicodeTables.GetCombiningClass(codePoint);
+            if (combiningClass == 0)
             {
-                var item = run[i];
-                var j = i - 1;
-                while (j >= 0 && run[j].Class > item.Class)
+                Flush(builder);
+                AppendCodePoint(builder, codePoint);
+                return;
+            }
+
+            if (_count == _codePoints.Length || _count == _classes.Length)
+            {
+                Grow();
+            }
+
+            _codePoints[_count] = codePoint;
+            _classes[_count] = (byte)combiningClass;
+            _count++;
+        }
+
+        public void Flush(StringBuilder builder)
+        {
+            if (_count == 0)
+            {
+                return;
+            }
+
+            var codePoints = _codePoints.AsSpan(0, _count);
+            var classes = _classes.AsSpan(0, _count);
+            if (_count <= InsertionSortLimit)
+            {
+                for (var i = 1; i < codePoints.Length; i++)
                 {
-                    run[j + 1] = run[j];
-                    j--;
+                    var (codePoint, combiningClass) = (codePoints[i], classes[i]);
+                    var j = i - 1;
+                    while (j >= 0 && classes[j] > combiningClass)
+                    {
+                        codePoints[j + 1] = codePoints[j];
+                        classes[j + 1] = classes[j];
+                        j--;
+                    }
+
+                    codePoints[j + 1] = codePoint;
+                    classes[j + 1] = combiningClass;
                 }
 
-                run[j + 1] = item;
+                foreach (var codePoint in codePoints)
+                {
+                    AppendCodePoint(builder, codePoint);
+                }
+            }
+            else
+            {
+                // Counting sort on the class (0-255): stable, and linear in the run whatever its order.
+                Span<int> starts = stackalloc int[257];
+                starts.Clear();
+                foreach (var combiningClass in classes)
+                {
+                    starts[combiningClass + 1]++;
+                }
+
+                for (var c = 1; c < starts.Length; c++)
+                {
+                    starts[c] += starts[c - 1];
+                }
+
+                var sorted = ArrayPool<int>.Shared.Rent(_count);
+                for (var i = 0; i < codePoints.Length; i++)
+                {
+                    sorted[starts[classes[i]]++] = codePoints[i];
+                }
+
+                foreach (var codePoint in sorted.AsSpan(0, _count))
+                {
+                    AppendCodePoint(builder, codePoint);
+                }
+
+                ArrayPool<int>.Shared.Return(sorted);
             }
 
-            foreach (var (_, codePoint) in run)
-            {
-                AppendCodePoint(builder, codePoint);
-            }
+            _count = 0;
         }
-        else
+
+        public readonly void Dispose()
         {
-            // Counting sort on the class (0-255): stable, and linear in the run whatever its order.
-            Span<int> counts = stackalloc int[257];
-            foreach (var (combiningClass, _) in run)
-            {
-                counts[combiningClass + 1]++;
-            }
-
-            for (var c = 1; c < counts.Length; c++)
-            {
-                counts[c] += counts[c - 1];
-            }
-
-            var sorted = new int[run.Count];
-            foreach (var (combiningClass, codePoint) in run)
-            {
-                sorted[counts[combiningClass]++] = codePoint;
-            }
-
-            foreach (var codePoint in sorted)
-            {
-                AppendCodePoint(builder, codePoint);
-            }
+            ArrayPool<int>.Shared.Return(_codePoints);
+            ArrayPool<byte>.Shared.Return(_classes);
         }
 
-        run.Clear();
+        private void Grow()
+        {
+            var codePoints = ArrayPool<int>.Shared.Rent(_count * 2);
+            var classes = ArrayPool<byte>.Shared.Rent(_count * 2);
+            _codePoints.AsSpan(0, _count).CopyTo(codePoints);
+            _classes.AsSpan(0, _count).CopyTo(classes);
+            ArrayPool<int>.Shared.Return(_codePoints);
+            ArrayPool<byte>.Shared.Return(_classes);
+            _codePoints = codePoints;
+            _classes = classes;
+        }
     }
 
     private static void AppendCodePoint(StringBuilder builder, int codePoint)

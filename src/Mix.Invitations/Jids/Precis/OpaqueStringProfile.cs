@@ -37,6 +37,8 @@ internal sealed class OpaqueStringProfile : PrecisProfile
         return true;
     }
 
+    private protected override bool IsMappingFixedPoint(string text) => string.Equals(MapSpaces(text), text, StringComparison.Ordinal);
+
     /// <summary>RFC 8265 §4.2.3 step 2: every non-ASCII space (General_Category Zs) becomes U+0020.</summary>
     internal static string MapSpaces(string input)
     {

@@ -47,6 +47,8 @@ internal sealed class UsernameCaseMappedProfile : PrecisProfile
         return true;
     }
 
+    private protected override bool IsMappingFixedPoint(string text) => string.Equals(MapWidthAndLowercase(text), text, StringComparison.Ordinal);
+
     /// <summary>RFC 8265 §3.3.3 steps 1 and 3: fullwidth/halfwidth to their decompositions, then toLowerCase.</summary>
     internal static string MapWidthAndLowercase(string input)
     {
