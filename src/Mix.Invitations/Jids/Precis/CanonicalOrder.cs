@@ -97,7 +97,7 @@ internal static class CanonicalOrder
                 i++;
             }
 
-            if (UnicodeTables.NonStarterDecomposition(codePoint) is not null)
+            if (codePoint is (>= 0x340 and <= 0x344) or 0xF73 or 0xF75 or 0xF81 && UnicodeTables.NonStarterDecomposition(codePoint) is not null)
             {
                 return false;
             }

@@ -17,6 +17,13 @@ internal sealed class PrecisStringClass
     /// <summary>HasCompat answers for the BMP: two bits per code point, 0 unknown, 1 no, 2 yes.</summary>
     private static readonly byte[] CompatibilityCache = new byte[0x10000 / 4];
 
+    /// <summary>
+    /// BMP code points found PVALID: two bits per code point, 1 for IdentifierClass, 2 for FreeformClass (16 KiB in
+    /// all). Only PVALID is remembered: CONTEXTJ and CONTEXTO depend on the text around them, and anything else ends
+    /// the validation. Races are benign as for <see cref="CompatibilityCache"/>.
+    /// </summary>
+    private static readonly byte[] ValidCache = new byte[0x10000 / 4];
+
     private readonly bool _freeform;
 
     private PrecisStringClass(bool freeform) => _freeform = freeform;
@@ -57,12 +64,28 @@ internal sealed class PrecisStringClass
 
         var index = 0;
         var facts = default(StringFacts);
+        var validBit = _freeform ? 2 : 1;
         foreach (var rune in text.EnumerateRunes())
         {
+            // PVALID code points of the BMP are remembered (one bit per class): long text of a few distinct
+            // characters costs a lookup per character instead of a derivation.
+            var cp = rune.Value;
+            if (cp < 0x10000 && ((ValidCache[cp >> 2] >> ((cp & 3) * 2)) & validBit) != 0)
+            {
+                index += 1;
+                continue;
+            }
+
             var property = GetProperty(rune, out var reason);
             switch (property)
             {
                 case Property.Valid:
+                    if (cp < 0x10000)
+                    {
+                        ref var slot = ref ValidCache[cp >> 2];
+                        slot = (byte)(slot | (validBit << ((cp & 3) * 2)));
+                    }
+
                     break;
                 case Property.ContextJ:
                 case Property.ContextO:

@@ -52,6 +52,14 @@ public class CanonicalOrderTests
     }
 
     [Fact]
+    public void NonStarterDecompositions_AreTheSevenThatIsOrderedLooksFor()
+    {
+        // CanonicalOrder.IsOrdered asks the table only for U+0340-U+0344, U+0F73, U+0F75 and U+0F81.
+        Enumerable.Range(0, 0x110000).Where(cp => UnicodeTables.NonStarterDecomposition(cp) is not null)
+            .Should().Equal(0x340, 0x341, 0x343, 0x344, 0xF73, 0xF75, 0xF81);
+    }
+
+    [Fact]
     public void Sort_RandomMarkSequences_NormaliseAsTheirInputAndComeOutInOrder()
     {
         var random = new Random(14);
