@@ -15,11 +15,14 @@ namespace Mix.Invitations.Benchmarks;
 /// unknown child element of ASCII text in the XML readers, an unknown query pair in a link, ASCII in a JID part).
 /// </para>
 /// <para>
-/// "Worst": the most expensive input found for the reader, chosen by measuring every family of
+/// "Worst": the most expensive inputs found for the reader, chosen by measuring every family of
 /// tests/Shared/AdversarialInputs.cs in every slot, at 16 KiB (refused early by the length bounds) and just under
-/// those bounds (the whole enforcement runs), one JID or all of them: what costs most now is a JID part of
-/// 1 533 code points just under the bound (alternating combining marks, which NFC cannot shorten), or three
-/// JIDs each made of such parts, or (for the attribute-only <c>&lt;preauth/&gt;</c>) many namespace declarations.
+/// those bounds (the whole enforcement runs), one JID or all of them, against the plain input, interleaved, in
+/// thread CPU time. Two rows: the worst content (what the library itself works on: JID parts of 1 533 code points
+/// just under the bound, alternating combining marks that NFC cannot shorten, or three JIDs each made of parts that
+/// NFC composes 3 to 1; in a link, such a part percent-encoded; in <c>&lt;preauth/&gt;</c>, which holds no JID,
+/// character references) and the worst markup (what System.Xml works on: namespace declarations filling the element's
+/// start tag; in a link, escaped unknown keys; in a JID, an internationalised domain padded with soft hyphens).
 /// docs/benchmarks.md records the run.
 /// </para>
 /// </remarks>
@@ -35,6 +38,7 @@ public class CostBenchmarks
     private Func<string, bool> _read = null!;
     private string _plain = null!;
     private string _worst = null!;
+    private string _markup = null!;
 
     [Params("Jid.TryParse", "TryReadInvitation", "TryReadMixJoin", "TryReadInviteRequest", "TryReadInviteResult", "TryReadPreauth", "TryReadInvitationAck", "InvitationUri.TryParse", "TryValidateToken")]
     public string Reader { get; set; } = "Jid.TryParse";
@@ -50,23 +54,26 @@ public class CostBenchmarks
     {
         _service = Fixture.Service();
         _context = Fixture.Context();
-        (_read, _plain, _worst) = Reader switch
+        (_read, _plain, _worst, _markup) = Reader switch
         {
-            "Jid.TryParse" => (ReadJid, "cat@example.org/" + Repeat("a", Size - 16), Pad(MarksLocalpart + "@example.org/", Size)),
-            "TryReadInvitation" => (Xml("invitation"), PlainDocument("invitation"), ThreeJids("invitation")),
-            "TryReadMixJoin" => (Xml("join"), PlainDocument("join"), ThreeJids("join")),
-            "TryReadInviteRequest" => (Xml("invite"), PlainDocument("invite"), PadDocument(Document("invite/invitee", MarksLocalpart))),
-            "TryReadInviteResult" => (Xml("invite-result"), PlainDocument("invite-result"), ThreeJids("invite-result")),
-            "TryReadPreauth" => (Xml("preauth"), PlainDocument("preauth"), Document("preauth", attributes: XmlAttributeFamilies["many-namespace-declarations"](Size - 80))),
-            "TryReadInvitationAck" => (Xml("invitation-ack"), PlainDocument("invitation-ack"), ThreeJids("invitation-ack")),
-            "InvitationUri.TryParse" => (ReadLink, PadLink("xmpp:coven@mix.example?join;preauth=" + Token), PadLink("xmpp:coven@mix.example?join;preauth=" + Token + ";inviter=" + PercentEncode(MarksLocalpart + "@example.org"))),
-            "TryValidateToken" => (ValidateToken, Repeat("A", Size), Repeat("\u00E9", Size)),
+            "Jid.TryParse" => (ReadJid, "cat@example.org/" + Repeat("a", Size - 16), Pad(MarksLocalpart + "@example.org/", Size), "cat@" + Repeat("\u00E9", 1000) + Repeat("\u00AD", Size - 1013) + ".ex"),
+            "TryReadInvitation" => (Xml("invitation"), PlainDocument("invitation"), ThreeJids("invitation"), Namespaces("invitation")),
+            "TryReadMixJoin" => (Xml("join"), PlainDocument("join"), ThreeJids("join"), Namespaces("join")),
+            "TryReadInviteRequest" => (Xml("invite"), PlainDocument("invite"), PadDocument(Document("invite/invitee", MarksLocalpart)), Namespaces("invite")),
+            "TryReadInviteResult" => (Xml("invite-result"), PlainDocument("invite-result"), ThreeJids("invite-result"), Namespaces("invite-result")),
+            "TryReadPreauth" => (Xml("preauth"), PlainDocument("preauth"), PadDocument(Document("preauth", content: XmlContentFamilies["many-character-references"](Size - 120))), Namespaces("preauth")),
+            "TryReadInvitationAck" => (Xml("invitation-ack"), PlainDocument("invitation-ack"), ThreeJids("invitation-ack"), Namespaces("invitation-ack")),
+            "InvitationUri.TryParse" => (ReadLink, PadLink(PlainLink), PadLink(PlainLink + ";inviter=" + PercentEncode(MarksLocalpart + "@example.org")), PlainLink + Repeat(";%78=y", (Size - PlainLink.Length) / 6)),
+            "TryValidateToken" => (ValidateToken, Repeat("A", Size), Repeat("\u00E9", Size), Repeat("%", Size)),
             _ => throw new InvalidOperationException(Reader),
         };
 
-        if (_plain.Length > Size || _worst.Length > Size || _plain.Length < Size - 64 || _worst.Length < Size - 256)
+        foreach (var input in new[] { _plain, _worst, _markup })
         {
-            throw new InvalidOperationException($"{Reader}: the inputs are {_plain.Length} and {_worst.Length} characters, not 16 KiB.");
+            if (input.Length is > Size or < Size - 256)
+            {
+                throw new InvalidOperationException($"{Reader}: an input is {input.Length} characters, not 16 KiB.");
+            }
         }
     }
 
@@ -76,8 +83,11 @@ public class CostBenchmarks
     [Benchmark(Baseline = true, Description = "plain 16 KiB")]
     public bool Plain() => _read(_plain);
 
-    [Benchmark(Description = "worst 16 KiB")]
+    [Benchmark(Description = "worst 16 KiB: content")]
     public bool Worst() => _read(_worst);
+
+    [Benchmark(Description = "worst 16 KiB: markup")]
+    public bool WorstMarkup() => _read(_markup);
 
     private static Func<string, bool> Xml(string reader) => reader switch
     {
@@ -95,7 +105,21 @@ public class CostBenchmarks
 
     private bool ValidateToken(string text) => _service.TryValidateToken(text, _context).IsValid;
 
+    private static string PlainLink => "xmpp:coven@mix.example?join;preauth=" + Token;
+
     private static string PlainDocument(string reader) => PadDocument(Document(reader));
+
+    /// <summary>The reader's document with 16 KiB of namespace declarations on its element: System.Xml's costliest markup found.</summary>
+    private static string Namespaces(string reader)
+    {
+        var document = Document(reader, attributes: XmlAttributeFamilies["many-namespace-declarations"](Size));
+        while (document.Length > Size)
+        {
+            document = Document(reader, attributes: XmlAttributeFamilies["many-namespace-declarations"](Size - (document.Length - Size) - 20));
+        }
+
+        return document;
+    }
 
     /// <summary>Three JIDs (inviter, invitee, channel) each enforced in full, escaped for XML, in the reader's document.</summary>
     private static string ThreeJids(string reader)

@@ -55,7 +55,8 @@ internal static class RatioReport
         // Issue 14: per reader of untrusted input, its worst 16 KiB input against a plain one.
         foreach (var reader in rows.Keys.Where(k => k.StartsWith("CostBenchmarks.Plain(", StringComparison.Ordinal)).Select(k => k["CostBenchmarks.Plain(".Length..^1]).Order(StringComparer.Ordinal))
         {
-            Ratio(text, rows, $"{reader}: worst 16 KiB ≤ 20 × plain 16 KiB", $"CostBenchmarks.Worst({reader})", $"CostBenchmarks.Plain({reader})", 20, atMost: true);
+            Ratio(text, rows, $"{reader}: worst content ≤ 20 × plain (16 KiB)", $"CostBenchmarks.Worst({reader})", $"CostBenchmarks.Plain({reader})", 20, atMost: true);
+            Ratio(text, rows, $"{reader}: worst markup ≤ 20 × plain (16 KiB)", $"CostBenchmarks.WorstMarkup({reader})", $"CostBenchmarks.Plain({reader})", 20, atMost: true);
         }
 
         Console.WriteLine();
