@@ -27,7 +27,8 @@ public sealed class CostTestsRunAlone
 /// <remarks>
 /// Sizes: JID parts and PRECIS profiles at 600 → 1 200 characters (under every length bound, so the whole enforcement
 /// runs) and at 8 000 → 16 000 (the 16 KiB attack); the XML readers on documents of about 8 KiB → 16 KiB (the default
-/// limit); links at 4 000 → 8 000 characters (under the default limit) and 16 000 → 32 000 (over it).
+/// limit); links at 4 000 → 8 000 characters (under the default limit; the family's text percent-encoded fills them)
+/// and 16 000 → 32 000 (over it).
 /// Set MIX_INVITATIONS_COST_REPORT to a file path to have every measurement appended to it.
 /// </remarks>
 [Collection(CostTestsRunAlone.Name)]
@@ -256,12 +257,15 @@ public sealed class CostTests(ITestOutputHelper output)
     [MemberData(nameof(UriCases))]
     public void InvitationUri_ParseCostIsLinear(string slot, string family, int size)
     {
+        // The family's text is made as long as fits in n characters once percent-encoded (a 2-byte mark takes 6).
+        var make = JidPartFamilies.TryGetValue(family, out var f) ? f : DomainFamilies.GetValueOrDefault(family);
+        int Fit(int n) => make is null ? 0 : (int)(n * 100.0 / PercentEncode(make(100)).Length);
         Func<int, string> link = slot switch
         {
-            "channel localpart" => n => "xmpp:" + PercentEncode(JidPartFamilies[family](n / 9)) + "@mix.example?join;preauth=" + Token,
-            "channel domainpart" => n => "xmpp:coven@" + PercentEncode((JidPartFamilies.TryGetValue(family, out var f) ? f : DomainFamilies[family])(n / 9)) + "?join;preauth=" + Token,
-            "inviter localpart" => n => "xmpp:coven@mix.example?join;preauth=" + Token + ";inviter=" + PercentEncode(JidPartFamilies[family](n / 9) + "@example.org"),
-            "invitee resourcepart" => n => "xmpp:coven@mix.example?join;preauth=" + Token + ";invitee=" + PercentEncode("cat@example.org/" + JidPartFamilies[family](n / 9)),
+            "channel localpart" => n => "xmpp:" + PercentEncode(make!(Fit(n))) + "@mix.example?join;preauth=" + Token,
+            "channel domainpart" => n => "xmpp:coven@" + PercentEncode(make!(Fit(n))) + "?join;preauth=" + Token,
+            "inviter localpart" => n => "xmpp:coven@mix.example?join;preauth=" + Token + ";inviter=" + PercentEncode(make!(Fit(n)) + "@example.org"),
+            "invitee resourcepart" => n => "xmpp:coven@mix.example?join;preauth=" + Token + ";invitee=" + PercentEncode("cat@example.org/" + make!(Fit(n))),
             _ => UriFamilies[family],
         };
         ShouldBeLinear($"InvitationUri {slot}", family, size, link, text => InvitationUri.TryParse(text, out _, out _));
