@@ -2,7 +2,10 @@
 # Runs one fuzz target under libFuzzer (see fuzz/README.md).
 #   fuzz/run.sh <token|invitation|uri> [seconds=300] [extra libFuzzer flags...]
 # Needs: libfuzzer-dotnet on PATH or in $LIBFUZZER_DOTNET, and the sharpfuzz tool on PATH or in $SHARPFUZZ.
-# New interesting inputs go into fuzz/corpus/<target>/; crashing inputs into fuzz/findings/<target>/.
+# New interesting inputs go into fuzz/corpus/<target>/; crashing and slow inputs into fuzz/findings/<target>/.
+# FUZZ_TIMEOUT (seconds, default 1): an input that runs longer is a finding (libFuzzer writes it as timeout-…):
+# every reader of untrusted input is linear, so a slow input is a bug (issue 14).
+# FUZZ_MAX_LEN (bytes, default 16384): the XML readers' default size limit, where the quadratic inputs lived.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?target: token, invitation or uri}
@@ -24,5 +27,5 @@ fi
 
 mkdir -p "fuzz/corpus/$target" "fuzz/findings/$target"
 exec "$libfuzzer" --target_path="$out/Mix.Invitations.Fuzz" --target_arg="libfuzzer-$target" \
-  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=4096 -print_final_stats=1 \
+  -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-1}" -rss_limit_mb=4096 -max_len="${FUZZ_MAX_LEN:-16384}" -print_final_stats=1 \
   -dict="fuzz/dict/$target.dict" -artifact_prefix="fuzz/findings/$target/" "$@" "fuzz/corpus/$target"

@@ -39,34 +39,58 @@ internal static partial class Interleaved
         firstSeen.Cleanup();
     }
 
-    private static void Report(string name, Func<object> numerator, Func<object> denominator)
+#if MIX_INVITATIONS_XML
+    /// <summary>
+    /// Issue 14's ratios, worst 16 KiB input / plain 16 KiB input per reader (<see cref="CostBenchmarks"/>), measured
+    /// the same way: <c>-- --interleaved-cost</c>. A round is a few milliseconds of each side (one call of the worst
+    /// input is up to half a millisecond).
+    /// </summary>
+    public static void RunCost()
+    {
+        Console.WriteLine("interleaved, thread CPU time: 41 rounds of >= 5 ms per side; median of per-round ratios, median us per operation");
+        foreach (var reader in typeof(CostBenchmarks).GetProperty(nameof(CostBenchmarks.Reader))!.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.ParamsAttribute), false)
+                     .Cast<BenchmarkDotNet.Attributes.ParamsAttribute>().Single().Values.Cast<string>())
+        {
+            var cost = new CostBenchmarks { Reader = reader };
+            cost.Setup();
+            Report($"{reader} content", () => cost.Worst(), () => cost.Plain(), rounds: 41, minRoundNanoseconds: 5_000_000);
+            Report($"{reader} markup", () => cost.WorstMarkup(), () => cost.Plain(), rounds: 41, minRoundNanoseconds: 5_000_000);
+            cost.Cleanup();
+        }
+    }
+#endif
+
+    private static void Report(string name, Func<object> numerator, Func<object> denominator, int rounds = Rounds, long minRoundNanoseconds = 0)
     {
         // Warm both up before measuring, for at least a second: the tiered JIT promotes hot methods only after 100 ms
         // without new tier-0 activity, and in a background thread, so a fixed count of calls right after the set-up
         // measured the first pair partly in unoptimised code.
         var warmUp = Stopwatch.StartNew();
-        for (var i = 0; i < 20_000 || warmUp.Elapsed < TimeSpan.FromSeconds(1); i++)
+        var warmUpCalls = minRoundNanoseconds == 0 ? 20_000 : 50;
+        for (var i = 0; i < warmUpCalls || warmUp.Elapsed < TimeSpan.FromSeconds(1); i++)
         {
             numerator();
             denominator();
         }
 
-        var ratios = new double[Rounds];
-        var tops = new double[Rounds];
-        var bottoms = new double[Rounds];
-        for (var r = 0; r < Rounds; r++)
+        var ratios = new double[rounds];
+        var tops = new double[rounds];
+        var bottoms = new double[rounds];
+        var topCalls = CallsFor(numerator, minRoundNanoseconds);
+        var bottomCalls = CallsFor(denominator, minRoundNanoseconds);
+        for (var r = 0; r < rounds; r++)
         {
             // Alternate which side goes first, so neither always follows the other.
             double top, bottom;
             if (r % 2 == 0)
             {
-                top = Time(numerator);
-                bottom = Time(denominator);
+                top = Time(numerator, topCalls);
+                bottom = Time(denominator, bottomCalls);
             }
             else
             {
-                bottom = Time(denominator);
-                top = Time(numerator);
+                bottom = Time(denominator, bottomCalls);
+                top = Time(numerator, topCalls);
             }
 
             ratios[r] = top / bottom;
@@ -74,18 +98,29 @@ internal static partial class Interleaved
             bottoms[r] = bottom;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-26} {Median(ratios),6:F2}   ({Median(tops),8:F0} ns / {Median(bottoms),8:F0} ns)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-34} {Median(ratios),6:F2}   ({Median(tops),8:F0} ns / {Median(bottoms),8:F0} ns)"));
     }
 
-    private static double Time(Func<object> operation)
+    private static int CallsFor(Func<object> operation, long minRoundNanoseconds)
+    {
+        if (minRoundNanoseconds == 0)
+        {
+            return OperationsPerRound;
+        }
+
+        var one = Time(operation, 1);
+        return (int)Math.Clamp(Math.Ceiling(minRoundNanoseconds / Math.Max(one, 1)), 1, OperationsPerRound);
+    }
+
+    private static double Time(Func<object> operation, int calls)
     {
         var start = ThreadCpuNanoseconds();
-        for (var i = 0; i < OperationsPerRound; i++)
+        for (var i = 0; i < calls; i++)
         {
             operation();
         }
 
-        return (double)(ThreadCpuNanoseconds() - start) / OperationsPerRound;
+        return (double)(ThreadCpuNanoseconds() - start) / calls;
     }
 
     private static long ThreadCpuNanoseconds()

@@ -8,6 +8,14 @@ if (args is ["--interleaved"])
     return;
 }
 
+#if MIX_INVITATIONS_XML
+if (args is ["--interleaved-cost"])
+{
+    Interleaved.RunCost();
+    return;
+}
+#endif
+
 // BenchmarkSwitcher, so the usual command line works: --filter '*', --job Dry|Short, --artifacts <dir>, …
 // BenchmarkDotNet builds a project of its own before measuring; on a machine shared with other builds its default
 // two-minute build timeout was reached, so allow more.

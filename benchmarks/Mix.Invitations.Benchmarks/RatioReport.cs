@@ -6,7 +6,7 @@ using BenchmarkDotNet.Reports;
 namespace Mix.Invitations.Benchmarks;
 
 /// <summary>
-/// The ratios of issue 8's targets, computed from the means of this run (never across runs), printed after the
+/// The ratios of issue 8's and issue 14's targets, computed from the means of this run (never across runs), printed after the
 /// BenchmarkDotNet tables and written to <c>results/ratios.md</c> in the artifacts folder.
 /// </summary>
 internal static class RatioReport
@@ -25,7 +25,9 @@ internal static class RatioReport
             }
 
             var method = report.BenchmarkCase.Descriptor;
-            rows[$"{method.Type.Name}.{method.WorkloadMethod.Name}"] = new Row(statistics.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase));
+            var parameters = report.BenchmarkCase.Parameters;
+            var suffix = parameters.Count == 0 ? string.Empty : "(" + string.Join(",", parameters.Items.Select(p => p.Value)) + ")";
+            rows[$"{method.Type.Name}.{method.WorkloadMethod.Name}{suffix}"] = new Row(statistics.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase));
         }
 
         var text = new StringBuilder();
@@ -49,6 +51,13 @@ internal static class RatioReport
         Ratio(text, rows, "2 threads ≥ 1.8 × the throughput of 1", "ThroughputBenchmarks.OneThread", "ThroughputBenchmarks.TwoThreads", 1.8, atMost: false);
         Ratio(text, rows, "(info) JWT create / issue", "IssueBenchmarks.JwtCreate", "IssueBenchmarks.Issue", null, atMost: false);
         Ratio(text, rows, "(info) Data Protection Protect / issue", "IssueBenchmarks.DataProtectionProtect", "IssueBenchmarks.Issue", null, atMost: false);
+
+        // Issue 14: per reader of untrusted input, its worst 16 KiB input against a plain one.
+        foreach (var reader in rows.Keys.Where(k => k.StartsWith("CostBenchmarks.Plain(", StringComparison.Ordinal)).Select(k => k["CostBenchmarks.Plain(".Length..^1]).Order(StringComparer.Ordinal))
+        {
+            Ratio(text, rows, $"{reader}: worst content ≤ 20 × plain (16 KiB)", $"CostBenchmarks.Worst({reader})", $"CostBenchmarks.Plain({reader})", 20, atMost: true);
+            Ratio(text, rows, $"{reader}: worst markup ≤ 20 × plain (16 KiB)", $"CostBenchmarks.WorstMarkup({reader})", $"CostBenchmarks.Plain({reader})", 20, atMost: true);
+        }
 
         Console.WriteLine();
         Console.WriteLine("// * Ratios of issue 8's targets (means of this run) *");

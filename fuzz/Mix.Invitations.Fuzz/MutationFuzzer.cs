@@ -9,11 +9,19 @@ namespace Mix.Invitations.Fuzz;
 /// opinion beside it. It mutates inputs of the corpus (bit flips, byte changes, inserts, deletes, duplicated ranges,
 /// dictionary words, splices), and keeps an input as "interesting" when the target reports an outcome signature not
 /// seen before — a coarse stand-in for coverage. An input that makes the target throw is saved under
-/// <c>fuzz/findings/&lt;target&gt;/</c> and reported.
+/// <c>fuzz/findings/&lt;target&gt;/</c> and reported; so is an input slower than the time limit (issue 14: a reader
+/// quadratic in its input is a finding), saved as <c>slow-…</c>.
 /// </summary>
-internal sealed class MutationFuzzer(string name, FuzzTarget target, string corpusDirectory, int seed)
+internal sealed class MutationFuzzer(string name, FuzzTarget target, string corpusDirectory, int seed, double maxMilliseconds = MutationFuzzer.DefaultMaxMilliseconds, int maxInputLength = MutationFuzzer.DefaultMaxInputLength)
 {
-    private const int MaxInputLength = 4096;
+    /// <summary>
+    /// The default per-input time limit. Every target takes well under a millisecond on ordinary input and a few on the
+    /// worst 16 KiB ones; the quadratic readers of issue 14 took seconds.
+    /// </summary>
+    public const double DefaultMaxMilliseconds = 100;
+
+    /// <summary>The default longest input: the XML readers' default size limit, where issue 14's attack lived.</summary>
+    public const int DefaultMaxInputLength = 16 * 1024;
 
     /// <summary>At most this many inputs are added to the corpus in one run, whatever the signatures say.</summary>
     private const int MaxNewInputs = 200;
@@ -42,7 +50,7 @@ internal sealed class MutationFuzzer(string name, FuzzTarget target, string corp
         }
 
         var initial = _pool.Count;
-        Console.WriteLine($"{name}: seed {seed}, {initial} corpus inputs, {_signatures.Count} outcome signatures; running {duration.TotalSeconds:0} s");
+        Console.WriteLine($"{name}: seed {seed}, {initial} corpus inputs, {_signatures.Count} outcome signatures; running {duration.TotalSeconds:0} s, inputs up to {maxInputLength} bytes, {maxMilliseconds} ms each");
         var clock = Stopwatch.StartNew();
         long executions = 0;
         var crashes = 0;
@@ -80,19 +88,41 @@ internal sealed class MutationFuzzer(string name, FuzzTarget target, string corp
     {
         try
         {
+            var start = Stopwatch.GetTimestamp();
             signature = target(input);
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (elapsed > maxMilliseconds)
+            {
+                // Once more, so that a garbage collection or a burst of load elsewhere is not taken for a slow reader.
+                start = Stopwatch.GetTimestamp();
+                target(input);
+                elapsed = Math.Min(elapsed, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (elapsed > maxMilliseconds)
+                {
+                    var path = SaveFinding("slow-", input);
+                    Console.WriteLine($"{name}: FAILURE slow input: {elapsed:0} ms, over the limit of {maxMilliseconds} ms (input saved to {path})");
+                    return false;
+                }
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var findings = Path.Combine(corpusDirectory, "..", "..", "findings", name);
-            Directory.CreateDirectory(findings);
-            var path = Path.Combine(findings, "crash-" + Name(input));
-            File.WriteAllBytes(path, input);
+            var path = SaveFinding("crash-", input);
             Console.WriteLine($"{name}: FAILURE {ex.GetType().Name}: {ex.Message} (input saved to {path})");
             signature = string.Empty;
             return false;
         }
+    }
+
+    private string SaveFinding(string prefix, byte[] input)
+    {
+        var findings = Path.Combine(corpusDirectory, "..", "..", "findings", name);
+        Directory.CreateDirectory(findings);
+        var path = Path.Combine(findings, prefix + Name(input));
+        File.WriteAllBytes(path, input);
+        return path;
     }
 
     private byte[] Mutate(byte[] parent)
@@ -101,8 +131,21 @@ internal sealed class MutationFuzzer(string name, FuzzTarget target, string corp
         var rounds = 1 + _random.Next(4);
         for (var i = 0; i < rounds; i++)
         {
-            switch (_random.Next(9))
+            switch (_random.Next(10))
             {
+                case 8 when data.Count > 0:
+                    // A short range repeated many times: the shape of the inputs that were quadratic (issue 14).
+                    var unitStart = _random.Next(data.Count);
+                    var unit = data.GetRange(unitStart, 1 + _random.Next(Math.Min(8, data.Count - unitStart)));
+                    var times = 2 + _random.Next(Math.Max(1, (maxInputLength - data.Count) / unit.Count));
+                    var repeated = new List<byte>(unit.Count * times);
+                    for (var t = 0; t < times; t++)
+                    {
+                        repeated.AddRange(unit);
+                    }
+
+                    data.InsertRange(unitStart, repeated);
+                    break;
                 case 0 when data.Count > 0:
                     data[_random.Next(data.Count)] ^= (byte)(1 << _random.Next(8));
                     break;
@@ -144,7 +187,7 @@ internal sealed class MutationFuzzer(string name, FuzzTarget target, string corp
             }
         }
 
-        return data.Count > MaxInputLength ? [.. data.GetRange(0, MaxInputLength)] : [.. data];
+        return data.Count > maxInputLength ? [.. data.GetRange(0, maxInputLength)] : [.. data];
     }
 
     private byte Interesting() => _random.Next(6) switch

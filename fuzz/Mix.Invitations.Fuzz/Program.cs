@@ -5,7 +5,10 @@ using SharpFuzz;
 // Usage (see fuzz/README.md):
 //   Mix.Invitations.Fuzz libfuzzer <target>                       run under libfuzzer-dotnet (coverage from SharpFuzz instrumentation);
 //   Mix.Invitations.Fuzz libfuzzer-<target>                        the same as one argument, for libfuzzer-dotnet's --target_arg
-//   Mix.Invitations.Fuzz mutate <target> <corpus dir> [seconds] [seed]   coverage-less mutation driver, in process
+//   Mix.Invitations.Fuzz mutate <target> <corpus dir> [seconds] [seed] [--max-ms N] [--max-len N]
+//                                                                  coverage-less mutation driver, in process; an input
+//                                                                  slower than N ms (default 100) is a finding
+//   Mix.Invitations.Fuzz cost-seeds <corpus root>                  write only the worst inputs of issue 14 (cost-*)
 //   Mix.Invitations.Fuzz replay <target> <dir or file>...          run every input once, report any failure
 //   Mix.Invitations.Fuzz seed <corpus root>                        write the starting inputs of every target
 // Targets: token, invitation, uri.
@@ -40,9 +43,31 @@ switch (args[0])
         Fuzzer.LibFuzzer.Run(span => chosen(span));
         return 0;
     case "mutate" when args.Length >= 3 && FuzzTargets.All.TryGetValue(args[1], out var target):
-        var seconds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 60;
-        var seed = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : Environment.TickCount;
-        return new MutationFuzzer(args[1], target, args[2], seed).Run(TimeSpan.FromSeconds(seconds));
+        var positional = new List<string>();
+        var maxMilliseconds = MutationFuzzer.DefaultMaxMilliseconds;
+        var maxLength = MutationFuzzer.DefaultMaxInputLength;
+        for (var i = 3; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--max-ms" when i + 1 < args.Length:
+                    maxMilliseconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--max-len" when i + 1 < args.Length:
+                    maxLength = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    positional.Add(args[i]);
+                    break;
+            }
+        }
+
+        var seconds = positional.Count > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 60;
+        var seed = positional.Count > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : Environment.TickCount;
+        return new MutationFuzzer(args[1], target, args[2], seed, maxMilliseconds, maxLength).Run(TimeSpan.FromSeconds(seconds));
+    case "cost-seeds":
+        Seeds.WriteCostInputs(args[1]);
+        return 0;
     case "replay" when FuzzTargets.All.TryGetValue(args[1], out var target):
         return Replay(target, args[2..]);
     case "seed":
@@ -76,6 +101,6 @@ static int Replay(FuzzTarget target, string[] paths)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Mix.Invitations.Fuzz libfuzzer|mutate|replay <token|invitation|uri> … | seed <corpus root>");
+    Console.Error.WriteLine("usage: Mix.Invitations.Fuzz libfuzzer|mutate|replay <token|invitation|uri> … | seed|cost-seeds <corpus root>");
     return 2;
 }

@@ -149,7 +149,15 @@ def main():
 
     virama_ranges = []
     width = []  # (code point, mapped code point) for <wide> and <narrow> decompositions
+    combining_class = [0] * MAX  # Canonical_Combining_Class; unlisted code points are 0
+    canonical = {}  # canonical decomposition mappings (no <tag>)
+    compatibility = {}  # every decomposition mapping, the <tag> dropped
     for cp, f in unicode_data():
+        combining_class[cp] = int(f[3])
+        if f[5]:
+            compatibility[cp] = [int(x, 16) for x in f[5].split() if not x.startswith("<")]
+            if not f[5].startswith("<"):
+                canonical[cp] = compatibility[cp]
         if f[3] == "9":
             virama_ranges.append((cp, cp))
         decomposition = f[5]
@@ -183,7 +191,30 @@ def main():
         if lower != [simple_lower.get(cp, cp)]:
             special.append((cp, lower))
 
+    # Code points whose full canonical decomposition starts with a non-starter (U+0344, U+0F73, ...): the normaliser
+    # puts their marks into the run of marks around them, so the reordering of a run has to see them decomposed.
+    def full_decomposition(cp):
+        if cp not in canonical:
+            return [cp]
+        return [x for part in canonical[cp] for x in full_decomposition(part)]
+
+    non_starter_decompositions = []
+    for cp in sorted(canonical):
+        d = full_decomposition(cp)
+        if combining_class[d[0]] != 0:
+            non_starter_decompositions.append((cp, d))
+
+    # Code points whose full compatibility decomposition (NFKD) starts with a non-starter, the non-starters included:
+    # what can open or extend a run of combining marks once IDNA has mapped a domainpart.
+    def full_compatibility(cp):
+        if cp not in compatibility:
+            return [cp]
+        return [x for part in compatibility[cp] for x in full_compatibility(part)]
+
+    starts_with_non_starter = binary_set([(cp, cp) for cp in range(MAX) if combining_class[full_compatibility(cp)[0]] != 0])
+
     bidi_starts, bidi_values = runs(bidi)
+    ccc_starts, ccc_values = runs(combining_class)
     join_starts, join_values = runs(joining)
     script_starts, script_values = runs(script)
 
@@ -226,6 +257,7 @@ def main():
     int_array("NoncharacterBounds", noncharacter, "Noncharacter_Code_Point (PropList.txt). " + set_doc)
     int_array("OldHangulJamoBounds", old_hangul_jamo, "Hangul_Syllable_Type L, V or T (HangulSyllableType.txt). " + set_doc)
     int_array("ViramaBounds", virama, "Canonical_Combining_Class = Virama (9) (UnicodeData.txt). " + set_doc)
+    int_array("StartsWithNonStarterBounds", starts_with_non_starter, "Code points whose full compatibility decomposition (UnicodeData.txt, applied recursively) starts with a code point of nonzero Canonical_Combining_Class; every such code point itself. " + set_doc)
     int_array("CasedBounds", cased, "Cased (DerivedCoreProperties.txt). " + set_doc)
     int_array("CaseIgnorableBounds", case_ignorable, "Case_Ignorable (DerivedCoreProperties.txt). " + set_doc)
     run_doc = "first code point of each run; the value of the run is at the same index of"
@@ -235,6 +267,8 @@ def main():
     byte_array("JoiningTypeValues", join_values, "Values of <see cref=\"JoiningTypeStarts\"/> as <see cref=\"JoiningType\"/>.")
     int_array("ScriptStarts", script_starts, f"Script (Scripts.txt), only the scripts RFC 5892 contextual rules name: {run_doc} ScriptValues.")
     byte_array("ScriptValues", script_values, "Values of <see cref=\"ScriptStarts\"/> as <see cref=\"PrecisScript\"/>.")
+    int_array("CombiningClassStarts", ccc_starts, f"Canonical_Combining_Class (UnicodeData.txt; 0 where unlisted): {run_doc} CombiningClassValues.")
+    byte_array("CombiningClassValues", ccc_values, "Values of <see cref=\"CombiningClassStarts\"/>: the canonical combining class.")
     flat = [x for r in width_runs for x in r]
     int_array("WidthMappingRuns", flat, "Code points whose decomposition is tagged &lt;wide&gt; or &lt;narrow&gt; (UnicodeData.txt), as (first, last, delta to the mapped code point) triples.")
     w("")
@@ -243,6 +277,16 @@ def main():
     w("    {")
     for cp, lower in special:
         w(f"        0x{cp:04X} => \"" + "".join(f"\\u{x:04X}" if x < 0x10000 else f"\\U{x:08X}" for x in lower) + "\",")
+    w("        _ => null,")
+    w("    };")
+    w("")
+    w("    /// <summary>")
+    w("    /// Full canonical decompositions (UnicodeData.txt) that start with a non-starter, for the code points that have one.")
+    w("    /// </summary>")
+    w("    internal static string? NonStarterDecomposition(int codePoint) => codePoint switch")
+    w("    {")
+    for cp, d in non_starter_decompositions:
+        w(f"        0x{cp:04X} => \"" + "".join(f"\\u{x:04X}" if x < 0x10000 else f"\\U{x:08X}" for x in d) + "\",")
     w("        _ => null,")
     w("    };")
     w("}")

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Mix.Invitations.Jids.Precis;
 
@@ -13,6 +11,43 @@ internal static class JidNormalizer
 {
     /// <summary>RFC 7622 §3.1: every part is at most 1023 octets of UTF-8 after enforcement.</summary>
     internal const int MaxPartBytes = 1023;
+
+    /// <summary>
+    /// The most code points a localpart or resourcepart may have before enforcement: more can never be prepared into
+    /// <see cref="MaxPartBytes"/> bytes, so they are refused before any PRECIS work (issue 14).
+    /// </summary>
+    /// <remarks>
+    /// Why this bound is sound. Let D(s) be the number of code points of the canonical decomposition (NFD) of s: it is
+    /// additive over code points and NFC keeps it. The profiles' mappings (width, case, spaces) never lower D of a code
+    /// point, and D of a code point is at most 1.5 per UTF-8 byte of it (U+01D5 decomposes to three code points and is
+    /// two bytes); both are checked for every code point by Jids/JidLengthBoundTests.cs. So the prepared form P of an
+    /// input s, after any number of passes, has bytes(P) ≥ D(P) / 1.5 ≥ D(s) / 1.5 ≥ codepoints(s) / 1.5: an input of
+    /// more than 1534 code points makes more than 1023 bytes.
+    /// </remarks>
+    internal const int MaxPreparableCodePoints = MaxPartBytes * 3 / 2;
+
+    /// <summary>
+    /// The longest domain name IDNA accepts in its ASCII form (<see cref="IdnMapping.GetAscii(string)"/> refuses a longer
+    /// one), plus a trailing dot.
+    /// </summary>
+    internal const int MaxAceLength = 254;
+
+    /// <summary>
+    /// The most code points other than default-ignorable ones that an internationalised domainpart may have: UTS #46
+    /// maps each of them to at least one code point (it deletes only default-ignorable ones), NFC joins at most four code
+    /// points into one (the longest canonical decomposition), and the ASCII form has at least one character per code
+    /// point of the U-labels; so more than 4 × <see cref="MaxAceLength"/> can never make a name IDNA accepts.
+    /// </summary>
+    internal const int MaxIdnCodePoints = 4 * MaxAceLength;
+
+    /// <summary>
+    /// The longest run of combining marks (code points whose compatibility decomposition starts with a non-starter,
+    /// default-ignorable code points in between not counted) an internationalised domainpart may hold: the run maps
+    /// to at least a quarter as many non-ASCII code points in one label, and a label is at most 63 octets in ASCII form
+    /// ("xn--" and at least one character per code point). Refusing longer runs before IDNA keeps ICU's insertion sort
+    /// of a run's marks short (issue 14).
+    /// </summary>
+    internal const int MaxIdnMarkRun = 4 * 63;
 
     /// <summary>RFC 7622 §3.3.1: characters a localpart may not hold even though PRECIS allows them.</summary>
     private static readonly SearchValues<char> ExcludedFromLocalpart = SearchValues.Create("\"&'/:<>@");
@@ -26,7 +61,7 @@ internal static class JidNormalizer
     internal static bool TryNormalizeLocalpart(ReadOnlySpan<char> local, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         result = null;
-        if (!CheckRawText(local, "localpart", out error))
+        if (!CheckRawText(local, "localpart", out error) || !CheckPreparable(local, "localpart", out error))
         {
             return false;
         }
@@ -50,7 +85,7 @@ internal static class JidNormalizer
     internal static bool TryNormalizeResourcepart(ReadOnlySpan<char> resource, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         result = null;
-        if (!CheckRawText(resource, "resourcepart", out error))
+        if (!CheckRawText(resource, "resourcepart", out error) || !CheckPreparable(resource, "resourcepart", out error))
         {
             return false;
         }
@@ -86,21 +121,17 @@ internal static class JidNormalizer
             return false;
         }
 
-        // IP literals (RFC 7622 §3.2): a dotted-quad IPv4 address or a bracketed IPv6 address, kept as written.
+        // IP literals (RFC 7622 §3.2): a bracketed IPv6 address, written in its one RFC 5952 spelling, or an IPv4
+        // address in RFC 3986's strict dotted decimal, which has only one.
         if (domain[0] == '[')
         {
-            if (domain[^1] == ']' && IPAddress.TryParse(domain[1..^1], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                return CheckLength(domain.ToString(), "domainpart", out result, out error);
-            }
-
-            error = "domainpart '" + domain.ToString() + "' is not a valid IPv6 literal";
-            return false;
+            return IpLiteral.TryNormalizeIPv6(domain, out result, out error);
         }
 
-        if (IsDottedQuad(domain))
+        if (IpLiteral.IsIPv4Address(domain))
         {
-            return CheckLength(domain.ToString(), "domainpart", out result, out error);
+            result = domain.ToString();
+            return true;
         }
 
         var invalid = domain.IndexOfAny(NotInHostNames);
@@ -132,13 +163,18 @@ internal static class JidNormalizer
             // label longer than 63 octets, a DNS limit that RFC 7622 does not impose on domainparts (jxmpp's corpus
             // holds one such valid JID).
             return CheckAsciiHostName(domain, out error)
-                ? CheckLength(domain.ToString().ToLowerInvariant(), "domainpart", out result, out error)
-                : false;
+                && CheckNotNumeric(domain, out error)
+                && CheckLength(domain.ToString().ToLowerInvariant(), "domainpart", out result, out error);
         }
 
         if (GlobalizationSupport.IsInvariant)
         {
             error = "domainpart holds an A-label ('xn--'), but this process runs with invariant globalization, where IDNA mapping is unavailable; non-ASCII JIDs are refused rather than compared unnormalised";
+            return false;
+        }
+
+        if (!CheckIdnBounds(domain, out error))
+        {
             return false;
         }
 
@@ -154,7 +190,8 @@ internal static class JidNormalizer
         }
         catch (ArgumentException)
         {
-            error = "domainpart '" + text + "' is not a valid internationalized domain name (IDNA2008/UTS #46 with STD3 rules)";
+            // IdnMapping's own message says nothing more; the text is not quoted (a reader's error never echoes its input).
+            error = "domainpart is not a valid internationalized domain name (IDNA2008/UTS #46 with STD3 rules)";
             return false;
         }
 
@@ -163,11 +200,19 @@ internal static class JidNormalizer
         // make a domainpart that normalises differently the second time (a fuzzing finding).
         if (unicode.Length == 0 || unicode[0] == '.' || unicode[^1] == '.' || unicode.Contains("..", StringComparison.Ordinal))
         {
-            error = "domainpart '" + text + "' has an empty label";
+            error = "domainpart has an empty label";
             return false;
         }
 
-        return CheckLength(unicode.ToLowerInvariant(), "domainpart", out result, out error);
+        // Fullwidth digits and dots map to an IPv4 address, which is then that address, spelt as such.
+        if (IpLiteral.IsIPv4Address(unicode))
+        {
+            result = unicode;
+            error = null;
+            return true;
+        }
+
+        return CheckNotNumeric(unicode, out error) && CheckLength(unicode.ToLowerInvariant(), "domainpart", out result, out error);
     }
 
     private static bool HasALabel(ReadOnlySpan<char> domain)
@@ -194,7 +239,7 @@ internal static class JidNormalizer
             var label = domain[range];
             if (label.IsEmpty)
             {
-                error = "domainpart '" + domain.ToString() + "' has an empty label";
+                error = "domainpart has an empty label";
                 return false;
             }
 
@@ -207,9 +252,22 @@ internal static class JidNormalizer
 
             if (label[0] == '-' || label[^1] == '-' || (label.Length >= 4 && label[2] == '-' && label[3] == '-'))
             {
-                error = "domainpart '" + domain.ToString() + "' has a label with a misplaced hyphen (UTS #46 CheckHyphens)";
+                error = "domainpart has a label with a misplaced hyphen (UTS #46 CheckHyphens)";
                 return false;
             }
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>Refuses a host name whose last label is all digits: it is no host name, and not an IPv4 address either.</summary>
+    private static bool CheckNotNumeric(ReadOnlySpan<char> name, [NotNullWhen(false)] out string? error)
+    {
+        if (IpLiteral.EndsInNumericLabel(name))
+        {
+            error = "domainpart ends in an all-numeric label but is not an IPv4 address (four decimal octets 0-255 without leading zeros)";
+            return false;
         }
 
         error = null;
@@ -263,6 +321,79 @@ internal static class JidNormalizer
         return true;
     }
 
+    /// <summary>Refuses, before any PRECIS work, a part too long to be prepared into <see cref="MaxPartBytes"/> bytes.</summary>
+    /// <remarks>Called after <see cref="CheckRawText"/>, so every surrogate is paired.</remarks>
+    private static bool CheckPreparable(ReadOnlySpan<char> text, string partName, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        if (text.Length <= MaxPreparableCodePoints)
+        {
+            return true;
+        }
+
+        var codePoints = text.Length;
+        foreach (var c in text)
+        {
+            if (char.IsLowSurrogate(c))
+            {
+                codePoints--;
+            }
+        }
+
+        if (codePoints <= MaxPreparableCodePoints)
+        {
+            return true;
+        }
+
+        error = string.Create(CultureInfo.InvariantCulture, $"{partName} is too long: {codePoints} code points make more than {MaxPartBytes} bytes however they are prepared; at most {MaxPartBytes} bytes allowed");
+        return false;
+    }
+
+    /// <summary>
+    /// Refuses, before IDNA, an internationalised domainpart that IDNA could only refuse: one with more than
+    /// <see cref="MaxIdnCodePoints"/> code points that UTS #46 does not delete, or a run of more than
+    /// <see cref="MaxIdnMarkRun"/> combining marks. Linear, and it keeps the work IDNA does on what is left linear too.
+    /// </summary>
+    private static bool CheckIdnBounds(ReadOnlySpan<char> domain, [NotNullWhen(false)] out string? error)
+    {
+        var kept = 0;
+        var run = 0;
+        var longestRun = 0;
+        for (var i = 0; i < domain.Length; i++)
+        {
+            int codePoint = domain[i];
+            if (char.IsHighSurrogate(domain[i]) && i + 1 < domain.Length && char.IsLowSurrogate(domain[i + 1]))
+            {
+                codePoint = char.ConvertToUtf32(domain[i], domain[i + 1]);
+                i++;
+            }
+
+            if (UnicodeTables.IsDefaultIgnorable(codePoint))
+            {
+                continue; // deleted by UTS #46 (or refused): neither counts nor separates marks
+            }
+
+            kept++;
+            run = UnicodeTables.StartsWithNonStarter(codePoint) ? run + 1 : 0;
+            longestRun = Math.Max(longestRun, run);
+        }
+
+        if (kept > MaxIdnCodePoints)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"domainpart is too long for an internationalized domain name: {kept} code points make more than {MaxAceLength} characters in ASCII form");
+            return false;
+        }
+
+        if (longestRun > MaxIdnMarkRun)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"domainpart holds a run of {longestRun} combining marks; a label of an internationalized domain name cannot hold more than {MaxIdnMarkRun}");
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
     private static bool CheckLength(string value, string partName, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         var bytes = Encoding.UTF8.GetByteCount(value);
@@ -283,27 +414,5 @@ internal static class JidNormalizer
         result = value;
         error = null;
         return true;
-    }
-
-    private static bool IsDottedQuad(ReadOnlySpan<char> text)
-    {
-        var octets = 0;
-        while (true)
-        {
-            var dot = text.IndexOf('.');
-            var label = dot < 0 ? text : text[..dot];
-            if (label.Length is 0 or > 3 || !byte.TryParse(label, NumberStyles.None, CultureInfo.InvariantCulture, out _) || (label.Length > 1 && label[0] == '0'))
-            {
-                return false;
-            }
-
-            octets++;
-            if (dot < 0)
-            {
-                return octets == 4;
-            }
-
-            text = text[(dot + 1)..];
-        }
     }
 }

@@ -3,7 +3,8 @@ using System.Xml;
 namespace Mix.Invitations;
 
 /// <summary>
-/// Limits that <see cref="InvitationXml"/> applies when it reads untrusted XML.
+/// Limits that <see cref="InvitationXml"/> applies when it reads untrusted XML, and <see cref="InvitationUri"/> when it
+/// parses an untrusted link.
 /// </summary>
 /// <remarks>
 /// Whatever the limits, DTDs are always prohibited and nothing is ever resolved (no external entities, no
@@ -17,8 +18,15 @@ public sealed class InvitationReaderSettings
     /// <summary>The default limit on element nesting: 16 levels.</summary>
     public const int DefaultMaxDepth = 16;
 
+    /// <summary>
+    /// The default limit on a link's length: 8 KiB, a little over the 8 000 octets RFC 9110 §4.1 recommends that every
+    /// recipient support.
+    /// </summary>
+    public const int DefaultMaxUriLength = 8 * 1024;
+
     private readonly int _maxInputSize = DefaultMaxInputSize;
     private readonly int _maxDepth = DefaultMaxDepth;
+    private readonly int _maxUriLength = DefaultMaxUriLength;
     private XmlReaderSettings? _xmlSettings;
 
     /// <summary>Gets the default settings.</summary>
@@ -51,6 +59,22 @@ public sealed class InvitationReaderSettings
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 2);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
             _maxDepth = value;
+        }
+    }
+
+    /// <summary>Gets the longest link <see cref="InvitationUri.Parse(string, InvitationReaderSettings?)"/> accepts, in characters.</summary>
+    /// <value>Default <see cref="DefaultMaxUriLength"/> (8 192); allowed 64 to 16 777 216. Checked before anything else
+    /// is read. An invitation's link is usually well under 1 KiB; one whose JIDs are near RFC 7622's 1 023 bytes per
+    /// part, percent-encoded, can be longer than the default, and needs a higher limit.</value>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when the value is outside the allowed range.</exception>
+    public int MaxUriLength
+    {
+        get => _maxUriLength;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 16 * 1024 * 1024);
+            _maxUriLength = value;
         }
     }
 

@@ -138,15 +138,15 @@ public sealed partial class XmlAttackTests
 
         var xml = $"{open}{Element()}{close}";
         InvitationXml.TryReadInvitation(xml, out _, out var error, settings).Should().BeFalse();
-        error.Should().Be("<x> is nested more than 16 levels deep; the input is refused");
+        error.Should().Be("An element is nested more than 16 levels deep; the input is refused");
 
         var inside = Element().Replace("<token>", $"{open}{close}<token>", StringComparison.Ordinal);
         InvitationXml.TryReadInvitation(inside, out _, out var insideError, settings).Should().BeFalse();
-        insideError.Should().Be("<x> is nested more than 16 levels deep; the input is refused");
+        insideError.Should().Be("An element is nested more than 16 levels deep; the input is refused");
 
         var inField = Element(channel: $"coven{open}{close}@mix.shakespeare.example");
         InvitationXml.TryReadInvitation(inField, out _, out var fieldError, settings).Should().BeFalse();
-        fieldError.Should().Be("<channel> must hold only text, but holds an element <x>");
+        fieldError.Should().Be("<channel> must hold only text, but holds a child element");
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed partial class XmlAttackTests
         leaf.Add(XElement.Parse(Element()));
 
         InvitationXml.TryReadInvitation(root, out _, out var error).Should().BeFalse();
-        error.Should().Be("<x> is nested more than 16 levels deep; the input is refused");
+        error.Should().Be("An element is nested more than 16 levels deep; the input is refused");
     }
 
     [Theory]

@@ -113,11 +113,11 @@ public sealed class InvitationUriTests
     [Theory]
     [InlineData("", "no scheme")]
     [InlineData("coven@mix.example?join;preauth=T", "no scheme")]
-    [InlineData("mailto:coven@mix.example?join;preauth=T", "scheme 'mailto' is not xmpp, https or http")]
+    [InlineData("mailto:coven@mix.example?join;preauth=T", "scheme is not xmpp, https or http")]
     [InlineData("xmpp:?join;preauth=T", "names no channel JID")]
     [InlineData("xmpp:", "names no channel JID")]
     [InlineData("xmpp:coven@mix.example", "has no query")]
-    [InlineData("xmpp:coven@mix.example?roster;preauth=T", "query action 'roster' is not join or mix")]
+    [InlineData("xmpp:coven@mix.example?roster;preauth=T", "query action is not join or mix")]
     [InlineData("xmpp:coven@mix.example?join", "has no preauth token")]
     [InlineData("xmpp:coven@mix.example?join;preauth=", "'preauth' is empty")]
     [InlineData("xmpp:coven@mix.example?join;preauth", "'preauth' has no value")]
@@ -146,6 +146,47 @@ public sealed class InvitationUriTests
     {
         InvitationUri.TryParse("xmpp:coven@mix.example?join;preauth=SECRET;preauth=SECRET2", out _, out var error).Should().BeFalse();
         error.Should().NotContain("SECRET");
+    }
+
+    [Fact]
+    public void TryParse_LinkOverTheDefaultLimit_IsRefusedBeforeReadingIt()
+    {
+        var padded = Padded(InvitationReaderSettings.DefaultMaxUriLength);
+        InvitationUri.TryParse(padded, out var atLimit, out _).Should().BeTrue("a link of exactly the limit is read");
+        atLimit!.Token.Should().Be("ABCDEF");
+
+        var over = padded + "x";
+        InvitationUri.TryParse(over, out var invitation, out var error).Should().BeFalse();
+        invitation.Should().BeNull();
+        error.Should().Be("The link is 8193 characters, more than the limit of 8192");
+        FluentActions.Invoking(() => InvitationUri.Parse(over)).Should().ThrowExactly<InvitationFormatException>().WithMessage(error);
+    }
+
+    [Fact]
+    public void TryParse_LimitFromSettings_IsTheOneApplied()
+    {
+        var link = Padded(20_000);
+
+        InvitationUri.TryParse(link, out _, out var error).Should().BeFalse();
+        error.Should().Be("The link is 20000 characters, more than the limit of 8192");
+        InvitationUri.TryParse(link, out var invitation, out _, new InvitationReaderSettings { MaxUriLength = 20_000 }).Should().BeTrue();
+        invitation!.Channel.Should().Be(Channel);
+        InvitationUri.Parse(link, new InvitationReaderSettings { MaxUriLength = 20_000 }).Should().Be(invitation);
+        InvitationUri.TryParse("xmpp:coven@mix.shakespeare.example?join;preauth=ABCDEF;x=" + new string('y', 100), out _, out var small, new InvitationReaderSettings { MaxUriLength = 64 }).Should().BeFalse();
+        small.Should().Be("The link is 157 characters, more than the limit of 64");
+    }
+
+    [Theory]
+    [InlineData(63)]
+    [InlineData(16 * 1024 * 1024 + 1)]
+    public void MaxUriLength_OutOfRange_Throws(int value) =>
+        FluentActions.Invoking(() => new InvitationReaderSettings { MaxUriLength = value }).Should().Throw<ArgumentOutOfRangeException>();
+
+    private static string Padded(int length)
+    {
+        // An unknown query key is ignored, so it pads a genuine link to any length.
+        const string Link = "xmpp:coven@mix.shakespeare.example?join;preauth=ABCDEF;x=";
+        return Link + new string('y', length - Link.Length);
     }
 
     [Fact]

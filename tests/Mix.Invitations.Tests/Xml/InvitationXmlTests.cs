@@ -133,7 +133,7 @@ public sealed partial class InvitationXmlTests
     public void TryReadInvitation_ElementInsideAField_IsRefused()
     {
         InvitationXml.TryReadInvitation(WithChildren("<channel>coven@<b>mix</b>.example</channel><token>T</token>"), out _, out var error).Should().BeFalse();
-        error.Should().Be("<channel> must hold only text, but holds an element <b>");
+        error.Should().Be("<channel> must hold only text, but holds a child element");
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed partial class InvitationXmlTests
         var nested = string.Concat(Enumerable.Repeat("<x>", 40)) + string.Concat(Enumerable.Repeat("</x>", 40));
 
         InvitationXml.TryReadInvitation(WithChildren(nested + "<channel>a@b</channel><token>T</token>"), out _, out var error).Should().BeFalse();
-        error.Should().Be("<x> is nested more than 16 levels deep; the input is refused");
+        error.Should().Be("An element is nested more than 16 levels deep; the input is refused");
     }
 
     [Fact]
@@ -423,7 +423,7 @@ public sealed partial class InvitationXmlTests
         var xml = $"<invitation-ack xmlns='{Misc}'><value>{value}</value>{InvitationElement}</invitation-ack>";
 
         InvitationXml.TryReadInvitationAck(xml, out _, out var error).Should().BeFalse();
-        error.Should().Contain("must be exactly Joined, Declined or Acknowledged");
+        error.Should().Contain("is not exactly Joined, Declined or Acknowledged");
     }
 
     [Fact]

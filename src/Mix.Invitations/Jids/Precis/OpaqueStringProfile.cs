@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Text;
 
 namespace Mix.Invitations.Jids.Precis;
@@ -14,6 +14,11 @@ namespace Mix.Invitations.Jids.Precis;
 /// </remarks>
 internal sealed class OpaqueStringProfile : PrecisProfile
 {
+    /// <summary>General_Category Zs without U+0020.</summary>
+    internal const string NonAsciiSpaceCharacters = "\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\u3000";
+
+    private static readonly SearchValues<char> NonAsciiSpaces = SearchValues.Create(NonAsciiSpaceCharacters);
+
     private protected override bool TryEnforceOnce(string input, [NotNullWhen(true)] out string? output, [NotNullWhen(false)] out string? error)
     {
         output = null;
@@ -37,27 +42,32 @@ internal sealed class OpaqueStringProfile : PrecisProfile
         return true;
     }
 
+    private protected override bool IsMappingFixedPoint(string text) => string.Equals(MapSpaces(text), text, StringComparison.Ordinal);
+
     /// <summary>RFC 8265 §4.2.3 step 2: every non-ASCII space (General_Category Zs) becomes U+0020.</summary>
-    private static string MapSpaces(string input)
+    /// <remarks>
+    /// The non-ASCII spaces are found with one vectorised search; text without any is returned as it is (the usual case,
+    /// and the check that a pass's output is stable). The set is the Zs category of every Unicode version since 6.3,
+    /// all in the BMP; a test checks it against the BCL's categories.
+    /// </remarks>
+    internal static string MapSpaces(string input)
     {
-        if (Ascii.IsValid(input))
+        var first = input.AsSpan().IndexOfAny(NonAsciiSpaces);
+        if (first < 0)
         {
             return input;
         }
 
-        var builder = new StringBuilder(input.Length);
-        foreach (var rune in input.EnumerateRunes())
+        return string.Create(input.Length, (input, first), static (span, state) =>
         {
-            if (rune.Value != ' ' && Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator)
+            state.input.AsSpan().CopyTo(span);
+            for (var i = state.first; i < span.Length; i++)
             {
-                builder.Append(' ');
+                if (NonAsciiSpaces.Contains(span[i]))
+                {
+                    span[i] = ' ';
+                }
             }
-            else
-            {
-                builder.Append(rune.ToString());
-            }
-        }
-
-        return builder.ToString();
+        });
     }
 }

@@ -14,6 +14,16 @@ internal sealed class PrecisStringClass
     private const int ZeroWidthNonJoiner = 0x200C;
     private const int ZeroWidthJoiner = 0x200D;
 
+    /// <summary>HasCompat answers for the BMP: two bits per code point, 0 unknown, 1 no, 2 yes.</summary>
+    private static readonly byte[] CompatibilityCache = new byte[0x10000 / 4];
+
+    /// <summary>
+    /// BMP code points found PVALID: two bits per code point, 1 for IdentifierClass, 2 for FreeformClass (16 KiB in
+    /// all). Only PVALID is remembered: CONTEXTJ and CONTEXTO depend on the text around them, and anything else ends
+    /// the validation. Races are benign as for <see cref="CompatibilityCache"/>.
+    /// </summary>
+    private static readonly byte[] ValidCache = new byte[0x10000 / 4];
+
     private readonly bool _freeform;
 
     private PrecisStringClass(bool freeform) => _freeform = freeform;
@@ -53,16 +63,33 @@ internal sealed class PrecisStringClass
         }
 
         var index = 0;
+        var facts = default(StringFacts);
+        var validBit = _freeform ? 2 : 1;
         foreach (var rune in text.EnumerateRunes())
         {
+            // PVALID code points of the BMP are remembered (one bit per class): long text of a few distinct
+            // characters costs a lookup per character instead of a derivation.
+            var cp = rune.Value;
+            if (cp < 0x10000 && ((ValidCache[cp >> 2] >> ((cp & 3) * 2)) & validBit) != 0)
+            {
+                index += 1;
+                continue;
+            }
+
             var property = GetProperty(rune, out var reason);
             switch (property)
             {
                 case Property.Valid:
+                    if (cp < 0x10000)
+                    {
+                        ref var slot = ref ValidCache[cp >> 2];
+                        slot = (byte)(slot | (validBit << ((cp & 3) * 2)));
+                    }
+
                     break;
                 case Property.ContextJ:
                 case Property.ContextO:
-                    if (!ContextRuleHolds(text, index, rune))
+                    if (!ContextRuleHolds(text, index, rune, ref facts))
                     {
                         error = "contains " + JidNormalizer.Describe(rune) + " where its contextual rule (RFC 5892 Appendix A) does not allow it";
                         return false;
@@ -170,21 +197,50 @@ internal sealed class PrecisStringClass
     }
 
     /// <summary>RFC 8264 §9.11 HasCompat: toNFKC(cp) != cp.</summary>
+    /// <remarks>
+    /// The answer comes from the platform's normaliser, one string per code point; for the Basic Multilingual Plane it
+    /// is kept (two bits per code point, 16 KiB in all), so long non-ASCII text costs a lookup per character. Races are
+    /// benign: a lost write leaves a code point unknown, and it is asked again.
+    /// </remarks>
     private static bool HasCompatibilityMapping(Rune rune)
     {
+        var cp = rune.Value;
+        if (cp < 0x10000)
+        {
+            var known = (CompatibilityCache[cp >> 2] >> ((cp & 3) * 2)) & 3;
+            if (known != 0)
+            {
+                return known == 2;
+            }
+        }
+
+        bool result;
         var text = rune.ToString();
         try
         {
-            return !string.Equals(text.Normalize(NormalizationForm.FormKC), text, StringComparison.Ordinal);
+            result = !string.Equals(text.Normalize(NormalizationForm.FormKC), text, StringComparison.Ordinal);
         }
         catch (ArgumentException)
         {
-            return true;
+            result = true;
         }
+
+        if (cp < 0x10000)
+        {
+            ref var slot = ref CompatibilityCache[cp >> 2];
+            slot = (byte)(slot | ((result ? 2 : 1) << ((cp & 3) * 2)));
+        }
+
+        return result;
     }
 
     /// <summary>The contextual rules of RFC 5892 Appendix A.</summary>
-    private static bool ContextRuleHolds(string text, int index, Rune rune)
+    /// <remarks>
+    /// A.7, A.8 and A.9 ask about the whole string; <paramref name="facts"/> answers them from one scan made the first
+    /// time one is asked, so a string of n such code points costs n, not n² (issue 14: 16 200 KATAKANA MIDDLE DOTs and
+    /// a Han character took 2.5 s).
+    /// </remarks>
+    private static bool ContextRuleHolds(string text, int index, Rune rune, ref StringFacts facts)
     {
         var before = Before(text, index);
         var after = After(text, index + rune.Utf16SequenceLength);
@@ -207,21 +263,13 @@ internal sealed class PrecisStringClass
                 return before >= 0 && UnicodeTables.GetScript(before) == PrecisScript.Hebrew;
             case 0x30FB:
                 // A.7 KATAKANA MIDDLE DOT: the string holds a Hiragana, Katakana or Han character.
-                foreach (var other in text.EnumerateRunes())
-                {
-                    if (UnicodeTables.GetScript(other.Value) is PrecisScript.Hiragana or PrecisScript.Katakana or PrecisScript.Han)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
+                return facts.Of(text).HasJapanese;
             case >= 0x0660 and <= 0x0669:
                 // A.8 ARABIC-INDIC DIGITS: not mixed with EXTENDED ARABIC-INDIC DIGITS.
-                return !ContainsAny(text, '\u06F0', '\u06F9');
+                return !facts.Of(text).HasExtendedArabicIndicDigit;
             case >= 0x06F0 and <= 0x06F9:
                 // A.9 EXTENDED ARABIC-INDIC DIGITS: not mixed with ARABIC-INDIC DIGITS.
-                return !ContainsAny(text, '\u0660', '\u0669');
+                return !facts.Of(text).HasArabicIndicDigit;
             default:
                 return false;
         }
@@ -283,16 +331,33 @@ internal sealed class PrecisStringClass
         return rune.Value;
     }
 
-    private static bool ContainsAny(string text, char first, char last)
+    /// <summary>What the whole-string rules (A.7, A.8, A.9) ask, found in one scan when first asked.</summary>
+    private struct StringFacts
     {
-        foreach (var c in text)
-        {
-            if (c >= first && c <= last)
-            {
-                return true;
-            }
-        }
+        private bool _known;
 
-        return false;
+        public bool HasJapanese { get; private set; }
+
+        public bool HasArabicIndicDigit { get; private set; }
+
+        public bool HasExtendedArabicIndicDigit { get; private set; }
+
+        public StringFacts Of(string text)
+        {
+            if (!_known)
+            {
+                foreach (var rune in text.EnumerateRunes())
+                {
+                    var value = rune.Value;
+                    HasArabicIndicDigit |= value is >= 0x0660 and <= 0x0669;
+                    HasExtendedArabicIndicDigit |= value is >= 0x06F0 and <= 0x06F9;
+                    HasJapanese |= UnicodeTables.GetScript(value) is PrecisScript.Hiragana or PrecisScript.Katakana or PrecisScript.Han;
+                }
+
+                _known = true;
+            }
+
+            return this;
+        }
     }
 }

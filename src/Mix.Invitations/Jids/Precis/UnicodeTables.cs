@@ -16,6 +16,8 @@ internal static partial class UnicodeTables
 
     internal static bool IsVirama(int codePoint) => InSet(ViramaBounds, codePoint);
 
+    internal static bool StartsWithNonStarter(int codePoint) => codePoint >= 0x300 && InSet(StartsWithNonStarterBounds, codePoint);
+
     internal static bool IsCased(int codePoint) => InSet(CasedBounds, codePoint);
 
     internal static bool IsCaseIgnorable(int codePoint) => InSet(CaseIgnorableBounds, codePoint);
@@ -25,6 +27,17 @@ internal static partial class UnicodeTables
     internal static JoiningType GetJoiningType(int codePoint) => (JoiningType)JoiningTypeValues[RunIndex(JoiningTypeStarts, codePoint)];
 
     internal static PrecisScript GetScript(int codePoint) => (PrecisScript)ScriptValues[RunIndex(ScriptStarts, codePoint)];
+
+    /// <summary>Gets the Canonical_Combining_Class: 0 for starters, which covers everything below U+0300.</summary>
+    internal static int GetCombiningClass(int codePoint) => codePoint switch
+    {
+        < 0x300 => 0,
+        < 0x370 => CombiningDiacriticalMarks[codePoint - 0x300],
+        _ => CombiningClassValues[RunIndex(CombiningClassStarts, codePoint)],
+    };
+
+    /// <summary>The combining classes of the Combining Diacritical Marks block (U+0300-U+036F), the marks most text uses, by direct lookup.</summary>
+    private static readonly byte[] CombiningDiacriticalMarks = [.. Enumerable.Range(0x300, 0x70).Select(cp => CombiningClassValues[RunIndex(CombiningClassStarts, cp)])];
 
     /// <summary>Maps a fullwidth or halfwidth code point to its decomposition (RFC 8265 §3.3.1 width mapping).</summary>
     /// <returns>The mapped code point, or <paramref name="codePoint"/> when it has no &lt;wide&gt;/&lt;narrow&gt; decomposition.</returns>

@@ -30,7 +30,7 @@ internal static class InvitationXmlReaderCore
         public bool TooDeep(XmlReader reader) => reader.Depth - BaseDepth > MaxDepth;
 
         public string DepthError(XmlReader reader) =>
-            $"<{reader.LocalName}> is nested more than {MaxDepth} levels deep; the input is refused";
+            $"{XmlErrors.Name(reader.LocalName, "An element")} is nested more than {MaxDepth} levels deep; the input is refused";
     }
 
     internal sealed class Shape<T>(string name, Func<XmlReader, bool> matches, ElementParser<T> parse)
@@ -170,15 +170,20 @@ internal static class InvitationXmlReaderCore
         }
         catch (XmlException ex)
         {
+            // The exception's message quotes the input it stumbled on (a token sent in the wrong place would come back in
+            // the error), so it is described, never repeated, and not kept.
             value = null;
-            error = $"Cannot read <{shape.Name}>: the XML is not well-formed or not allowed ({ex.Message})";
+            error = XmlErrors.NotWellFormed(shape.Name, ex, reader);
             return false;
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // XmlReader implementations report misuse of their state this way (for example a closed reader).
+            // XmlReader implementations report misuse of their state this way (for example a closed reader), and
+            // System.Xml's reader over bytes throws ArgumentOutOfRangeException from deep inside when an XML declaration
+            // switches the encoding over bytes that do not decode (a fuzzing finding). The parsers themselves throw
+            // neither. The message is the implementation's, and is not repeated.
             value = null;
-            error = $"Cannot read <{shape.Name}>: the XmlReader failed ({ex.Message})";
+            error = $"Cannot read <{shape.Name}>: the XmlReader failed ({ex.GetType().Name})";
             return false;
         }
     }
@@ -218,11 +223,11 @@ internal static class InvitationXmlReaderCore
                 case XmlNodeType.Element:
                     error = context.TooDeep(reader)
                         ? context.DepthError(reader)
-                        : $"<{name}> must hold only text, but holds an element <{reader.LocalName}>";
+                        : $"<{name}> must hold only text, but holds {XmlErrors.Name(reader.LocalName, "a child element")}";
                     text = null;
                     return false;
                 case XmlNodeType.EntityReference:
-                    error = $"<{name}> holds an unresolved entity reference &{reader.LocalName};, which is not allowed";
+                    error = $"<{name}> holds an unresolved entity reference, which is not allowed";
                     text = null;
                     return false;
                 default:
@@ -285,7 +290,7 @@ internal static class InvitationXmlReaderCore
             }
             else if (reader.NodeType == XmlNodeType.EntityReference)
             {
-                depthError = $"<{reader.LocalName}> is an unresolved entity reference, which is not allowed";
+                depthError = "The input holds an unresolved entity reference, which is not allowed";
                 return false;
             }
         }
