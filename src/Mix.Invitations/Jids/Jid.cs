@@ -10,10 +10,16 @@ namespace Mix.Invitations;
 /// <para>
 /// Every part is normalised when the value is created: the localpart with the PRECIS UsernameCaseMapped profile
 /// (RFC 8265, plus the characters RFC 7622 §3.3.1 excludes), the domainpart with IDNA (U-labels, lowercased, one
-/// trailing dot removed; IP literals kept as they are) and the resourcepart with the PRECIS OpaqueString profile.
+/// trailing dot removed; an IPv4 address in strict dotted decimal, an IPv6 address in brackets written as RFC 5952
+/// says, so <c>[0:0::1]</c> is <c>[::1]</c>; zone identifiers refused) and the resourcepart with the PRECIS
+/// OpaqueString profile.
 /// Two spellings that RFC 7622 makes equal therefore give equal values, equal hash codes and the same
 /// <see cref="ToString"/>; this is what lets an invitation issued for <c>Cat@Shakespeare.LIT</c> be redeemed by
 /// <c>cat@shakespeare.lit</c>.
+/// </para>
+/// <para>
+/// Parsing is linear in the length of the text: a part that cannot be prepared into RFC 7622's 1023 bytes is refused
+/// before the normalisation work, and error messages describe at most one offending character, never quoting the text.
 /// </para>
 /// <para>
 /// <c>default(Jid)</c> is the empty address: <see cref="IsEmpty"/> is <see langword="true"/> and it is never the

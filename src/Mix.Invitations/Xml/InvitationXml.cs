@@ -16,7 +16,8 @@ namespace Mix.Invitations;
 /// Reading from a string uses a locked-down <see cref="System.Xml.XmlReader"/>: DTDs prohibited, no resolver, the
 /// size limit of <see cref="InvitationReaderSettings.MaxInputSize"/> and the depth limit of
 /// <see cref="InvitationReaderSettings.MaxDepth"/>. Every failure is an <see cref="InvitationFormatException"/> from
-/// <c>Read…</c> or an error message from <c>TryRead…</c>; null arguments throw <see cref="ArgumentNullException"/>.
+/// <c>Read…</c> or an error message from <c>TryRead…</c>, which names elements of the protocols only and never quotes
+/// the input; null arguments throw <see cref="ArgumentNullException"/>. Reading is linear in the length of the input.
 /// </para>
 /// <para>
 /// Writers emit the current namespaces (<c>urn:xmpp:mix:misc:0</c>; <c>&lt;join/&gt;</c> in

@@ -12,9 +12,11 @@ namespace Mix.Invitations.Tests.TestSupport;
 /// <remarks>
 /// <para>
 /// No absolute time is ever asserted: only the ratio of the costs at two sizes of the same family, measured in the
-/// same process, interleaved, after a warm-up (so the tiered JIT's promotion to optimised code is behind both), as the
-/// minimum over several runs (noise from the rest of the machine only ever adds time), each run long enough to be far
-/// above the clock's resolution.
+/// same process, interleaved, after a warm-up that lasts until the costs stop falling (so the tiered JIT's promotion
+/// to optimised code is behind both), in rounds that each measure both sizes back to back, each run long enough to be
+/// far above the clock's resolution. The ratio is the lower of the ratio of each side's best run and the median of the
+/// rounds' ratios (see <see cref="Scaling.Ratio"/>); a ratio over the limit is measured again, up to four times, half
+/// a second apart, so a burst of load elsewhere passes.
 /// </para>
 /// <para>
 /// Off Linux the thread CPU clock is not read (the tests skip instead of measuring wall-clock time).
@@ -32,6 +34,9 @@ internal static partial class CpuCost
 
     /// <summary>The warm-up lasts at least this much wall time: past the tiered JIT's 100 ms promotion delay.</summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The warm-up lasts at most this much wall time.</summary>
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(3);
 
     /// <summary>Gets a value indicating whether the thread CPU clock can be read here.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
@@ -58,13 +63,15 @@ internal static partial class CpuCost
     /// only one side passes, a superlinear cost fails every time.
     /// </param>
     /// <returns>The costs and their ratio; of several attempts, the one with the lowest ratio.</returns>
-    public static Scaling Compare(Action small, Action large, int attempts = 3)
+    public static Scaling Compare(Action small, Action large, int attempts = 4)
     {
         WarmUpBoth(small, large);
         Scaling best = default;
+        var tried = new List<double>();
         for (var attempt = 0; attempt < attempts; attempt++)
         {
             var measured = MeasureOnce(small, large);
+            tried.Add(measured.Ratio);
             if (attempt == 0 || measured.Ratio < best.Ratio)
             {
                 best = measured;
@@ -74,25 +81,46 @@ internal static partial class CpuCost
             {
                 break;
             }
+
+            // A burst of load elsewhere can last longer than one attempt: let it pass before measuring again.
+            Thread.Sleep(500);
         }
 
-        return best;
+        return best with { Attempts = tried };
     }
 
     private static void WarmUpBoth(Action small, Action large)
     {
+        // At least 30 calls and 150 ms (the tiered JIT promotes a method after 30 calls and 100 ms without new tier-0
+        // code), then until the cost of both sides has stopped falling: under load the promotion, compiled on another
+        // thread, comes later, and a ratio measured across it compares optimised code with unoptimised code.
         var wall = Stopwatch.StartNew();
         var cpu = ThreadCpuNanoseconds();
+        double previousSmall = double.MaxValue, previousLarge = double.MaxValue;
         for (var i = 0; ; i++)
         {
-            small();
-            large();
+            var smallCost = PerCall(small, 1);
+            var largeCost = PerCall(large, 1);
 
             // Long operations (a quadratic cost on the old code takes seconds) warm up in a few calls.
             var spent = ThreadCpuNanoseconds() - cpu;
-            if ((i >= 1 && spent > 1_000_000_000) || (i >= 30 && wall.Elapsed >= WarmUp))
+            if ((i >= 1 && spent > 1_000_000_000) || wall.Elapsed > MaxWarmUp)
             {
                 return;
+            }
+
+            if (i >= 30 && wall.Elapsed >= WarmUp)
+            {
+                // Stable: neither side got more than 5 % cheaper over the last batch of calls.
+                smallCost = PerCall(small, Math.Max(1, (int)(2_000_000 / Math.Max(smallCost, 1))));
+                largeCost = PerCall(large, Math.Max(1, (int)(2_000_000 / Math.Max(largeCost, 1))));
+                if (smallCost > previousSmall * 0.95 && largeCost > previousLarge * 0.95)
+                {
+                    return;
+                }
+
+                previousSmall = smallCost;
+                previousLarge = largeCost;
             }
         }
     }
@@ -102,26 +130,34 @@ internal static partial class CpuCost
         var smallCalls = CallsPerRun(small);
         var largeCalls = CallsPerRun(large);
 
-        // Fewer runs when one call alone is long: the old quadratic code takes seconds per call at 16 KiB.
-        var runs = smallCalls == 1 || largeCalls == 1 ? 3 : 7;
+        // Fewer rounds when one call alone is long: the old quadratic code takes seconds per call at 16 KiB.
+        var rounds = smallCalls == 1 || largeCalls == 1 ? 3 : 9;
         var smallBest = double.MaxValue;
         var largeBest = double.MaxValue;
-        for (var run = 0; run < runs; run++)
+        var ratios = new double[rounds];
+        for (var round = 0; round < rounds; round++)
         {
-            // Alternate which side goes first, so neither always runs just after the other.
-            if (run % 2 == 0)
+            // Each round measures both sides back to back (alternating which goes first), so a change of load on the
+            // machine hits both; the median of the rounds' ratios ignores the rounds a burst of load straddled.
+            double smallCost, largeCost;
+            if (round % 2 == 0)
             {
-                smallBest = Math.Min(smallBest, PerCall(small, smallCalls));
-                largeBest = Math.Min(largeBest, PerCall(large, largeCalls));
+                smallCost = PerCall(small, smallCalls);
+                largeCost = PerCall(large, largeCalls);
             }
             else
             {
-                largeBest = Math.Min(largeBest, PerCall(large, largeCalls));
-                smallBest = Math.Min(smallBest, PerCall(small, smallCalls));
+                largeCost = PerCall(large, largeCalls);
+                smallCost = PerCall(small, smallCalls);
             }
+
+            smallBest = Math.Min(smallBest, smallCost);
+            largeBest = Math.Min(largeBest, largeCost);
+            ratios[round] = largeCost / smallCost;
         }
 
-        return new Scaling(smallBest, largeBest);
+        Array.Sort(ratios);
+        return new Scaling(smallBest, largeBest) { RoundRatio = ratios[rounds / 2] };
     }
 
     private static int CallsPerRun(Action operation)
@@ -156,11 +192,23 @@ internal static partial class CpuCost
     /// <param name="Large">The cost at the larger size.</param>
     public readonly record struct Scaling(double Small, double Large)
     {
-        /// <summary>Gets how many times the larger input costs the smaller one.</summary>
-        public double Ratio => Large / Small;
+        /// <summary>
+        /// Gets how many times the larger input costs the smaller one: the lower of two estimates that noise distorts
+        /// differently — the ratio of the best costs (noise only ever adds time, so each side's best run is its cleanest)
+        /// and the median of the ratios of rounds that measured both back to back (a change of load hits both sides of a
+        /// round). A cost that really grows faster than its input raises both.
+        /// </summary>
+        public double Ratio => Math.Min(RoundRatio ?? double.MaxValue, Large / Small);
+
+        /// <summary>Gets the median ratio of the rounds.</summary>
+        public double? RoundRatio { get; init; }
+
+        /// <summary>Gets the ratio of every attempt made, the first first.</summary>
+        public IReadOnlyList<double>? Attempts { get; init; }
 
         /// <inheritdoc />
         public override string ToString() =>
-            string.Create(CultureInfo.InvariantCulture, $"{Small / 1000:F1} µs -> {Large / 1000:F1} µs, ratio {Ratio:F2}");
+            string.Create(CultureInfo.InvariantCulture, $"{Small / 1000:F1} µs -> {Large / 1000:F1} µs, ratio {Ratio:F2}")
+            + (Attempts is { Count: > 1 } ? " (attempts " + string.Join(", ", Attempts.Select(a => a.ToString("F2", CultureInfo.InvariantCulture))) + ")" : string.Empty);
     }
 }
