@@ -25,7 +25,13 @@ namespace Mix.Invitations.Tests.TestSupport;
 internal static partial class CpuCost
 {
     /// <summary>The largest ratio the cost may grow by when the input doubles: linear is 2, quadratic 4.</summary>
-    public const double LinearLimit = 2.5;
+    /// <remarks>
+    /// Not 2.5: doubling a 16 KiB input also doubles its footprint past the first-level cache, and with other test
+    /// projects running beside these tests (dotnet test runs the projects in parallel) linear readers measured up to
+    /// 2.4 alone and 2.6 under that load. On the code before issue 14 the quadratic families measured up to 4.1 here (4.5 in the report), so
+    /// 3.0 still tells them apart with room on both sides.
+    /// </remarks>
+    public const double LinearLimit = 3.0;
 
     private const int ClockThreadCpuTime = 3;
 
