@@ -73,6 +73,7 @@ internal static class Seeds
         yield return ("invitation", "combining-230-220-channel-resourcepart", Document("invitation/channel-resourcepart", JidPartFamilies["combining-230-220"](16_000)));
         yield return ("invitation", "combining-230-220-join-inviter", Document("join/inviter", JidPartFamilies["combining-230-220"](16_000)));
         yield return ("invitation", "combining-230-220-localpart-under-the-bound", Document("invitation/channel", JidPartFamilies["combining-230-220"](1_533)));
+        yield return ("invitation", "combining-descending-classes-resourcepart", Document("invitation/channel-resourcepart", JidPartFamilies["combining-descending-classes"](16_000)));
         yield return ("invitation", "marks-between-soft-hyphens-domainpart", Document("invitation/channel-domainpart", DomainFamilies["marks-between-soft-hyphens"](16_000)));
         yield return ("invitation", "ipv6-zone-id-with-markup", Document("invitation/channel-domainpart", EscapeText("[fe80::1%<x> *\u00E9]")));
         yield return ("invitation", "many-attributes", Document("invitation", attributes: XmlAttributeFamilies["many-attributes"](16_000)));

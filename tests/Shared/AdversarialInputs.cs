@@ -49,6 +49,10 @@ internal static class AdversarialInputs
         // 230 mark before it. ICU's normaliser (string.Normalize, IdnMapping) sorts by insertion: quadratic.
         ["combining-230-220"] = n => "a" + Repeat("\u0301\u0316", (n - 1) / 2),
 
+        // The same, worst case: blocks of marks of eight classes in descending order (240, 233, 232, 230, 220, 216, 202,
+        // 1), so every mark has to move in front of all the marks of the blocks before it: n²/2 steps, not n²/8.
+        ["combining-descending-classes"] = n => "a" + string.Concat("\u0345\u035C\u0315\u0301\u0316\u031B\u0321\u0334".Select(mark => Repeat(mark.ToString(), (n - 1) / 8))),
+
         // A long run of combining marks of one class: nothing to reorder.
         ["combining-same-class"] = n => "a" + Repeat("\u0301", n - 1),
 

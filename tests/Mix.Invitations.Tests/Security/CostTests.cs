@@ -258,7 +258,7 @@ public sealed class CostTests(ITestOutputHelper output)
     {
         // The family's text is made as long as fits in n characters once percent-encoded (a 2-byte mark takes 6).
         var make = JidPartFamilies.TryGetValue(family, out var f) ? f : DomainFamilies.GetValueOrDefault(family);
-        int Fit(int n) => make is null ? 0 : (int)(n * 100.0 / PercentEncode(make(100)).Length);
+        int Fit(int n) => make is null ? 0 : (int)((n - 250) * 100.0 / PercentEncode(make(100)).Length);
         Func<int, string> link = slot switch
         {
             "channel localpart" => n => "xmpp:" + PercentEncode(make!(Fit(n))) + "@mix.example?join;preauth=" + Token,
