@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Mix.Invitations.Tests.Shared;
 
 namespace Mix.Invitations.Benchmarks;
 
@@ -11,9 +11,8 @@ namespace Mix.Invitations.Benchmarks;
 /// the per-round ratios. Time is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so time spent descheduled while other
 /// processes run does not count. Run with <c>-- --interleaved</c>; not part of the BenchmarkDotNet run.
 /// </summary>
-internal static partial class Interleaved
+internal static class Interleaved
 {
-    private const int ClockThreadCpuTime = 3;
     private const int Rounds = 201;
     private const int OperationsPerRound = 2000;
 
@@ -130,18 +129,7 @@ internal static partial class Interleaved
             return (long)Stopwatch.GetElapsedTime(0).TotalNanoseconds;
         }
 
-        _ = ClockGetTime(ClockThreadCpuTime, out var time);
-        return (time.Seconds * 1_000_000_000) + time.Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
+        return ThreadCpuClock.Nanoseconds();
     }
 
     private static double Median(double[] values)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Mix.Invitations.Tests.Shared;
 
 namespace Mix.Invitations.Tests.TestSupport;
 
@@ -22,7 +22,7 @@ namespace Mix.Invitations.Tests.TestSupport;
 /// Off Linux the thread CPU clock is not read (the tests skip instead of measuring wall-clock time).
 /// </para>
 /// </remarks>
-internal static partial class CpuCost
+internal static class CpuCost
 {
     /// <summary>The largest ratio the cost may grow by when the input doubles: linear is 2, quadratic 4.</summary>
     /// <remarks>
@@ -32,8 +32,6 @@ internal static partial class CpuCost
     /// 3.0 still tells them apart with room on both sides.
     /// </remarks>
     public const double LinearLimit = 3.0;
-
-    private const int ClockThreadCpuTime = 3;
 
     /// <summary>Each run lasts at least this much CPU time.</summary>
     private const long RunNanoseconds = 4_000_000;
@@ -45,18 +43,10 @@ internal static partial class CpuCost
     private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(3);
 
     /// <summary>Gets a value indicating whether the thread CPU clock can be read here.</summary>
-    public static bool IsSupported => OperatingSystem.IsLinux();
+    public static bool IsSupported => ThreadCpuClock.IsSupported;
 
     /// <summary>Reads the calling thread's CPU time.</summary>
-    public static long ThreadCpuNanoseconds()
-    {
-        if (ClockGetTime(ClockThreadCpuTime, out var time) != 0)
-        {
-            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-        }
-
-        return (time.Seconds * 1_000_000_000) + time.Nanoseconds;
-    }
+    public static long ThreadCpuNanoseconds() => ThreadCpuClock.Nanoseconds();
 
     /// <summary>
     /// Measures <paramref name="small"/> and <paramref name="large"/> (the same family at two sizes) and returns the
@@ -181,16 +171,6 @@ internal static partial class CpuCost
         }
 
         return (double)(ThreadCpuNanoseconds() - start) / calls;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 
     /// <summary>The cost of one call at each size, in CPU nanoseconds.</summary>
