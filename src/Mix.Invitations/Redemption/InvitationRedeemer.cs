@@ -226,10 +226,12 @@ public sealed class InvitationRedeemer
                 : new InvitationRedemptionResult(InvitationValidationResult.Success(claims));
         }
 
+        // Computed once (a SHA-256 of the tag): the ledger and the receipt name the token by the same id.
+        var tokenId = claims.TokenId;
         InvitationLedgerResult decision;
         try
         {
-            decision = await _ledger.TryConsumeAsync(claims.TokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), cancellationToken).ConfigureAwait(false);
+            decision = await _ledger.TryConsumeAsync(tokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), cancellationToken).ConfigureAwait(false);
         }
         catch (InvitationLedgerUnavailableException ex)
         {
@@ -239,7 +241,7 @@ public sealed class InvitationRedeemer
 
         return decision.Outcome switch
         {
-            InvitationLedgerOutcome.Consumed => Admitted(claims, decision.UseId),
+            InvitationLedgerOutcome.Consumed => Admitted(claims, tokenId, decision.UseId),
             InvitationLedgerOutcome.Exhausted => Refused(InvitationFailureReason.UsesExhausted, claims),
             InvitationLedgerOutcome.Revoked => Refused(InvitationFailureReason.Revoked, claims),
             InvitationLedgerOutcome.Expired => Refused(InvitationFailureReason.Expired, claims),
@@ -248,7 +250,7 @@ public sealed class InvitationRedeemer
     }
 
     /// <summary>A success, with the receipt of the use the ledger took for a use-limited token.</summary>
-    private InvitationRedemptionResult Admitted(in InvitationClaims claims, long useId)
+    private InvitationRedemptionResult Admitted(in InvitationClaims claims, InvitationTokenId tokenId, long useId)
     {
         if (claims.IsUseLimited != useId > 0)
         {
@@ -257,7 +259,7 @@ public sealed class InvitationRedeemer
                 : $"The ledger {_ledgerName} gave a use id for a token without a use limit, for which nothing is counted.");
         }
 
-        var receipt = claims.IsUseLimited ? new InvitationRedemptionReceipt(claims.TokenId, claims.Channel, useId) : null;
+        var receipt = claims.IsUseLimited ? new InvitationRedemptionReceipt(tokenId, claims.Channel, useId) : null;
         return new InvitationRedemptionResult(InvitationValidationResult.Success(claims), receipt);
     }
 
