@@ -29,7 +29,7 @@ public class FirstSeenChannelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        using var issuer = Fixture.Service();
+        var issuer = Fixture.Service();
         _invitations = new Invitation[ChannelCount];
         _contexts = new InvitationContext[ChannelCount];
         _channelInfos = new byte[ChannelCount][];
@@ -38,19 +38,19 @@ public class FirstSeenChannelBenchmarks
         {
             // Same length as Fixture.Channel's JID, so the bytes hashed match the cached-key rows.
             var channel = Jid.Parse($"c{i:D4}@mix.shakespeare.example");
-            _invitations[i] = issuer.Issue(Fixture.Request(channel));
+            _invitations[i] = issuer.Issue(Fixture.Request(channel)).Invitation;
             _contexts[i] = Fixture.Context(channel);
             _channelInfos[i] = Fixture.ChannelKeyInfo(channel);
             _canonicals[i] = Fixture.Canonical(channel);
         }
 
-        _baselines = new Baselines(issuer.Issue(Fixture.Request()).Token);
+        _baselines = new Baselines(issuer.Issue(Fixture.Request()).Invitation.Token);
 
         // A fresh service: its cache has seen none of these channels.
         _service = Fixture.Service(CacheSize);
         for (var i = 0; i < ChannelCount; i++)
         {
-            if (!_service.TryValidate(_invitations[i], _contexts[i]).IsValid || !_baselines.F2Validate(_invitations[i].Token, _channelInfos[i], _canonicals[i]))
+            if (!_service.TryValidate(_invitations[i], _contexts[i], out _) || !_baselines.F2Validate(_invitations[i].Token, _channelInfos[i], _canonicals[i]))
             {
                 throw new InvalidOperationException($"Channel {i} was refused.");
             }
@@ -61,7 +61,6 @@ public class FirstSeenChannelBenchmarks
     public void Cleanup()
     {
         _baselines.Dispose();
-        _service.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "F2: HKDF-Expand + one-shot HMAC floor")]
@@ -75,7 +74,7 @@ public class FirstSeenChannelBenchmarks
     public bool ValidateFirstSeen()
     {
         var i = Next();
-        return _service.TryValidate(_invitations[i], _contexts[i]).IsValid;
+        return _service.TryValidate(_invitations[i], _contexts[i], out _);
     }
 
     private int Next()

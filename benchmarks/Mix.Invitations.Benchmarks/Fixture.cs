@@ -49,7 +49,7 @@ internal static class Fixture
     public static InvitationService Service(int? channelKeyCacheSize = null) =>
         InvitationService.Create(Options(channelKeyCacheSize), TimeProvider.System);
 
-    public static InvitationRequest Request(Jid? channel = null) => new()
+    public static InvitationIssueRequest Request(Jid? channel = null) => new()
     {
         Channel = channel ?? Channel,
         Inviter = Inviter,
@@ -58,7 +58,7 @@ internal static class Fixture
         Lifetime = Lifetime,
     };
 
-    public static InvitationContext Context(Jid? channel = null) => new(Invitee, channel ?? Channel);
+    public static InvitationContext Context(Jid? channel = null) => new InvitationContext { Channel = channel ?? Channel, Joiner = Invitee };
 
     /// <summary>The canonical &lt;invitation/&gt; bytes the library MACs for <see cref="Request"/>.</summary>
     public static byte[] Canonical(Jid? channel = null) => InvitationCanonicalForm.ToArray(channel ?? Channel, Inviter, Invitee);

@@ -27,8 +27,7 @@ internal static class Interleaved
 
         Console.WriteLine($"interleaved, thread CPU time: {Rounds} rounds of {OperationsPerRound} operations per side; median of per-round ratios, median ns per operation");
         Report("validate / F1", () => validation.Validate(), () => validation.F1());
-        Report("issue token / F1-issue", () => issue.IssueToken(), () => issue.F1Issue());
-        Report("issue Invitation / F1-issue", () => issue.Issue(), () => issue.F1Issue());
+        Report("issue / F1-issue", () => issue.Issue(), () => issue.F1Issue());
         Report("first-seen / F2", () => firstSeen.ValidateFirstSeen(), () => firstSeen.F2());
         Report("JWT validate / validate", () => validation.JwtValidate(), () => validation.Validate());
         Report("DP Unprotect / validate", () => validation.DataProtectionUnprotect(), () => validation.Validate());
@@ -54,7 +53,6 @@ internal static class Interleaved
             cost.Setup();
             Report($"{reader} content", () => cost.Worst(), () => cost.Plain(), rounds: 41, minRoundNanoseconds: 5_000_000);
             Report($"{reader} markup", () => cost.WorstMarkup(), () => cost.Plain(), rounds: 41, minRoundNanoseconds: 5_000_000);
-            cost.Cleanup();
         }
     }
 #endif

@@ -30,9 +30,9 @@ public class RedeemBenchmarks
         _service = Fixture.Service();
         _ledger = new InMemoryInvitationLedger(TimeProvider.System);
         _redeemer = new InvitationRedeemer(_service, _ledger);
-        _invitation = _service.Issue(Fixture.Request());
+        _invitation = _service.Issue(Fixture.Request()).Invitation;
         var request = Fixture.Request();
-        _singleUse = _service.Issue(new InvitationRequest { Channel = request.Channel, Inviter = request.Inviter, Invitee = request.Invitee, Policy = request.Policy, Lifetime = request.Lifetime, MaxUses = 1 });
+        _singleUse = _service.Issue(new InvitationIssueRequest { Channel = request.Channel, Inviter = request.Inviter, Invitee = request.Invitee, Policy = request.Policy, Lifetime = request.Lifetime, MaxUses = 1 }).Invitation;
         _context = Fixture.Context();
         if (!Validate() || !Redeem().AsTask().GetAwaiter().GetResult() || !RedeemAndRelease().AsTask().GetAwaiter().GetResult() || !RedeemAndRelease().AsTask().GetAwaiter().GetResult())
         {
@@ -44,11 +44,10 @@ public class RedeemBenchmarks
     public void Cleanup()
     {
         _ledger.Dispose();
-        _service.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "Validate (channel key cached)")]
-    public bool Validate() => _service.TryValidate(_invitation, _context).IsValid;
+    public bool Validate() => _service.TryValidate(_invitation, _context, out _);
 
     [Benchmark(Description = "Redeem, in-memory ledger")]
     public async ValueTask<bool> Redeem() => (await _redeemer.RedeemAsync(_invitation, _context).ConfigureAwait(false)).IsValid;

@@ -34,7 +34,7 @@ public class ThroughputBenchmarks
     public void Setup()
     {
         _service = Fixture.Service();
-        _invitation = _service.Issue(Fixture.Request());
+        _invitation = _service.Issue(Fixture.Request()).Invitation;
         _context = Fixture.Context();
         if (Run(1) != 1)
         {
@@ -55,7 +55,6 @@ public class ThroughputBenchmarks
     {
         _stop = true;
         _worker?.Join();
-        _service.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations, Description = "Validate, 1 thread")]
@@ -94,7 +93,7 @@ public class ThroughputBenchmarks
         var valid = 0;
         for (var i = 0; i < count; i++)
         {
-            if (_service.TryValidate(_invitation, _context).IsValid)
+            if (_service.TryValidate(_invitation, _context, out _))
             {
                 valid++;
             }

@@ -30,8 +30,8 @@ public class ValidatePathBreakdown
     [GlobalSetup]
     public void Setup()
     {
-        using var service = Fixture.Service();
-        _token = service.Issue(Fixture.Request()).Token;
+        var service = Fixture.Service();
+        _token = service.Issue(Fixture.Request()).Invitation.Token;
         _cache[(Fixture.KeyId, Fixture.Channel)] = new object();
         _pool[1] = new object();
         _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, new byte[32]);

@@ -15,7 +15,7 @@ public class ValidationBenchmarks
     public void Setup()
     {
         _service = Fixture.Service();
-        _invitation = _service.Issue(Fixture.Request());
+        _invitation = _service.Issue(Fixture.Request()).Invitation;
         _context = Fixture.Context();
         _baselines = new Baselines(_invitation.Token);
         if (!Validate())
@@ -28,14 +28,13 @@ public class ValidationBenchmarks
     public void Cleanup()
     {
         _baselines.Dispose();
-        _service.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "F1: HMAC floor of a validation")]
     public bool F1() => _baselines.F1Validate(_invitation.Token);
 
     [Benchmark(Description = "Validate (channel key cached)")]
-    public bool Validate() => _service.TryValidate(_invitation, _context).IsValid;
+    public bool Validate() => _service.TryValidate(_invitation, _context, out _);
 
     [Benchmark(Description = "JWT HS256 validate")]
     public bool JwtValidate() => _baselines.JwtValidate();

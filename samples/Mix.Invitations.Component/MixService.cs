@@ -34,7 +34,7 @@ internal sealed class MixService
     private readonly TextWriter? _log;
     private readonly InvitationReaderSettings _readerSettings;
 
-    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, TextWriter? log = null)
+    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, int maxXmlInputSize, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(invitations);
         ArgumentNullException.ThrowIfNull(redemption);
@@ -42,7 +42,7 @@ internal sealed class MixService
         _invitations = invitations;
         _redemption = redemption;
         _log = log;
-        _readerSettings = new InvitationReaderSettings { MaxInputSize = invitations.MaxXmlInputSize };
+        _readerSettings = new InvitationReaderSettings { MaxInputSize = maxXmlInputSize };
     }
 
     /// <summary>Gets the component's domain.</summary>
@@ -59,8 +59,8 @@ internal sealed class MixService
         var invitations = InvitationService.Create(options, timeProvider);
         // One node: the in-memory ledger counts the uses of single-use links. Several nodes share a Redis ledger
         // (package Mix.Invitations.Redis) instead. The ledger lives as long as the process.
-        var redemption = new InvitationRedeemer(invitations, new InMemoryInvitationLedger(timeProvider));
-        return new MixService(Jid.Parse(domain), invitations, redemption, log);
+        var redemption = new InvitationRedeemer(invitations, new InMemoryInvitationLedger(timeProvider), ledgerRetentionMargin: options.LedgerRetentionMargin);
+        return new MixService(Jid.Parse(domain), invitations, redemption, options.MaxXmlInputSize, log);
     }
 
     /// <summary>Creates an invitation-only channel owned by <paramref name="owner"/>, or returns the existing one.</summary>
@@ -168,13 +168,13 @@ internal sealed class MixService
 
         var invitee = request.Invitee;
 
-        var invitation = _invitations.Issue(new InvitationRequest
+        var invitation = _invitations.Issue(new InvitationIssueRequest
         {
             Channel = channel.Address,
             Inviter = from.Bare,
             Invitee = invitee.Bare,
             Policy = BindingPolicies.InviteeBoundName,
-        });
+        }).Invitation;
         Log($"issued an invitation to {channel.Address} from {from.Bare} for {invitee.Bare}");
         return Result(stanza, InvitationXml.ToXElement(new InviteResult(invitation)));
     }
@@ -186,20 +186,20 @@ internal sealed class MixService
             return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
         }
 
-        var invitation = _invitations.Issue(new InvitationRequest
+        var invitation = _invitations.Issue(new InvitationIssueRequest
         {
             Channel = channel.Address,
             Inviter = from.Bare,
             Policy = BindingPolicies.UnboundName,
             MaxUses = 1,
-        });
+        }).Invitation;
         Log($"issued a single-use bearer token for {channel.Address} from {from.Bare}");
         return Result(stanza, InvitationXml.ToXElement(new Preauth(invitation.Token)));
     }
 
     private async ValueTask<XElement> JoinAsync(XElement stanza, XElement join, Jid from, MixChannel channel, CancellationToken cancellationToken)
     {
-        var context = new InvitationContext(from.Bare, channel.Address);
+        var context = new InvitationContext { Channel = channel.Address, Joiner = from.Bare };
         InvitationRedemptionResult result;
         string how;
         if (join.Element(Names.Pars + "preauth") is { } preauthElement)
@@ -209,7 +209,7 @@ internal sealed class MixService
                 return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
             }
 
-            result = await _redemption.RedeemTokenAsync(preauth.Token, context, cancellationToken).ConfigureAwait(false);
+            result = await _redemption.RedeemAsync(Invitation.FromToken(context.Channel, preauth.Token), context, cancellationToken).ConfigureAwait(false);
             how = "bearer token";
         }
         else if (join.Elements().Any(e => e.Name.LocalName == "invitation"))

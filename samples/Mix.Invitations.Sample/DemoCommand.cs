@@ -33,25 +33,25 @@ internal static class DemoCommand
         // 1. Configure.
         var clock = new AdjustableTimeProvider(environment.TimeProvider);
         var key = SigningKey.Demo;
-        using var service = SampleServices.Create(key, clock);
+        var service = SampleServices.Create(key, clock);
         using var ledger = new InMemoryInvitationLedger(clock);
         var redeemer = new InvitationRedeemer(service, ledger);
         steps.Line($"Configure: key {SigningKey.KeyId} is {key.Source}; the ledger is in memory; the clock is the demo's own, so it can move forward.");
 
         // 2. Issue an invitee-bound invitation, as the channel answers hag66's <invite/> request.
-        var invitation = service.Issue(new InvitationRequest { Channel = Channel, Inviter = Inviter, Invitee = Invitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime });
+        var invitation = service.Issue(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Invitee = Invitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime }).Invitation;
         steps.Line($"Issue: {Inviter} invites {Invitee} to {Channel} (invitee-bound, valid {Sample.Lifetime.Format(Lifetime)}). The <invitation/> the channel returns:");
         steps.Block(InvitationXml.ToXElement(invitation).ToString());
 
         // 3. The invitee joins. The server reads the <join/> and takes the joiner from the stanza's stamped 'from'.
         var join = InvitationXml.ReadMixJoin(InvitationXml.ToXml(new MixJoin(invitation)));
         var cat = Jid.Parse("cat@shakespeare.example/balcony");
-        var accepted = await redeemer.RedeemAsync(join.Invitation, new InvitationContext(cat, Channel), cancellationToken).ConfigureAwait(false);
+        var accepted = await redeemer.RedeemAsync(join.Invitation, new InvitationContext { Channel = Channel, Joiner = cat }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Join: {cat} presents it in a <join/> to {Channel}", accepted, expectValid: true);
 
         // 4. Someone else presents the same invitation.
         var rat = Jid.Parse("rat@shakespeare.example/cellar");
-        var otherUser = await redeemer.RedeemAsync(join.Invitation, new InvitationContext(rat, Channel), cancellationToken).ConfigureAwait(false);
+        var otherUser = await redeemer.RedeemAsync(join.Invitation, new InvitationContext { Channel = Channel, Joiner = rat }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Join as someone else: {rat} presents the same invitation", otherUser, expectValid: false, InvitationFailureReason.InviteeMismatch);
 
         // 5. Tamper: one character of the token. A position inside the tag, away from the last character, whose low
@@ -60,17 +60,17 @@ internal static class DemoCommand
         var original = invitation.Token[position];
         var replacement = original == 'A' ? 'B' : 'A';
         var tampered = new Invitation(invitation.Channel, string.Concat(invitation.Token.AsSpan(0, position), replacement.ToString(), invitation.Token.AsSpan(position + 1)), invitation.Inviter, invitation.Invitee);
-        var forged = await redeemer.RedeemAsync(tampered, new InvitationContext(cat, Channel), cancellationToken).ConfigureAwait(false);
+        var forged = await redeemer.RedeemAsync(tampered, new InvitationContext { Channel = Channel, Joiner = cat }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Tamper: one character of the token changed ('{original}' -> '{replacement}' at position {position + 1}), presented by {cat.Bare}", forged, expectValid: false, InvitationFailureReason.BadSignature);
 
         // 6. Expire: move the clock past the expiry and the tolerance for clock skew.
         var jump = Lifetime + TimeSpan.FromMinutes(1);
         clock.Advance(jump);
-        var late = await redeemer.RedeemAsync(invitation, new InvitationContext(cat, Channel), cancellationToken).ConfigureAwait(false);
+        var late = await redeemer.RedeemAsync(invitation, new InvitationContext { Channel = Channel, Joiner = cat }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Expire: the clock moves forward {Sample.Lifetime.Format(Lifetime)} and 1m, and {cat.Bare} presents the invitation again", late, expectValid: false, InvitationFailureReason.Expired);
 
         // 7. A single-use link anyone may redeem, for a web page or a QR code.
-        var bearer = service.Issue(new InvitationRequest { Channel = Channel, Inviter = Inviter, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1), MaxUses = 1 });
+        var bearer = service.Issue(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1), MaxUses = 1 }).Invitation;
         var link = InvitationUri.ToLandingLink(bearer, LandingPage);
         steps.Line("Issue a link: a single-use invitation anyone holding it may redeem (unbound, 1 use, valid 1d), as a web page shows it:");
         steps.Block(link);
@@ -78,10 +78,10 @@ internal static class DemoCommand
         // 8 and 9. Two people follow the link; the ledger counts the use.
         var fromLink = InvitationUri.Parse(link);
         var juliet = Jid.Parse("juliet@capulet.example/balcony");
-        var first = await redeemer.RedeemAsync(fromLink, new InvitationContext(juliet, fromLink.Channel), cancellationToken).ConfigureAwait(false);
+        var first = await redeemer.RedeemAsync(fromLink, new InvitationContext { Channel = fromLink.Channel, Joiner = juliet }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Redeem: {juliet} follows the link and joins (the ledger records use 1 of 1)", first, expectValid: true);
         var romeo = Jid.Parse("romeo@montague.example/orchard");
-        var second = await redeemer.RedeemAsync(fromLink, new InvitationContext(romeo, fromLink.Channel), cancellationToken).ConfigureAwait(false);
+        var second = await redeemer.RedeemAsync(fromLink, new InvitationContext { Channel = fromLink.Channel, Joiner = romeo }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Redeem again: {romeo} follows the same link", second, expectValid: false, InvitationFailureReason.UsesExhausted);
 
         output.WriteLine();

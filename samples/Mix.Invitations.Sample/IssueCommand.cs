@@ -73,7 +73,7 @@ internal static class IssueCommand
             throw new UsageException($"--lifetime: '{args.Lifetime}' is longer than the {Sample.Lifetime.Format(maxLifetime)} an invitation may live");
         }
 
-        var request = new InvitationRequest
+        var request = new InvitationIssueRequest
         {
             Channel = channel,
             Inviter = inviter,
@@ -84,16 +84,16 @@ internal static class IssueCommand
         };
 
         Invitation invitation;
-        InvitationClaims claims; // read back from the issued token the way a server would, for JSON and the note on stderr
+        InvitationClaims claims; // what the issued token says, for JSON and the note on stderr
         try
         {
             // The policy's own check ("an invitee-bound invitation needs an invitee") before the key is touched.
             policy.ValidateRequest(request);
             var key = SigningKey.Resolve(args.KeyFile, environment, createKeyFile: true);
             error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
-            using var service = SampleServices.Create(key, environment.TimeProvider, linkBase);
-            invitation = service.Issue(request);
-            claims = service.TryValidate(invitation, new InvitationContext(invitation.Invitee, invitation.Channel)).Claims;
+            var service = SampleServices.Create(key, environment.TimeProvider);
+            var issued = service.Issue(request);
+            (invitation, claims) = (issued.Invitation, issued.Claims);
         }
         catch (ArgumentException ex)
         {
@@ -169,12 +169,12 @@ internal static class IssueCommand
 
     private static string OptionFor(string? field) => field switch
     {
-        nameof(InvitationRequest.Channel) => "--channel",
-        nameof(InvitationRequest.Inviter) => "--inviter",
-        nameof(InvitationRequest.Invitee) => "--invitee",
-        nameof(InvitationRequest.Policy) => "--policy",
-        nameof(InvitationRequest.Lifetime) => "--lifetime",
-        nameof(InvitationRequest.MaxUses) => "--uses",
+        nameof(InvitationIssueRequest.Channel) => "--channel",
+        nameof(InvitationIssueRequest.Inviter) => "--inviter",
+        nameof(InvitationIssueRequest.Invitee) => "--invitee",
+        nameof(InvitationIssueRequest.Policy) => "--policy",
+        nameof(InvitationIssueRequest.Lifetime) => "--lifetime",
+        nameof(InvitationIssueRequest.MaxUses) => "--uses",
         _ => "issue",
     };
 

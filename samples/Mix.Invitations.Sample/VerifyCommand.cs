@@ -51,9 +51,9 @@ internal static class VerifyCommand
 
         var key = SigningKey.Resolve(keyFile, environment, createKeyFile: false);
         error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
-        using var service = SampleServices.Create(key, environment.TimeProvider);
+        var service = SampleServices.Create(key, environment.TimeProvider);
 
-        var result = service.TryValidate(invitation, new InvitationContext(joiner, channel));
+        service.TryValidate(invitation, new InvitationContext { Channel = channel, Joiner = joiner }, out var result);
         if (result.IsValid)
         {
             var claims = result.Claims;

@@ -16,8 +16,8 @@ public sealed class RedisFaultTests
     {
         using var server = RedisServer.Start();
         await using var nodes = await Nodes.ConnectAsync(server);
-        var tokens = Enumerable.Range(0, 40).Select(_ => nodes.Service.Issue(Request(maxUses: 1))).ToArray();
-        var bearer = nodes.Service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
+        var tokens = Enumerable.Range(0, 40).Select(_ => nodes.Service.Issue(Request(maxUses: 1)).Invitation).ToArray();
+        var bearer = nodes.Service.Issue(new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName }).Invitation;
 
         // Before the stop: the first half redeems, once.
         for (var i = 0; i < 20; i++)
@@ -35,7 +35,7 @@ public sealed class RedisFaultTests
             whileDown.Add(await redeemer.RedeemAsync(tokens[i], Join, TestContext.Current.CancellationToken));
         }
 
-        whileDown.Add(await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel), TestContext.Current.CancellationToken));
+        whileDown.Add(await nodes.Second.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = Channel }, TestContext.Current.CancellationToken));
         whileDown.Should().OnlyContain(r => r.Reason == InvitationFailureReason.LedgerUnavailable);
         (await nodes.First.RevokeAsync(tokens[39], TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
 
@@ -56,7 +56,7 @@ public sealed class RedisFaultTests
     {
         using var server = RedisServer.Start();
         await using var nodes = await Nodes.ConnectAsync(server);
-        var tokens = Enumerable.Range(0, 200).Select(_ => nodes.Service.Issue(Request(maxUses: 1))).ToArray();
+        var tokens = Enumerable.Range(0, 200).Select(_ => nodes.Service.Issue(Request(maxUses: 1)).Invitation).ToArray();
 
         // Each token is redeemed once on each node, concurrently, while the server is killed part-way through.
         var killed = false;
@@ -92,14 +92,14 @@ public sealed class RedisFaultTests
     {
         using var server = RedisServer.Start(appendOnly: true);
         await using var nodes = await Nodes.ConnectAsync(server);
-        var single = nodes.Service.Issue(Request(maxUses: 1));
-        var limited = nodes.Service.Issue(Request(maxUses: 3));
-        var bearer = nodes.Service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
-        var fresh = nodes.Service.Issue(Request(maxUses: 1));
+        var single = nodes.Service.Issue(Request(maxUses: 1)).Invitation;
+        var limited = nodes.Service.Issue(Request(maxUses: 3)).Invitation;
+        var bearer = nodes.Service.Issue(new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName }).Invitation;
+        var fresh = nodes.Service.Issue(Request(maxUses: 1)).Invitation;
         (await nodes.First.RedeemAsync(single, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await nodes.First.RedeemAsync(limited, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await nodes.First.RedeemAsync(limited, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await nodes.First.RevokeTokenAsync(bearer.Token, Channel, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await nodes.First.RevokeBearerAsync(bearer.Token, Channel, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         server.Kill(); // SIGKILL: no shutdown save; only the AOF (appendfsync always) keeps the writes
         server.Restart();
@@ -107,13 +107,13 @@ public sealed class RedisFaultTests
         (await RedeemWhenBackAsync(nodes.Second, single)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
         (await RedeemWhenBackAsync(nodes.Second, limited)).IsValid.Should().BeTrue("one of three uses was left");
         (await RedeemWhenBackAsync(nodes.Second, limited)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await nodes.Second.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await nodes.Second.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = Channel }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
         (await nodes.Second.RedeemAsync(fresh, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
     }
 
-    private static InvitationContext Join => new(Jid.Parse("cat@shakespeare.example"), Channel);
+    private static InvitationContext Join => new InvitationContext { Channel = Channel, Joiner = Jid.Parse("cat@shakespeare.example") };
 
-    private static InvitationRequest Request(int maxUses) => new()
+    private static InvitationIssueRequest Request(int maxUses) => new()
     {
         Channel = Channel,
         Inviter = Jid.Parse("hag66@shakespeare.example"),

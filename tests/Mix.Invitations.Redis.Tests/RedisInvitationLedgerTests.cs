@@ -150,12 +150,12 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
             .AddRedisLedger(_fixture.Server.ConnectionString, "test-di:");
         await using var provider = services.BuildServiceProvider();
         var redeemer = provider.GetRequiredService<InvitationRedeemer>();
-        var invitation = provider.GetRequiredService<IInvitationIssuer>().Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 });
-        var context = new InvitationContext(null, Channel);
+        var invitation = provider.GetRequiredService<IInvitationIssuer>().Issue(new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 }).Invitation;
+        var context = new InvitationContext { Channel = Channel };
 
         redeemer.Ledger.Should().BeOfType<RedisInvitationLedger>().Which.KeyPrefix.Should().Be("test-di:");
-        (await redeemer.RedeemTokenAsync(invitation.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await redeemer.RedeemTokenAsync(invitation.Token, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await redeemer.RedeemBearerAsync(invitation.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemBearerAsync(invitation.Token, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]

@@ -166,22 +166,30 @@ public static class MixInvitationsServiceCollectionExtensions
             sp.GetRequiredService<InvitationTelemetry>()));
 
         services.TryAddSingleton(sp => new InvitationTelemetry(sp.GetService<IMeterFactory>(), sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(sp => new InvitationService(
+        services.TryAddSingleton(sp => new OptionsReloader(
             sp.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetServices<IInvitationBindingPolicy>(),
+            PolicyRegistry.Create(sp.GetServices<IInvitationBindingPolicy>()),
             sp.GetService<IChannelKeyProvider>(),
+            sp.GetRequiredService<InvitationTelemetry>()));
+        services.TryAddSingleton(sp => new InvitationService(
+            sp.GetRequiredService<OptionsReloader>().State,
+            sp.GetService<TimeProvider>(),
             sp.GetRequiredService<InvitationTelemetry>()));
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
         services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
 
         // The in-memory ledger is the default: right for one node; several nodes replace it (AddRedisLedger).
         services.TryAddSingleton<IInvitationLedger>(sp => new InMemoryInvitationLedger(sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new InvitationRedeemer(
-            sp.GetRequiredService<InvitationService>(),
-            sp.GetService<IInvitationLedger>(),
-            sp.GetServices<IInvitationRedemptionCheck>(),
-            sp.GetRequiredService<InvitationTelemetry>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>();
+            return new InvitationRedeemer(
+                sp.GetRequiredService<IInvitationValidator>(),
+                sp.GetService<IInvitationLedger>(),
+                sp.GetServices<IInvitationRedemptionCheck>(),
+                sp.GetRequiredService<InvitationTelemetry>(),
+                () => options.CurrentValue.LedgerRetentionMargin);
+        });
         return new MixInvitationsBuilder(services);
     }
 

@@ -42,12 +42,12 @@ public static class BindingPolicies
 
         public InvitationBinding Binds => InvitationBinding.Channel | InvitationBinding.Inviter | InvitationBinding.Invitee;
 
-        public void ValidateRequest(InvitationRequest request)
+        public void ValidateRequest(InvitationIssueRequest request)
         {
             ArgumentNullException.ThrowIfNull(request);
             if (request.Invitee is null)
             {
-                throw Error.Request_Field(nameof(InvitationRequest.Invitee), "An invitee-bound invitation needs an invitee.");
+                throw Error.Request_Field(nameof(InvitationIssueRequest.Invitee), "An invitee-bound invitation needs an invitee.");
             }
         }
 
@@ -63,12 +63,12 @@ public static class BindingPolicies
 
         public InvitationBinding Binds => InvitationBinding.Channel | InvitationBinding.Inviter;
 
-        public void ValidateRequest(InvitationRequest request)
+        public void ValidateRequest(InvitationIssueRequest request)
         {
             ArgumentNullException.ThrowIfNull(request);
             if (request.Inviter is null)
             {
-                throw Error.Request_Field(nameof(InvitationRequest.Inviter), "An inviter-bound invitation needs an inviter.");
+                throw Error.Request_Field(nameof(InvitationIssueRequest.Inviter), "An inviter-bound invitation needs an inviter.");
             }
         }
 
@@ -83,7 +83,7 @@ public static class BindingPolicies
 
         public InvitationBinding Binds => InvitationBinding.Channel;
 
-        public void ValidateRequest(InvitationRequest request) => ArgumentNullException.ThrowIfNull(request);
+        public void ValidateRequest(InvitationIssueRequest request) => ArgumentNullException.ThrowIfNull(request);
 
         public bool IsRedeemableBy(in InvitationBindingContext context) => true;
     }

@@ -29,7 +29,7 @@ public interface IInvitationBindingPolicy
     /// <summary>Checks that an issue request fits the policy (for example that an invitee is named).</summary>
     /// <param name="request">The request.</param>
     /// <exception cref="ArgumentException">Thrown when the request does not fit; <see cref="ArgumentException.ParamName"/> names the field.</exception>
-    void ValidateRequest(InvitationRequest request);
+    void ValidateRequest(InvitationIssueRequest request);
 
     /// <summary>Decides whether the user in <paramref name="context"/> may redeem a verified token.</summary>
     /// <param name="context">The verified invitation's fields and the joiner.</param>

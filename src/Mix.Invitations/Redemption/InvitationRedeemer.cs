@@ -9,7 +9,7 @@ namespace Mix.Invitations;
 /// <remarks>
 /// <para>The order of a redemption:</para>
 /// <list type="number">
-/// <item>Stateless validation (<see cref="InvitationService.TryValidate"/>): a token that fails it is refused with that reason.</item>
+/// <item>Stateless validation (<see cref="IInvitationValidator.TryValidate"/>): a token that fails it is refused with that reason.</item>
 /// <item>Each registered <see cref="IInvitationRedemptionCheck"/>, in order: <see cref="InvitationFailureReason.InviterNotAllowed"/>, <see cref="InvitationFailureReason.JoinerBanned"/>.</item>
 /// <item>
 /// The ledger. <b>With a ledger</b>, every redemption checks revocation, and a use-limited token also consumes one use:
@@ -28,9 +28,10 @@ namespace Mix.Invitations;
 /// </para>
 /// <para>
 /// However long the server's checks take, a redemption that passed validation is decided by the ledger from its own
-/// state: the ledger keeps the token's entry until the expiry, plus
-/// <see cref="MixInvitationOptions.ExpiryTolerance"/>, plus <see cref="MixInvitationOptions.LedgerRetentionMargin"/>, and
-/// a redemption that reaches it later than that is refused with <see cref="InvitationFailureReason.Expired"/>.
+/// state: the ledger keeps the token's entry until the validator stops accepting it
+/// (<see cref="InvitationClaims.AcceptedUntil"/>: the expiry plus <see cref="MixInvitationOptions.ExpiryTolerance"/>), plus
+/// <see cref="MixInvitationOptions.LedgerRetentionMargin"/>, and a redemption that reaches it later than that is refused
+/// with <see cref="InvitationFailureReason.Expired"/>.
 /// </para>
 /// <para>
 /// Every redemption is counted in the <c>mix.invitations.redeemed</c> metric with its outcome and reason, and an
@@ -41,26 +42,41 @@ namespace Mix.Invitations;
 /// </remarks>
 public sealed class InvitationRedeemer
 {
-    private readonly InvitationService _service;
+    private readonly IInvitationValidator _validator;
     private readonly IInvitationLedger? _ledger;
     private readonly IInvitationRedemptionCheck[] _checks;
     private readonly InvitationTelemetry _telemetry;
+    private readonly Func<TimeSpan> _retentionMargin;
     private readonly string _ledgerName;
 
     /// <summary>Initializes a new redeemer.</summary>
-    /// <param name="service">The service that validates tokens statelessly.</param>
+    /// <param name="validator">What validates tokens statelessly: an <see cref="InvitationService"/>, or your own.</param>
     /// <param name="ledger">The ledger, or <see langword="null"/> for none: then use-limited tokens are refused and no token can be revoked one by one.</param>
     /// <param name="checks">The server's own checks, run in order, or <see langword="null"/> for none.</param>
     /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
-    /// <exception cref="ArgumentNullException">Thrown when <paramref name="service"/> is <see langword="null"/>, or <paramref name="checks"/> holds <see langword="null"/>.</exception>
+    /// <param name="ledgerRetentionMargin">How long past <see cref="InvitationClaims.AcceptedUntil"/> the ledger keeps a token's entry, or <see langword="null"/> for the default of <see cref="MixInvitationOptions.LedgerRetentionMargin"/> (5 minutes). With dependency injection it follows the options.</param>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="validator"/> is <see langword="null"/>, or <paramref name="checks"/> holds <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="ledgerRetentionMargin"/> is not positive.</exception>
     public InvitationRedeemer(
-        InvitationService service,
+        IInvitationValidator validator,
         IInvitationLedger? ledger = null,
         IEnumerable<IInvitationRedemptionCheck>? checks = null,
-        InvitationTelemetry? telemetry = null)
+        InvitationTelemetry? telemetry = null,
+        TimeSpan? ledgerRetentionMargin = null)
+        : this(validator, ledger, checks, telemetry, FixedMargin(ledgerRetentionMargin ?? new MixInvitationOptions().LedgerRetentionMargin))
     {
-        ArgumentNullException.ThrowIfNull(service);
-        _service = service;
+    }
+
+    /// <summary>Initializes a redeemer whose retention margin follows the options (dependency injection).</summary>
+    internal InvitationRedeemer(
+        IInvitationValidator validator,
+        IInvitationLedger? ledger,
+        IEnumerable<IInvitationRedemptionCheck>? checks,
+        InvitationTelemetry? telemetry,
+        Func<TimeSpan> ledgerRetentionMargin)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        _validator = validator;
         _ledger = ledger;
         _checks = checks?.ToArray() ?? [];
         foreach (var check in _checks)
@@ -69,15 +85,16 @@ public sealed class InvitationRedeemer
         }
 
         _telemetry = telemetry ?? InvitationTelemetry.None;
+        _retentionMargin = ledgerRetentionMargin;
         _ledgerName = ledger?.GetType().Name ?? "none";
     }
 
     /// <summary>Gets the ledger, or <see langword="null"/> when redemption is stateless.</summary>
     public IInvitationLedger? Ledger => _ledger;
 
-    /// <summary>Redeems a presented invitation.</summary>
-    /// <param name="invitation">The invitation as presented in the <c>&lt;join/&gt;</c>.</param>
-    /// <param name="context">Who is joining and which channel was addressed, from the stanza as the server stamped it.</param>
+    /// <summary>Redeems a presented invitation, or a bare token made into one with <see cref="Invitation.FromToken"/>.</summary>
+    /// <param name="invitation">The invitation as presented in the <c>&lt;join/&gt;</c> (or the bearer token of a <c>&lt;preauth/&gt;</c> or link, through <see cref="Invitation.FromToken"/>).</param>
+    /// <param name="context">The addressed channel and who is joining, from the stanza as the server stamped it.</param>
     /// <param name="cancellationToken">Cancels the checks and the wait for the ledger.</param>
     /// <returns>
     /// A valid result with the claims when the invitation is redeemed, and a receipt when a use was taken; otherwise
@@ -85,38 +102,22 @@ public sealed class InvitationRedeemer
     /// <see cref="InvitationFailureReason.JoinerBanned"/>, <see cref="InvitationFailureReason.Revoked"/>,
     /// <see cref="InvitationFailureReason.UsesExhausted"/>, <see cref="InvitationFailureReason.LedgerUnavailable"/>, or
     /// <see cref="InvitationFailureReason.Expired"/> also when the ledger was reached only after the token's retention
-    /// (expiry + tolerance + <see cref="MixInvitationOptions.LedgerRetentionMargin"/>).
+    /// (<see cref="InvitationClaims.AcceptedUntil"/> + <see cref="MixInvitationOptions.LedgerRetentionMargin"/>).
     /// </returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="invitation"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="context"/> names no channel.</exception>
     /// <exception cref="InvalidOperationException">Thrown when a check returns a reason other than None, InviterNotAllowed or JoinerBanned, or the ledger an undefined outcome or a use id against its contract.</exception>
     /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
     public ValueTask<InvitationRedemptionResult> RedeemAsync(Invitation invitation, InvitationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
         context.ThrowIfNoChannel(nameof(context));
-        var validated = _service.TryValidate(invitation, context);
+        _validator.TryValidate(invitation, context, out var validated);
         return RedeemCoreAsync(invitation, validated, context.Joiner, cancellationToken);
     }
 
-    /// <summary>Redeems a bearer token (<c>&lt;preauth token='…'/&gt;</c>, <c>xmpp:channel?join;preauth=…</c>) for the channel the context names.</summary>
-    /// <param name="token">The token.</param>
-    /// <param name="context">Who is joining and the channel that was addressed; the channel is required.</param>
-    /// <param name="cancellationToken">Cancels the checks and the wait for the ledger.</param>
-    /// <returns>As <see cref="RedeemAsync"/>.</returns>
-    /// <exception cref="ArgumentNullException">Thrown when <paramref name="token"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Thrown when <paramref name="context"/> names no channel.</exception>
-    /// <exception cref="InvalidOperationException">Thrown when a check returns a reason other than None, InviterNotAllowed or JoinerBanned, or the ledger an undefined outcome or a use id against its contract.</exception>
-    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    public ValueTask<InvitationRedemptionResult> RedeemTokenAsync(string token, InvitationContext context, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        context.ThrowIfNoChannel(nameof(context));
-        var validated = _service.TryValidateToken(token, context);
-        return RedeemCoreAsync(new Invitation(context.Channel, token), validated, context.Joiner, cancellationToken);
-    }
-
     /// <summary>Revokes one invitation until it expires: every later redemption of it is refused with <see cref="InvitationFailureReason.Revoked"/>.</summary>
-    /// <param name="invitation">The invitation as issued (its token must verify against the channel and the bound fields).</param>
+    /// <param name="invitation">The invitation as issued (its token must verify against the channel and the bound fields); for a bearer token, <see cref="Invitation.FromToken"/>.</param>
     /// <param name="cancellationToken">Cancels the wait for the ledger.</param>
     /// <returns>
     /// A valid result with the claims when the revocation is stored. A refusal when the token is not genuine (nothing
@@ -133,26 +134,7 @@ public sealed class InvitationRedeemer
         var ledger = RequireLedger();
 
         // No joiner: the revoker is not redeeming, so a policy's joiner check may refuse; the tag is what matters.
-        var validated = _service.TryValidate(invitation, new InvitationContext(null, invitation.Channel));
-        return RevokeCoreAsync(ledger, validated, cancellationToken);
-    }
-
-    /// <summary>Revokes one bearer token of a channel until it expires.</summary>
-    /// <param name="token">The token.</param>
-    /// <param name="channel">The channel it admits to.</param>
-    /// <param name="cancellationToken">Cancels the wait for the ledger.</param>
-    /// <returns>As <see cref="RevokeAsync"/>.</returns>
-    /// <exception cref="ArgumentNullException">Thrown when <paramref name="token"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>
-    /// <exception cref="InvalidOperationException">Thrown when no ledger is registered.</exception>
-    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    public ValueTask<InvitationValidationResult> RevokeTokenAsync(string token, Jid channel, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        Error.ThrowIfEmpty(channel, nameof(channel));
-
-        var ledger = RequireLedger();
-        var validated = _service.TryValidateToken(token, new InvitationContext(null, channel));
+        _validator.TryValidate(invitation, new InvitationContext { Channel = invitation.Channel }, out var validated);
         return RevokeCoreAsync(ledger, validated, cancellationToken);
     }
 
@@ -295,10 +277,16 @@ public sealed class InvitationRedeemer
         or InvitationFailureReason.InviteeMismatch;
 
     /// <summary>
-    /// Until when a ledger entry must be kept: the expiry, plus the tolerance any node still accepts the token within,
+    /// Until when a ledger entry must be kept: until the validator stops accepting the token (expiry plus tolerance),
     /// plus the margin a redemption validated just before that may take to reach the ledger.
     /// </summary>
-    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.ExpiresAt + _service.ExpiryTolerance + _service.LedgerRetentionMargin;
+    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.AcceptedUntil + _retentionMargin();
+
+    private static Func<TimeSpan> FixedMargin(TimeSpan margin)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(margin, TimeSpan.Zero, "ledgerRetentionMargin");
+        return () => margin;
+    }
 
     private IInvitationLedger RequireLedger() =>
         _ledger ?? throw new InvalidOperationException("Revocation needs a ledger: register one (AddMixInvitations registers the in-memory ledger by default) or pass one to the InvitationRedeemer constructor.");

@@ -10,11 +10,19 @@ public readonly struct InvitationClaims
     /// <param name="keyId">The id of the ring key that signed the token.</param>
     /// <param name="issuedAt">When the token was issued (whole seconds).</param>
     /// <param name="expiresAt">When the token expires (whole seconds).</param>
+    /// <param name="acceptedUntil">Until when the validator that verified the token accepts it: <paramref name="expiresAt"/> plus its expiry tolerance; not before <paramref name="expiresAt"/>.</param>
     /// <param name="maxUses">The use limit, or 0 when the token is not use-limited.</param>
     /// <param name="tokenId">The token's id for the redemption ledger.</param>
     /// <param name="channel">The channel the token admits to.</param>
-    public InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, int maxUses, InvitationTokenId tokenId, Jid channel)
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="acceptedUntil"/> is before <paramref name="expiresAt"/>.</exception>
+    public InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, DateTimeOffset acceptedUntil, int maxUses, InvitationTokenId tokenId, Jid channel)
+        : this(policy, policyId, keyId, issuedAt, expiresAt, acceptedUntil < expiresAt ? throw new ArgumentOutOfRangeException(nameof(acceptedUntil), "A token cannot be accepted for less time than it lives.") : (acceptedUntil - expiresAt).Ticks, maxUses, tokenId, channel)
     {
+    }
+
+    private InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, InvitationTokenId tokenId, Jid channel)
+    {
+        _toleranceTicks = toleranceTicks;
         Policy = policy;
         PolicyId = policyId;
         KeyId = keyId;
@@ -30,13 +38,16 @@ public readonly struct InvitationClaims
     /// Validation does not hash the tag: most validations never need the id, and a SHA-256 would cost a quarter of a
     /// validation. The tag stays inside this struct, never exposed; <see cref="TokenId"/> derives the id from it.
     /// </remarks>
-    internal InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, int maxUses, ReadOnlySpan<byte> tag, Jid channel)
-        : this(policy, policyId, keyId, issuedAt, expiresAt, maxUses, new InvitationTokenId(tag), channel)
+    internal InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, ReadOnlySpan<byte> tag, Jid channel)
+        : this(policy, policyId, keyId, issuedAt, expiresAt, toleranceTicks, maxUses, new InvitationTokenId(tag), channel)
     {
         _idIsTag = true;
     }
 
     private readonly InvitationTokenId _id;
+
+    /// <summary>How long past <see cref="ExpiresAt"/> the validator accepts the token, in ticks; kept as ticks, not as a second instant, to keep the struct small.</summary>
+    private readonly long _toleranceTicks;
 
     /// <summary>Whether <see cref="_id"/> holds the token's tag rather than its id.</summary>
     private readonly bool _idIsTag;
@@ -55,6 +66,12 @@ public readonly struct InvitationClaims
 
     /// <summary>Gets when the token expires, in whole seconds.</summary>
     public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>
+    /// Gets until when the validator that verified the token accepts it: <see cref="ExpiresAt"/> plus its
+    /// <see cref="MixInvitationOptions.ExpiryTolerance"/>. A ledger keeps what it knows of the token at least this long.
+    /// </summary>
+    public DateTimeOffset AcceptedUntil => ExpiresAt.AddTicks(_toleranceTicks);
 
     /// <summary>Gets the number of uses the token allows, or 0 when it is not use-limited.</summary>
     /// <value>1 for a single-use token; 0 for a token that the ledger does not need to count.</value>

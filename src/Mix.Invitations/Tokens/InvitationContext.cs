@@ -3,13 +3,14 @@ using Mix.Invitations.Internal;
 namespace Mix.Invitations;
 
 /// <summary>
-/// Where an invitation is presented: who is joining and which channel was addressed, both as the server saw them.
+/// Where an invitation is presented: which channel was addressed and who is joining, both as the server saw them.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Take both values from the stanza as the server stamped it: the joiner from its <c>from</c> (the authenticated
-/// user, never a JID the client wrote inside the payload) and the channel from its <c>to</c>. Only the bare forms
-/// are compared.
+/// Take both values from the stanza as the server stamped it: the channel from its <c>to</c> and the joiner from its
+/// <c>from</c> (the authenticated user, never a JID the client wrote inside the payload). Only the bare forms are
+/// compared. Both are named members, so the two addresses cannot be swapped by position:
+/// <c>new InvitationContext { Channel = stanzaTo, Joiner = stanzaFrom }</c>.
 /// </para>
 /// <para>
 /// The addressed channel is required, and every validation and redemption compares it with the channel the token
@@ -21,30 +22,39 @@ namespace Mix.Invitations;
 /// </remarks>
 public readonly struct InvitationContext
 {
-    /// <summary>Initializes a new context.</summary>
-    /// <param name="joiner">The user who presents the invitation, or <see langword="null"/> when not known yet (for example a bearer link used before registration).</param>
-    /// <param name="channel">The channel the stanza was addressed to (its <c>to</c>); required.</param>
-    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is <c>default(Jid)</c>, or <paramref name="joiner"/> is <c>default(Jid)</c> rather than <see langword="null"/>.</exception>
-    public InvitationContext(Jid? joiner, Jid channel)
+    private readonly Jid _channel;
+    private readonly Jid? _joiner;
+
+    /// <summary>Gets the bare JID of the channel that was addressed (the stanza's <c>to</c>); required.</summary>
+    /// <exception cref="ArgumentException">Thrown on initialisation when the value is <c>default(Jid)</c>.</exception>
+    public required Jid Channel
     {
-        Error.ThrowIfEmpty(channel, nameof(channel));
-        Error.ThrowIfEmpty(joiner, nameof(joiner));
-        Joiner = joiner?.Bare;
-        Channel = channel.Bare;
+        get => _channel;
+        init
+        {
+            Error.ThrowIfEmpty(value, nameof(Channel));
+            _channel = value.Bare;
+        }
     }
 
-    /// <summary>Gets the bare JID of the user who presents the invitation, or <see langword="null"/>.</summary>
-    public Jid? Joiner { get; }
-
-    /// <summary>Gets the bare JID of the channel that was addressed; empty only for <c>default(InvitationContext)</c>, which no validator accepts.</summary>
-    public Jid Channel { get; }
+    /// <summary>Gets the bare JID of the user who presents the invitation (the stanza's <c>from</c>), or <see langword="null"/> when not known yet (for example a bearer link used before registration).</summary>
+    /// <exception cref="ArgumentException">Thrown on initialisation when the value is <c>default(Jid)</c> rather than <see langword="null"/>.</exception>
+    public Jid? Joiner
+    {
+        get => _joiner;
+        init
+        {
+            Error.ThrowIfEmpty(value, nameof(Joiner));
+            _joiner = value?.Bare;
+        }
+    }
 
     /// <summary>Refuses <c>default(InvitationContext)</c>, which names no channel, where an invitation is validated or redeemed.</summary>
     /// <param name="paramName">The parameter that holds the context.</param>
     /// <exception cref="ArgumentException">Thrown when the context names no channel.</exception>
     internal void ThrowIfNoChannel(string paramName)
     {
-        if (Channel.IsEmpty)
+        if (_channel.IsEmpty)
         {
             throw new ArgumentException("The context must name the channel the stanza was addressed to: default(InvitationContext) names none, and the channel check cannot be skipped.", paramName);
         }

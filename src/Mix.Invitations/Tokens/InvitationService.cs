@@ -1,6 +1,4 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -18,48 +16,28 @@ namespace Mix.Invitations;
 /// window and the binding, so a forged token is never reported as expired or mis-bound.
 /// </para>
 /// <para>
-/// The key ring, policies and limits come from <see cref="MixInvitationOptions"/> through
-/// <see cref="IOptionsMonitor{TOptions}"/>: a configuration change takes effect without a restart. A change that
-/// does not build a valid key ring is ignored and the previous configuration stays in force.
+/// With dependency injection, register it with <c>services.AddMixInvitations(…)</c>: the key ring, policies and
+/// limits then follow <see cref="MixInvitationOptions"/> through <see cref="IOptionsMonitor{TOptions}"/>, so a
+/// configuration change takes effect without a restart, and a change that does not build a valid key ring is logged
+/// and ignored (the previous configuration stays in force). Without, use <see cref="Create"/>.
 /// </para>
-/// <para>With dependency injection, register it with <c>services.AddMixInvitations(…)</c>; without, use <see cref="Create"/>.</para>
 /// </remarks>
-public sealed partial class InvitationService : IInvitationIssuer, IInvitationValidator, IDisposable
+public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
 {
+    private readonly ServiceStateHolder _state;
     private readonly TimeProvider _time;
-    private readonly IChannelKeyProvider _keyProvider;
-    private readonly PolicyRegistry _policies;
-    private readonly IDisposable? _optionsSubscription;
     private readonly InvitationTelemetry _telemetry;
-    private volatile ServiceState _state;
 
-    /// <summary>Initializes a new service; the constructor dependency injection uses.</summary>
-    /// <param name="options">The options, monitored for changes.</param>
-    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <param name="customPolicies">Binding policies to register beside the three built-in ones, or <see langword="null"/>.</param>
-    /// <param name="channelKeyProvider">The channel key provider, or <see langword="null"/> for HKDF derivation from the ring key.</param>
-    /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
-    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
-    /// <exception cref="InvalidOperationException">Thrown when the options do not build a valid key ring or policy set; the message names the field and never the secret.</exception>
-    public InvitationService(
-        IOptionsMonitor<MixInvitationOptions> options,
-        TimeProvider? timeProvider = null,
-        IEnumerable<IInvitationBindingPolicy>? customPolicies = null,
-        IChannelKeyProvider? channelKeyProvider = null,
-        InvitationTelemetry? telemetry = null)
+    /// <summary>Initializes a service over a state that its owner may replace (the dependency injection layer, on reload).</summary>
+    internal InvitationService(ServiceStateHolder state, TimeProvider? timeProvider, InvitationTelemetry? telemetry)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        _state = state;
         _time = timeProvider ?? TimeProvider.System;
-        _keyProvider = channelKeyProvider ?? DerivedChannelKeyProvider.Instance;
-        _policies = PolicyRegistry.Create(customPolicies);
         _telemetry = telemetry ?? InvitationTelemetry.None;
-        _state = ServiceState.Create(options.CurrentValue, _policies, _keyProvider);
-        _optionsSubscription = options.OnChange(OnOptionsChanged);
     }
 
     /// <summary>Creates a service without dependency injection.</summary>
-    /// <param name="options">The options; read once (use the constructor with an <see cref="IOptionsMonitor{TOptions}"/> for live reload).</param>
+    /// <param name="options">The options; read once.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="customPolicies">Binding policies to register beside the built-in ones, or <see langword="null"/>.</param>
     /// <param name="channelKeyProvider">The channel key provider, or <see langword="null"/> for HKDF derivation from the ring key.</param>
@@ -72,7 +50,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
     /// <code>
     /// var options = new MixInvitationOptions();
     /// options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = secretFromYourVault });
-    /// using var service = InvitationService.Create(options);
+    /// var service = InvitationService.Create(options);
     /// </code>
     /// </example>
     public static InvitationService Create(
@@ -85,166 +63,65 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         ArgumentNullException.ThrowIfNull(options);
         var policies = customPolicies as IReadOnlyCollection<IInvitationBindingPolicy> ?? customPolicies?.ToArray();
         MixInvitationOptionsValidation.ThrowIfInvalid(options, timeProvider, policies);
-        return new InvitationService(new FixedOptionsMonitor(options), timeProvider, policies, channelKeyProvider, telemetry);
+        var state = ServiceState.Create(options, PolicyRegistry.Create(policies), channelKeyProvider);
+        return new InvitationService(new ServiceStateHolder(state), timeProvider, telemetry);
     }
 
     /// <summary>Fills a use-limited token's nonce; tests replace it to reproduce the documented vectors.</summary>
-    internal SpanAction NonceSource { get; set; } = RandomNumberGenerator.Fill;
-
-    /// <summary>Fills a span.</summary>
-    internal delegate void SpanAction(Span<byte> destination);
+    internal TokenSigner.SpanAction NonceSource { get; set; } = RandomNumberGenerator.Fill;
 
     /// <summary>Gets the registered binding policies, built-in ones first.</summary>
-    public IReadOnlyList<IInvitationBindingPolicy> Policies => _policies.All;
+    public IReadOnlyList<IInvitationBindingPolicy> Policies => _state.Current.Policies.All;
 
     /// <summary>Gets the time provider every clock read goes through.</summary>
     public TimeProvider TimeProvider => _time;
 
-    /// <summary>Gets the landing-link base from the current options, or <see langword="null"/>.</summary>
-    public Uri? LandingLinkBase => _state.LandingLinkBase;
-
-    /// <summary>Gets the maximum XML input size from the current options, for the invitation readers.</summary>
-    public int MaxXmlInputSize => _state.MaxXmlInputSize;
-
-    /// <summary>Gets the expiry tolerance from the current options: how long after its expiry a token is still accepted.</summary>
-    internal TimeSpan ExpiryTolerance => TimeSpan.FromTicks(_state.ExpiryToleranceTicks);
-
-    /// <summary>Gets the ledger retention margin from the current options: how long past expiry plus tolerance a ledger keeps an entry.</summary>
-    internal TimeSpan LedgerRetentionMargin => _state.LedgerRetentionMargin;
+    /// <summary>Gets how many channel keys this node holds in its cache (for tests and diagnostics).</summary>
+    internal int CachedChannelKeyCount => _state.Current.Signer.CachedKeyCount;
 
     /// <summary>Finds a registered policy by name.</summary>
     /// <param name="name">The policy's name, for example <c>unbound</c>.</param>
     /// <param name="policy">The policy, when found.</param>
     /// <returns><see langword="true"/> when a policy of that name is registered.</returns>
-    public bool TryGetPolicy(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IInvitationBindingPolicy? policy) => _policies.TryGet(name, out policy);
+    public bool TryGetPolicy(string name, [NotNullWhen(true)] out IInvitationBindingPolicy? policy) => _state.Current.Policies.TryGet(name, out policy);
 
     /// <summary>Gets a value indicating whether a policy is registered and enabled by the current options.</summary>
     /// <param name="name">The policy's name.</param>
     /// <returns><see langword="true"/> when tokens of that policy are issued and accepted.</returns>
-    public bool IsPolicyEnabled(string name) => TryGetPolicy(name, out var policy) && _state.Enabled[policy.Id];
+    public bool IsPolicyEnabled(string name)
+    {
+        var state = _state.Current;
+        return state.Policies.TryGet(name, out var policy) && state.Enabled[policy.Id];
+    }
 
     /// <summary>Drops this node's cached keys of a channel, so the next token of that channel fetches its key from the provider again.</summary>
     /// <param name="channel">The channel.</param>
     /// <remarks>Use after a custom <see cref="IChannelKeyProvider"/> changed a channel's secret (for example bumped its epoch). Other nodes pick the change up within <see cref="MixInvitationOptions.ChannelKeyCacheLifetime"/>, or when told to call this too.</remarks>
-    public void InvalidateChannelKeys(Jid channel) => _state.Signer.Invalidate(channel.Bare);
-
-    /// <summary>Gets how many channel keys this node holds in its cache (for tests and diagnostics).</summary>
-    internal int CachedChannelKeyCount => _state.Signer.CachedKeyCount;
+    public void InvalidateChannelKeys(Jid channel) => _state.Current.Signer.Invalidate(channel.Bare);
 
     /// <inheritdoc />
-    public Invitation Issue(InvitationRequest request)
-    {
-        var token = IssueToken(request);
-        return new Invitation(request.Channel, token, request.Inviter, request.Invitee);
-    }
-
-    /// <inheritdoc />
-    public string IssueToken(InvitationRequest request)
+    public IssuedInvitation Issue(InvitationIssueRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var token = IssueCore(request, _state, out var policy);
-        _telemetry.Issued(policy.Name);
-        return token;
-    }
-
-    /// <inheritdoc />
-    public InvitationValidationResult TryValidate(Invitation invitation, InvitationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(invitation);
-        context.ThrowIfNoChannel(nameof(context));
-        var result = ValidateCore(invitation.Token, invitation.Channel, invitation.Inviter, invitation.Invitee, context);
-        _telemetry.Validated(result);
-        return result;
-    }
-
-    /// <inheritdoc />
-    public InvitationValidationResult TryValidateToken(string token, InvitationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        context.ThrowIfNoChannel(nameof(context));
-        var result = ValidateCore(token, context.Channel, null, null, context);
-        _telemetry.Validated(result);
-        return result;
-    }
-
-    /// <summary>Stops watching the options for changes.</summary>
-    public void Dispose() => _optionsSubscription?.Dispose();
-
-    [SkipLocalsInit] // the nonce and token buffers are written before they are read
-    private string IssueCore(InvitationRequest request, ServiceState state, out IInvitationBindingPolicy policy)
-    {
-        if (request.Channel.IsEmpty)
-        {
-            throw Error.Request_Field(nameof(InvitationRequest.Channel), "The request must name a channel.");
-        }
-
-        var policyName = request.Policy ?? state.DefaultPolicy.Name;
-        if (!_policies.TryGet(policyName, out var found))
-        {
-            throw Error.Request_Field(nameof(InvitationRequest.Policy), $"Unknown binding policy '{policyName}'. Registered: {_policies.Names}.");
-        }
-
-        policy = found;
-        if (!state.Enabled[policy.Id])
-        {
-            throw Error.Request_Field(nameof(InvitationRequest.Policy), $"The binding policy '{policyName}' is disabled by configuration.");
-        }
-
-        if (request.Inviter is { IsEmpty: true })
-        {
-            throw Error.Request_Field(nameof(InvitationRequest.Inviter), "The inviter must be a JID or null, not default(Jid).");
-        }
-
-        if (request.Invitee is { IsEmpty: true })
-        {
-            throw Error.Request_Field(nameof(InvitationRequest.Invitee), "The invitee must be a JID or null, not default(Jid).");
-        }
-
-        policy.ValidateRequest(request);
-
-        var lifetime = request.Lifetime ?? state.DefaultLifetime;
-        if (lifetime <= TimeSpan.Zero || lifetime > state.MaxLifetime)
-        {
-            throw Error.Request_FieldRange(nameof(InvitationRequest.Lifetime), lifetime, $"The lifetime must be more than zero and at most {state.MaxLifetime}.");
-        }
-
-        if (request.MaxUses is { } uses && uses is < 1 or > ushort.MaxValue)
-        {
-            throw Error.Request_FieldRange(nameof(InvitationRequest.MaxUses), uses, "The use limit must be between 1 and 65535, or null for none.");
-        }
-
+        var state = _state.Current;
+        var (policy, lifetime) = IssueRules.Check(request, state);
         var now = _time.GetUtcNow();
         var key = state.Ring.SelectSigningKey(now)
             ?? throw new InvalidOperationException("No key of the ring may sign now: check the keys' ActiveFrom and SignUntil dates.");
 
-        var issuedAt = now.ToUnixTimeSeconds();
-        var expiresAt = issuedAt + (long)Math.Ceiling(lifetime.TotalSeconds);
-        if (issuedAt < 0 || expiresAt > uint.MaxValue)
-        {
-            throw new InvalidOperationException("The clock is outside the range token format v1 can express (1970 to 2106).");
-        }
+        var token = state.Signer.CreateToken(key, policy, request, lifetime, now, NonceSource, state.ExpiryToleranceTicks, out var claims);
+        _telemetry.Issued(policy.Name);
+        return new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims);
+    }
 
-        var header = new TokenHeader
-        {
-            PolicyId = policy.Id,
-            KeyId = (byte)key.Id,
-            IssuedAt = (uint)issuedAt,
-            ExpiresAt = (uint)expiresAt,
-            IsUseLimited = request.MaxUses is not null,
-            MaxUses = (ushort)(request.MaxUses ?? 0),
-        };
-        if (header.IsUseLimited)
-        {
-            Span<byte> nonce = stackalloc byte[8];
-            NonceSource(nonce);
-            header.Nonce = BinaryPrimitives.ReadUInt64BigEndian(nonce);
-        }
-
-        Span<byte> tokenBytes = stackalloc byte[TokenCodec.MaxTokenBytes];
-        var headerSize = header.Size;
-        TokenCodec.WriteHeader(header, tokenBytes);
-        state.Signer.ComputeTag(key, policy.Binds, request.Channel, request.Inviter, request.Invitee, tokenBytes[..headerSize], now, tokenBytes.Slice(headerSize, TokenCodec.TagSize));
-        return Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
+    /// <inheritdoc />
+    public bool TryValidate(Invitation invitation, InvitationContext context, out InvitationValidationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        context.ThrowIfNoChannel(nameof(context));
+        result = ValidateCore(invitation.Token, invitation.Channel, invitation.Inviter, invitation.Invitee, context);
+        _telemetry.Validated(result);
+        return result.IsValid;
     }
 
     [SkipLocalsInit] // bytes and expected are written (decode, MAC) before any read: see docs/benchmarks.md
@@ -257,8 +134,8 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             return InvitationValidationResult.Failure(structure);
         }
 
-        var state = _state;
-        var policy = _policies.Find(header.PolicyId);
+        var state = _state.Current;
+        var policy = state.Policies.Find(header.PolicyId);
         if (policy is null)
         {
             return InvitationValidationResult.Failure(InvitationFailureReason.Malformed);
@@ -287,6 +164,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             key.Id,
             DateTimeOffset.FromUnixTimeSeconds(header.IssuedAt),
             DateTimeOffset.FromUnixTimeSeconds(header.ExpiresAt),
+            state.ExpiryToleranceTicks,
             header.MaxUses,
             tag,
             channel.Bare);
@@ -309,7 +187,7 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
             return InvitationValidationResult.Failure(InvitationFailureReason.NotYetValid, claims);
         }
 
-        if (nowTicks >= claims.ExpiresAt.UtcTicks + state.ExpiryToleranceTicks)
+        if (nowTicks >= claims.AcceptedUntil.UtcTicks)
         {
             return InvitationValidationResult.Failure(InvitationFailureReason.Expired, claims);
         }
@@ -325,34 +203,5 @@ public sealed partial class InvitationService : IInvitationIssuer, IInvitationVa
         }
 
         return InvitationValidationResult.Success(claims);
-    }
-
-    private void OnOptionsChanged(MixInvitationOptions options, string? name)
-    {
-        if (!IsDefaultOptions(name))
-        {
-            return;
-        }
-
-        try
-        {
-            _state = ServiceState.Create(options, _policies, _keyProvider);
-            _telemetry.KeyRingReloaded(_state.Ring.All.Count);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // Keep serving with the previous configuration rather than fail every join.
-            _telemetry.KeyRingReloadFailed(ex.Message);
-        }
-    }
-
-    /// <summary>Whether a named options instance is the one the service uses: the default (unnamed) one.</summary>
-    private static bool IsDefaultOptions(string? name) => name is null || name == Microsoft.Extensions.Options.Options.DefaultName;
-
-    private sealed class DerivedChannelKeyProvider : IChannelKeyProvider
-    {
-        public static DerivedChannelKeyProvider Instance { get; } = new();
-
-        public int GetChannelKey(in ChannelKeyContext context, Span<byte> destination) => context.DeriveDefault(destination);
     }
 }

@@ -33,6 +33,17 @@ public sealed class Invitation : IEquatable<Invitation>
         Invitee = invitee?.Bare;
     }
 
+    /// <summary>
+    /// Makes the invitation a bare token stands for: a token from a XEP-0379 <c>&lt;preauth/&gt;</c> element or an
+    /// <c>xmpp:channel?join;preauth=…</c> link, for the channel it was presented to.
+    /// </summary>
+    /// <param name="channel">The channel the token was presented to (the stanza's <c>to</c>, or the link's JID).</param>
+    /// <param name="token">The token, exactly as received.</param>
+    /// <returns>An invitation naming only the channel and the token. Only tokens whose policy binds no inviter or invitee (such as <c>unbound</c>) validate this way: the tag of any other covers addresses a bare token does not carry.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="token"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is the empty <c>default(Jid)</c>.</exception>
+    public static Invitation FromToken(Jid channel, string token) => new(channel, token);
+
     /// <summary>Gets the bare JID of the channel.</summary>
     public Jid Channel { get; }
 

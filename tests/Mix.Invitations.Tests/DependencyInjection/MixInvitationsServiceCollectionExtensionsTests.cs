@@ -46,11 +46,9 @@ public class MixInvitationsServiceCollectionExtensionsTests
         provider.GetRequiredService<IStartupValidator>().Validate();
         AssertAppSettingsBound(provider.GetRequiredService<IOptions<MixInvitationOptions>>().Value);
         var service = provider.GetRequiredService<InvitationService>();
-        service.LandingLinkBase.Should().Be(new Uri("https://join.example/i/"));
-        service.MaxXmlInputSize.Should().Be(4096);
         service.IsPolicyEnabled(BindingPolicies.InviterBoundName).Should().BeFalse();
-        var invitation = service.Issue(new InvitationRequest { Channel = TestKeys.Channel });
-        var claims = service.TryValidateToken(invitation.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel)).Claims;
+        var invitation = service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel }).Invitation;
+        var claims = service.CheckToken(invitation.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }).Claims;
         claims.KeyId.Should().Be(4, "the newest active key signs");
         claims.Policy.Should().Be(BindingPolicies.UnboundName);
         (claims.ExpiresAt - claims.IssuedAt).Should().Be(TimeSpan.FromDays(2));
@@ -114,8 +112,8 @@ public class MixInvitationsServiceCollectionExtensionsTests
             options.DefaultLifetime.Should().Be(TimeSpan.FromHours(2));
             options.EnabledPolicies.Should().Equal(BindingPolicies.InviteeBoundName);
             var service = provider.GetRequiredService<InvitationService>();
-            var invitation = service.Issue(TestKeys.InviteeBound());
-            service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(7);
+            var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
+            service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Claims.KeyId.Should().Be(7);
         }
         finally
         {
@@ -257,10 +255,10 @@ public class MixInvitationsServiceCollectionExtensionsTests
         using var provider = services.BuildServiceProvider();
 
         var service = provider.GetRequiredService<InvitationService>();
-        var invitation = service.Issue(TestKeys.InviteeBound());
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
 
         service.TimeProvider.Should().BeSameAs(clock);
-        service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.IssuedAt.Should().Be(TestKeys.Epoch.AddHours(5));
+        service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Claims.IssuedAt.Should().Be(TestKeys.Epoch.AddHours(5));
     }
 
     [Fact]
@@ -285,8 +283,8 @@ public class MixInvitationsServiceCollectionExtensionsTests
         using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IStartupValidator>().Validate();
         var service = provider.GetRequiredService<InvitationService>();
-        var before = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromDays(30)));
-        var joining = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var before = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromDays(30))).Invitation;
+        var joining = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
         // Rotate: key 2 signs from now; key 1 stops signing now and verifies for ten more days.
         var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
@@ -297,16 +295,16 @@ public class MixInvitationsServiceCollectionExtensionsTests
         memory.Set("MixInvitations:Keys:1:ActiveFrom", "2026-01-01T00:00:00Z");
         configuration.Reload();
 
-        var after = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromDays(30)));
-        service.TryValidate(after, joining).Claims.KeyId.Should().Be(2);
-        service.TryValidate(before, joining).Should().Match<InvitationValidationResult>(r => r.IsValid && r.Claims.KeyId == 1);
+        var after = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromDays(30))).Invitation;
+        service.Check(after, joining).Claims.KeyId.Should().Be(2);
+        service.Check(before, joining).Should().Match<InvitationValidationResult>(r => r.IsValid && r.Claims.KeyId == 1);
 
         clock.SetUtcNow(new DateTimeOffset(2026, 1, 11, 0, 0, 0, TimeSpan.Zero).AddSeconds(-1));
-        service.TryValidate(before, joining).IsValid.Should().BeTrue("key 1 verifies until its VerifyUntil");
+        service.Check(before, joining).IsValid.Should().BeTrue("key 1 verifies until its VerifyUntil");
 
         clock.SetUtcNow(new DateTimeOffset(2026, 1, 11, 0, 0, 0, TimeSpan.Zero));
-        service.TryValidate(before, joining).Reason.Should().Be(InvitationFailureReason.UnknownKey);
-        service.TryValidate(after, joining).IsValid.Should().BeTrue();
+        service.Check(before, joining).Reason.Should().Be(InvitationFailureReason.UnknownKey);
+        service.Check(after, joining).IsValid.Should().BeTrue();
     }
 
     [Fact]
@@ -322,8 +320,8 @@ public class MixInvitationsServiceCollectionExtensionsTests
 
         // The options monitor validates the new value and throws on the thread that reloaded; the service never sees it.
         reload.Should().Throw<Exception>().Which.ToString().Should().Contain("Keys[1] (id 2): Secret is 5 bytes").And.NotContain("c2hvcnQ");
-        var invitation = service.Issue(TestKeys.InviteeBound());
-        service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(1);
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
+        service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Claims.KeyId.Should().Be(1);
     }
 
     [Fact]
@@ -343,7 +341,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
         failed.Should().ContainSingle().Which.Should().Match<CapturedLog>(l =>
             l.EventId.Name == "KeyRingReloadFailed" && l.Level == LogLevel.Error && l.AllText.Contains("Keys[1] (id 2): Secret is 5 bytes"));
         logs.Logs.Should().NotContain(l => l.AllText.Contains("c2hvcnQ"));
-        service.TryValidate(service.Issue(TestKeys.InviteeBound()), new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims.KeyId.Should().Be(1);
+        service.Check(service.Issue(TestKeys.InviteeBound()).Invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Claims.KeyId.Should().Be(1);
 
         // A valid change afterwards is taken, and logged as a reload, not a failure.
         memory.Set("MixInvitations:Keys:1:Secret", TestKeys.Secret1);
@@ -379,8 +377,8 @@ public class MixInvitationsServiceCollectionExtensionsTests
         using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IStartupValidator>().Validate();
         var service = provider.GetRequiredService<InvitationService>();
-        var joining = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
-        service.TryValidate(service.Issue(TestKeys.InviteeBound()), joining).Claims.KeyId.Should().Be(1);
+        var joining = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
+        service.Check(service.Issue(TestKeys.InviteeBound()).Invitation, joining).Claims.KeyId.Should().Be(1);
 
         var memory = configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
         memory.Set("MixInvitations:Keys:1:Id", "2");
@@ -388,7 +386,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
         memory.Set("MixInvitations:Keys:1:ActiveFrom", TestKeys.Epoch.ToString("O"));
         configuration.Reload();
 
-        service.TryValidate(service.Issue(TestKeys.InviteeBound()), joining).Claims.KeyId.Should().Be(2);
+        service.Check(service.Issue(TestKeys.InviteeBound()).Invitation, joining).Claims.KeyId.Should().Be(2);
         logs.Logs.Where(l => l.EventId.Id == 5).Should().ContainSingle().Which.AllText.Should().Contain("2 keys");
     }
 
@@ -419,7 +417,7 @@ public class MixInvitationsServiceCollectionExtensionsTests
             second => second.Should().Contain("DefaultLifetime"));
         logs.Logs.Should().NotContain(l => l.AllText.Contains("c2hvcnQ"));
         logs.Logs.Should().NotContain(l => l.EventId.Id == 5);
-        service.TryValidate(service.Issue(TestKeys.InviteeBound()), new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).IsValid.Should().BeTrue();
+        service.Check(service.Issue(TestKeys.InviteeBound()).Invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue();
     }
 
     [Fact]

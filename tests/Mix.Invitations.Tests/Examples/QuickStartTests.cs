@@ -33,23 +33,25 @@ public partial class QuickStartTests
         var invitations = InvitationService.Create(options);
 
         // Issue: hag66 asks the channel for an invitation for cat (the XEP-0407 <invite/> IQ).
-        Invitation invitation = invitations.Issue(new InvitationRequest
+        IssuedInvitation issued = invitations.Issue(new InvitationIssueRequest
         {
             Channel = Jid.Parse("coven@mix.shakespeare.example"),
             Inviter = Jid.Parse("hag66@shakespeare.example"),
             Invitee = Jid.Parse("cat@shakespeare.example"),
         });
+        Invitation invitation = issued.Invitation; // issued.Claims: expiry, key id, token id — nothing to validate again
         string xml = InvitationXml.ToXml(new InviteResult(invitation)); // the IQ result's payload
 
-        // Validate a join: the joiner is the stanza's server-stamped 'from', the channel its 'to'.
+        // Validate a join: the channel is the stanza's 'to', the joiner its server-stamped 'from'.
         var join = InvitationXml.ReadMixJoin(InvitationXml.ToXml(new MixJoin(invitation)));
-        var result = invitations.TryValidate(join.Invitation, new InvitationContext(
-            joiner: Jid.Parse("cat@shakespeare.example/balcony"),
-            channel: Jid.Parse("coven@mix.shakespeare.example")));
-        bool welcome = result.IsValid;
+        bool welcome = invitations.TryValidate(join.Invitation, new InvitationContext
+        {
+            Channel = Jid.Parse("coven@mix.shakespeare.example"),
+            Joiner = Jid.Parse("cat@shakespeare.example/balcony"),
+        }, out var result);
 
         // Anyone else presenting it is refused, with the stanza error to send back.
-        var other = invitations.TryValidate(invitation, new InvitationContext(Jid.Parse("rat@shakespeare.example"), invitation.Channel));
+        invitations.TryValidate(invitation, new InvitationContext { Channel = invitation.Channel, Joiner = Jid.Parse("rat@shakespeare.example") }, out var other);
         string refusal = other.StanzaError.ToString(); // "auth/forbidden: The invitation was issued to another user."
         // quickstart:end
         return (xml, welcome, refusal);

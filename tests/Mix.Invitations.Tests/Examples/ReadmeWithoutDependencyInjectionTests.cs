@@ -17,15 +17,15 @@ public class ReadmeWithoutDependencyInjectionTests
             options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = Environment.GetEnvironmentVariable("MIX_INVITATIONS_KEY")! });
 
             using var telemetry = new InvitationTelemetry(meterFactory: null, loggerFactory: null); // or your ILoggerFactory
-            using var service = InvitationService.Create(options, TimeProvider.System, customPolicies: null, channelKeyProvider: null, telemetry);
+            var service = InvitationService.Create(options, TimeProvider.System, customPolicies: null, channelKeyProvider: null, telemetry);
 
-            var invitation = service.Issue(new InvitationRequest
+            var invitation = service.Issue(new InvitationIssueRequest
             {
                 Channel = Jid.Parse("coven@mix.shakespeare.example"),
                 Inviter = Jid.Parse("hag66@shakespeare.example"),
                 Invitee = Jid.Parse("cat@shakespeare.example"),
-            });
-            var result = service.TryValidate(invitation, new InvitationContext(Jid.Parse("cat@shakespeare.example"), invitation.Channel));
+            }).Invitation;
+            var result = service.Check(invitation, new InvitationContext { Channel = invitation.Channel, Joiner = Jid.Parse("cat@shakespeare.example") });
             // --- end ---
 
             result.IsValid.Should().BeTrue(result.ToString());

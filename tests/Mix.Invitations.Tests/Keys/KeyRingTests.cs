@@ -6,7 +6,7 @@ namespace Mix.Invitations.Tests.Keys;
 
 public class KeyRingTests
 {
-    private static readonly InvitationContext AsInvitee = new(TestKeys.Invitee, TestKeys.Channel);
+    private static readonly InvitationContext AsInvitee = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
     private static readonly DateTimeOffset Switch = TestKeys.Epoch.AddDays(10);
     private static readonly DateTimeOffset OldVerifyUntil = Switch.AddDays(30);
 
@@ -17,15 +17,15 @@ public class KeyRingTests
         var time = new FakeTimeProvider(TestKeys.Epoch);
         var service = InvitationService.Create(options, time);
 
-        var beforeSwitch = service.Issue(TestKeys.InviteeBound(TimeSpan.FromDays(30)));
+        var beforeSwitch = service.Issue(TestKeys.InviteeBound(TimeSpan.FromDays(30))).Invitation;
         service.Validate(beforeSwitch, AsInvitee).KeyId.Should().Be(1);
 
         time.SetUtcNow(Switch);
-        var afterSwitch = service.Issue(TestKeys.InviteeBound());
+        var afterSwitch = service.Issue(TestKeys.InviteeBound()).Invitation;
         service.Validate(afterSwitch, AsInvitee).KeyId.Should().Be(2);
 
         // The old key's token is still within its own lifetime here; only the key's verify-until can end it early.
-        var longLived = InvitationService.Create(RotatingRing(), new FakeTimeProvider(Switch.AddTicks(-1))).Issue(TestKeys.InviteeBound(TimeSpan.FromDays(30)));
+        var longLived = InvitationService.Create(RotatingRing(), new FakeTimeProvider(Switch.AddTicks(-1))).Issue(TestKeys.InviteeBound(TimeSpan.FromDays(30))).Invitation;
         ValidateAt(longLived, OldVerifyUntil.AddTicks(-1)).Should().Be(InvitationFailureReason.None);
         ValidateAt(longLived, OldVerifyUntil).Should().Be(InvitationFailureReason.UnknownKey);
     }
@@ -40,7 +40,7 @@ public class KeyRingTests
         });
         var service = InvitationService.Create(options, new FakeTimeProvider(TestKeys.Epoch));
 
-        service.Validate(service.Issue(TestKeys.InviteeBound()), AsInvitee).KeyId.Should().Be(0);
+        service.Validate(service.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee).KeyId.Should().Be(0);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class KeyRingTests
         var signer = InvitationService.Create(TestKeys.Options(), time);
         var swapped = InvitationService.Create(TestKeys.Options(o => o.Keys[0].Secret = TestKeys.Secret1), time);
 
-        swapped.TryValidate(signer.Issue(TestKeys.InviteeBound()), AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        swapped.Check(signer.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public class KeyRingTests
         var a = InvitationService.Create(TestKeys.Options(o => o.Keys[0].Secret = TestKeys.Secret1), time);
         var b = InvitationService.Create(TestKeys.Options(o => o.Keys[0].Secret = urlSafe), time);
 
-        b.TryValidate(a.Issue(TestKeys.InviteeBound()), AsInvitee).IsValid.Should().BeTrue();
+        b.Check(a.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee).IsValid.Should().BeTrue();
     }
 
     [Fact]
@@ -89,15 +89,15 @@ public class KeyRingTests
         var provider = new EpochProvider();
         var time = new FakeTimeProvider(TestKeys.Epoch);
         var service = InvitationService.Create(TestKeys.Options(), time, channelKeyProvider: provider);
-        var coven = service.Issue(TestKeys.InviteeBound());
-        var other = service.Issue(new InvitationRequest { Channel = TestKeys.OtherChannel, Invitee = TestKeys.Invitee });
+        var coven = service.Issue(TestKeys.InviteeBound()).Invitation;
+        var other = service.Issue(new InvitationIssueRequest { Channel = TestKeys.OtherChannel, Invitee = TestKeys.Invitee }).Invitation;
 
         provider.Bump(TestKeys.Channel);
         service.InvalidateChannelKeys(TestKeys.Channel);
 
-        service.TryValidate(coven, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
-        service.TryValidate(other, new InvitationContext(TestKeys.Invitee, TestKeys.OtherChannel)).IsValid.Should().BeTrue();
-        service.TryValidate(service.Issue(TestKeys.InviteeBound()), AsInvitee).IsValid.Should().BeTrue("new invitations use the new epoch");
+        service.Check(coven, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        service.Check(other, new InvitationContext { Channel = TestKeys.OtherChannel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue();
+        service.Check(service.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee).IsValid.Should().BeTrue("new invitations use the new epoch");
     }
 
     [Fact]
@@ -106,12 +106,12 @@ public class KeyRingTests
         var provider = new EpochProvider();
         var time = new FakeTimeProvider(TestKeys.Epoch);
         var service = InvitationService.Create(TestKeys.Options(o => o.ChannelKeyCacheLifetime = TimeSpan.FromMinutes(1)), time, channelKeyProvider: provider);
-        var invitation = service.Issue(TestKeys.InviteeBound());
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
         provider.Bump(TestKeys.Channel);
 
-        service.TryValidate(invitation, AsInvitee).IsValid.Should().BeTrue("the cached key is still in use");
+        service.Check(invitation, AsInvitee).IsValid.Should().BeTrue("the cached key is still in use");
         time.Advance(TimeSpan.FromMinutes(1));
-        service.TryValidate(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        service.Check(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class KeyRingTests
     {
         var service = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch), channelKeyProvider: new ShortKeyProvider());
 
-        var act = () => service.Issue(TestKeys.InviteeBound());
+        var act = () => service.Issue(TestKeys.InviteeBound()).Invitation;
 
         act.Should().Throw<InvalidOperationException>().WithMessage("*32 to 64 bytes*");
     }
@@ -139,12 +139,12 @@ public class KeyRingTests
     {
         var service = InvitationService.Create(TestKeys.Options(o => o.ChannelKeyCacheSize = 8), new FakeTimeProvider(TestKeys.Epoch));
         var invitations = Enumerable.Range(0, 50)
-            .Select(i => service.Issue(new InvitationRequest { Channel = Jid.Parse($"room{i}@mix.example"), Invitee = TestKeys.Invitee }))
+            .Select(i => service.Issue(new InvitationIssueRequest { Channel = Jid.Parse($"room{i}@mix.example"), Invitee = TestKeys.Invitee }).Invitation)
             .ToList();
 
         foreach (var invitation in invitations)
         {
-            service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, invitation.Channel)).IsValid.Should().BeTrue();
+            service.Check(invitation, new InvitationContext { Channel = invitation.Channel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue();
         }
 
         service.CachedChannelKeyCount.Should().BeLessThanOrEqualTo(8);
@@ -159,7 +159,7 @@ public class KeyRingTests
     }
 
     private static InvitationFailureReason ValidateAt(Invitation invitation, DateTimeOffset at) =>
-        InvitationService.Create(RotatingRing(), new FakeTimeProvider(at)).TryValidate(invitation, AsInvitee).Reason;
+        InvitationService.Create(RotatingRing(), new FakeTimeProvider(at)).Check(invitation, AsInvitee).Reason;
 
     /// <summary>A server's epoch-based provider: the default derivation with the channel's epoch appended.</summary>
     private sealed class EpochProvider : IChannelKeyProvider

@@ -112,7 +112,7 @@ public class MixInvitationOptionsValidationTests
 
         provider.GetRequiredService<IStartupValidator>().Validate();
 
-        provider.GetRequiredService<InvitationService>().Issue(TestKeys.InviteeBound()).Token.Should().NotBeEmpty();
+        provider.GetRequiredService<InvitationService>().Issue(TestKeys.InviteeBound()).Invitation.Token.Should().NotBeEmpty();
     }
 
     private const string PartnerPolicy = "partner-domain:partner.example";
@@ -132,8 +132,8 @@ public class MixInvitationOptionsValidationTests
 
         var service = provider.GetRequiredService<InvitationService>();
         service.IsPolicyEnabled(PartnerPolicy).Should().BeTrue();
-        var invitation = service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Inviter = TestKeys.Inviter });
-        service.TryValidate(invitation, new InvitationContext(Jid.Parse("ally@partner.example"), TestKeys.Channel)).Claims.Policy
+        var invitation = service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Inviter = TestKeys.Inviter }).Invitation;
+        service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = Jid.Parse("ally@partner.example") }).Claims.Policy
             .Should().Be(PartnerPolicy);
     }
 
@@ -142,7 +142,7 @@ public class MixInvitationOptionsValidationTests
     {
         var options = TestKeys.Options(o => o.EnabledPolicies = [PartnerPolicy, BindingPolicies.InviteeBoundName]);
 
-        using var service = InvitationService.Create(options, new FakeTimeProvider(TestKeys.Epoch), [new PartnerDomainPolicy("partner.example")]);
+        var service = InvitationService.Create(options, new FakeTimeProvider(TestKeys.Epoch), [new PartnerDomainPolicy("partner.example")]);
 
         service.IsPolicyEnabled(PartnerPolicy).Should().BeTrue();
         service.IsPolicyEnabled(BindingPolicies.UnboundName).Should().BeFalse();

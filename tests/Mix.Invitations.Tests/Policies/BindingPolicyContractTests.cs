@@ -21,9 +21,9 @@ public class BindingPolicyContractTests
     public void Issue_ThenValidateByAnAdmittedJoiner_IsValidWithThatPolicy(string policy)
     {
         var service = Service();
-        var invitation = service.Issue(Request(policy));
+        var invitation = service.Issue(Request(policy)).Invitation;
 
-        var result = service.TryValidate(invitation, new InvitationContext(AdmittedJoiner(policy), TestKeys.Channel));
+        var result = service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = AdmittedJoiner(policy) });
 
         result.IsValid.Should().BeTrue(result.ToString());
         result.Claims.Policy.Should().Be(policy);
@@ -34,9 +34,9 @@ public class BindingPolicyContractTests
     public void Validate_EachBoundFieldChanged_IsBadSignature(string policy)
     {
         var service = Service();
-        var invitation = service.Issue(Request(policy));
+        var invitation = service.Issue(Request(policy)).Invitation;
         service.TryGetPolicy(policy, out var p).Should().BeTrue();
-        var joiner = new InvitationContext(AdmittedJoiner(policy), TestKeys.Channel);
+        var joiner = new InvitationContext { Channel = TestKeys.Channel, Joiner = AdmittedJoiner(policy) };
 
         var changed = new List<Invitation> { new(TestKeys.OtherChannel, invitation.Token, invitation.Inviter, invitation.Invitee) };
         if ((p!.Binds & InvitationBinding.Inviter) != 0)
@@ -53,7 +53,7 @@ public class BindingPolicyContractTests
 
         foreach (var presented in changed)
         {
-            service.TryValidate(presented, joiner).Reason.Should().Be(InvitationFailureReason.BadSignature, presented.ToString());
+            service.Check(presented, joiner).Reason.Should().Be(InvitationFailureReason.BadSignature, presented.ToString());
         }
     }
 
@@ -62,7 +62,7 @@ public class BindingPolicyContractTests
     public void Validate_UnboundFieldsChanged_StillValid(string policy)
     {
         var service = Service();
-        var invitation = service.Issue(Request(policy));
+        var invitation = service.Issue(Request(policy)).Invitation;
         service.TryGetPolicy(policy, out var p).Should().BeTrue();
         var presented = new Invitation(
             invitation.Channel,
@@ -70,7 +70,7 @@ public class BindingPolicyContractTests
             (p!.Binds & InvitationBinding.Inviter) != 0 ? invitation.Inviter : TestKeys.Stranger,
             (p.Binds & InvitationBinding.Invitee) != 0 ? invitation.Invitee : TestKeys.Stranger);
 
-        service.TryValidate(presented, new InvitationContext(AdmittedJoiner(policy), TestKeys.Channel)).IsValid.Should().BeTrue();
+        service.Check(presented, new InvitationContext { Channel = TestKeys.Channel, Joiner = AdmittedJoiner(policy) }).IsValid.Should().BeTrue();
     }
 
     [Theory]
@@ -81,11 +81,11 @@ public class BindingPolicyContractTests
         var enabled = Service(time);
         var others = enabled.Policies.Select(p => p.Name).Where(n => n != policy).ToList();
         var disabled = InvitationService.Create(TestKeys.Options(o => { o.EnabledPolicies = others; o.DefaultPolicy = others[0]; }), time, [Partner]);
-        var invitation = enabled.Issue(Request(policy));
+        var invitation = enabled.Issue(Request(policy)).Invitation;
 
-        disabled.TryValidate(invitation, new InvitationContext(AdmittedJoiner(policy), TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.PolicyDisabled);
+        disabled.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = AdmittedJoiner(policy) }).Reason.Should().Be(InvitationFailureReason.PolicyDisabled);
         disabled.IsPolicyEnabled(policy).Should().BeFalse();
-        var act = () => disabled.Issue(Request(policy));
+        var act = () => disabled.Issue(Request(policy)).Invitation;
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("Policy");
     }
 
@@ -93,9 +93,9 @@ public class BindingPolicyContractTests
     public void PartnerPolicy_JoinerFromAnotherDomain_IsInviteeMismatch()
     {
         var service = Service();
-        var invitation = service.Issue(Request(Partner.Name));
+        var invitation = service.Issue(Request(Partner.Name)).Invitation;
 
-        service.TryValidate(invitation, new InvitationContext(TestKeys.Stranger, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.InviteeMismatch);
+        service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }).Reason.Should().Be(InvitationFailureReason.InviteeMismatch);
     }
 
     [Fact]
@@ -106,8 +106,8 @@ public class BindingPolicyContractTests
         services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 })).AddBindingPolicy(Partner);
         using var provider = services.BuildServiceProvider();
 
-        var invitation = provider.GetRequiredService<IInvitationIssuer>().Issue(Request(Partner.Name));
-        var result = provider.GetRequiredService<IInvitationValidator>().TryValidate(invitation, new InvitationContext(PartnerUser, TestKeys.Channel));
+        var invitation = provider.GetRequiredService<IInvitationIssuer>().Issue(Request(Partner.Name)).Invitation;
+        var result = provider.GetRequiredService<IInvitationValidator>().Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = PartnerUser });
 
         result.IsValid.Should().BeTrue();
         result.Claims.PolicyId.Should().Be(200);
@@ -134,7 +134,7 @@ public class BindingPolicyContractTests
     private static InvitationService Service(FakeTimeProvider? time = null) =>
         InvitationService.Create(TestKeys.Options(), time ?? new FakeTimeProvider(TestKeys.Epoch), [Partner]);
 
-    private static InvitationRequest Request(string policy) => new()
+    private static InvitationIssueRequest Request(string policy) => new()
     {
         Channel = TestKeys.Channel,
         Inviter = TestKeys.Inviter,

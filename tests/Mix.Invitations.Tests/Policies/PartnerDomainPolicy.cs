@@ -9,13 +9,13 @@ internal sealed class PartnerDomainPolicy(string domain, byte id = 200) : IInvit
 
     public InvitationBinding Binds => InvitationBinding.Channel | InvitationBinding.Inviter;
 
-    public void ValidateRequest(InvitationRequest request)
+    public void ValidateRequest(InvitationIssueRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Inviter is null)
         {
 #pragma warning disable CA2208 // The contract names the request's field, as the built-in policies do.
-            throw new ArgumentException("A partner-domain invitation needs an inviter.", nameof(InvitationRequest.Inviter));
+            throw new ArgumentException("A partner-domain invitation needs an inviter.", nameof(InvitationIssueRequest.Inviter));
 #pragma warning restore CA2208
         }
     }

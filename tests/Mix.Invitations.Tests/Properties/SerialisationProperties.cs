@@ -116,7 +116,7 @@ public class SerialisationProperties
         var cases = 0;
         var gen = Gen.Select(JidGen.Bare, JidGen.Bare, JidGen.Bare, Gen.Int[0, int.MaxValue]).Select((channel, inviter, invitee, seed) =>
         {
-            var issued = service.Issue(new InvitationRequest { Channel = channel, Inviter = inviter, Invitee = invitee, Policy = BindingPolicies.InviteeBoundName });
+            var issued = service.Issue(new InvitationIssueRequest { Channel = channel, Inviter = inviter, Invitee = invitee, Policy = BindingPolicies.InviteeBoundName }).Invitation;
             return (issued, Serialise(issued, new Random(seed)));
         });
 
@@ -125,7 +125,7 @@ public class SerialisationProperties
             {
                 Interlocked.Increment(ref cases);
                 var read = InvitationXml.ReadInvitation(xml, new InvitationReaderSettings { MaxInputSize = 64 * 1024 });
-                service.TryValidate(read, new InvitationContext(issued.Invitee, issued.Channel)).Reason.Should().Be(InvitationFailureReason.None, xml);
+                service.Check(read, new InvitationContext { Channel = issued.Channel, Joiner = issued.Invitee }).Reason.Should().Be(InvitationFailureReason.None, xml);
             },
             iter: TokenProperties.Cases);
 

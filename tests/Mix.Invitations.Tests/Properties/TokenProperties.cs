@@ -47,7 +47,7 @@ public class TokenProperties
 
             // A lifetime of whole seconds plus a random fraction exercises the rounding up to whole seconds.
             var lifetime = TimeSpan.FromSeconds(lifetimeSeconds) - TimeSpan.FromTicks(issueTicks % TimeSpan.TicksPerSecond % 7);
-            var invitation = service.Issue(new InvitationRequest
+            var invitation = service.Issue(new InvitationIssueRequest
             {
                 Channel = channel,
                 Inviter = inviter,
@@ -55,7 +55,7 @@ public class TokenProperties
                 Policy = policy,
                 Lifetime = lifetime,
                 MaxUses = maxUses,
-            });
+            }).Invitation;
             var issuedAt = time.GetUtcNow().ToUnixTimeSeconds();
             var expiresAt = issuedAt + (long)Math.Ceiling(lifetime.TotalSeconds);
             return new Issued(service, time, invitation, policy, maxUses, issuedAt, expiresAt, tolerance, tolerance / 2);
@@ -80,10 +80,10 @@ public class TokenProperties
                 var first = TicksOf(issued.IssuedAt) - issued.IssuedAtTolerance.Ticks;
                 var end = TicksOf(issued.ExpiresAt) + issued.ExpiryTolerance.Ticks;
                 var presented = new Invitation(channel, issued.Invitation.Token, inviter, invitee);
-                var context = new InvitationContext(invitee, channel);
+                var context = new InvitationContext { Channel = channel, Joiner = invitee };
 
                 issued.Time.Now = new DateTimeOffset(first + (long)((end - first - 1) * at), TimeSpan.Zero);
-                var result = service.TryValidate(presented, context);
+                var result = service.Check(presented, context);
                 result.Reason.Should().Be(InvitationFailureReason.None);
                 result.Claims.Policy.Should().Be(issued.Policy);
                 result.Claims.Channel.Should().Be(issued.Invitation.Channel);
@@ -92,9 +92,9 @@ public class TokenProperties
                 result.Claims.MaxUses.Should().Be(issued.MaxUses ?? 0);
 
                 issued.Time.Now = new DateTimeOffset(first - 1, TimeSpan.Zero);
-                service.TryValidate(presented, context).Reason.Should().Be(InvitationFailureReason.NotYetValid);
+                service.Check(presented, context).Reason.Should().Be(InvitationFailureReason.NotYetValid);
                 issued.Time.Now = new DateTimeOffset(end, TimeSpan.Zero);
-                service.TryValidate(presented, context).Reason.Should().Be(InvitationFailureReason.Expired);
+                service.Check(presented, context).Reason.Should().Be(InvitationFailureReason.Expired);
             },
             iter: Cases);
 
@@ -131,7 +131,7 @@ public class TokenProperties
                     _ => (original.WithToken(Truncate(token, position)), original.Invitee, InvitationFailureReason.Malformed),
                 };
 
-                var result = issued.Service.TryValidate(mutated, new InvitationContext(joiner, mutated.Channel));
+                var result = issued.Service.Check(mutated, new InvitationContext { Channel = mutated.Channel, Joiner = joiner });
 
                 result.IsValid.Should().BeFalse($"mutation {kind} of {original}");
                 if (expected is { } reason)

@@ -15,17 +15,17 @@ public class InvitationRedeemerTests
         (_service, _time) = TestKeys.Service();
     }
 
-    private static InvitationContext AsInvitee => new(TestKeys.Invitee, TestKeys.Channel);
+    private static InvitationContext AsInvitee => new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
     [Fact]
     public async Task RedeemAsync_ForgedToken_ReturnsStatelessReasonWithoutLedger()
     {
         var ledger = new RecordingLedger();
         var redeemer = new InvitationRedeemer(_service, ledger);
-        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
         var forged = new Invitation(invitation.Channel, invitation.Token, invitation.Inviter, TestKeys.Stranger);
 
-        var result = await redeemer.RedeemAsync(forged, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken);
+        var result = await redeemer.RedeemAsync(forged, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken);
 
         result.Reason.Should().Be(InvitationFailureReason.BadSignature);
         ledger.Calls.Should().BeEmpty();
@@ -35,7 +35,7 @@ public class InvitationRedeemerTests
     public async Task RedeemAsync_NoLedger_NotUseLimited_RedeemsStatelessly()
     {
         var redeemer = new InvitationRedeemer(_service);
-        var invitation = _service.Issue(TestKeys.InviteeBound());
+        var invitation = _service.Issue(TestKeys.InviteeBound()).Invitation;
 
         (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
@@ -45,7 +45,7 @@ public class InvitationRedeemerTests
     public async Task RedeemAsync_NoLedger_UseLimited_IsRefusedAsLedgerUnavailable()
     {
         var redeemer = new InvitationRedeemer(_service);
-        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 3));
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 3)).Invitation;
 
         var result = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
 
@@ -58,8 +58,8 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service, new RecordingLedger { Unavailable = true });
 
-        var limited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee, TestContext.Current.CancellationToken);
-        var unlimited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
+        var limited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation, AsInvitee, TestContext.Current.CancellationToken);
+        var unlimited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         limited.Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
         unlimited.Reason.Should().Be(InvitationFailureReason.LedgerUnavailable, "with a ledger every token is checked for revocation");
@@ -70,7 +70,7 @@ public class InvitationRedeemerTests
     {
         var ledger = new RecordingLedger();
         var redeemer = new InvitationRedeemer(_service, ledger);
-        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1), maxUses: 4));
+        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1), maxUses: 4)).Invitation;
 
         var result = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
 
@@ -79,16 +79,50 @@ public class InvitationRedeemerTests
     }
 
     [Fact]
-    public async Task RedeemAsync_MarginFromOptions_IsPassedToLedger()
+    public async Task RedeemAsync_ValidatorsToleranceAndTheMargin_AreWhatTheLedgerRetains()
     {
-        var service = InvitationService.Create(TestKeys.Options(o => (o.ExpiryTolerance, o.LedgerRetentionMargin) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90))), _time);
+        // The tolerance is the validator's (claims.AcceptedUntil), the margin the redeemer's: 1 h + 5 s + 90 s.
+        var service = InvitationService.Create(TestKeys.Options(o => o.ExpiryTolerance = TimeSpan.FromSeconds(5)), _time);
         var ledger = new RecordingLedger();
-        var invitation = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1)));
+        var invitation = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1))).Invitation;
+        var redeemer = new InvitationRedeemer(service, ledger, ledgerRetentionMargin: TimeSpan.FromSeconds(90));
 
+        await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        await redeemer.RevokeAsync(invitation, TestContext.Current.CancellationToken);
         await new InvitationRedeemer(service, ledger).RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
-        await new InvitationRedeemer(service, ledger).RevokeAsync(invitation, TestContext.Current.CancellationToken);
 
-        ledger.Calls.Select(c => c.ExpiresAt).Should().Equal(TestKeys.Epoch.AddHours(1).AddSeconds(95), TestKeys.Epoch.AddHours(1).AddSeconds(95));
+        ledger.Calls.Select(c => c.ExpiresAt).Should().Equal(
+            TestKeys.Epoch.AddHours(1).AddSeconds(95),
+            TestKeys.Epoch.AddHours(1).AddSeconds(95),
+            TestKeys.Epoch.AddHours(1).AddSeconds(5).AddMinutes(5));
+    }
+
+    [Fact]
+    public async Task RedeemAsync_WithDependencyInjection_TheMarginFollowsTheOptions()
+    {
+        var services = new ServiceCollection();
+        var ledger = new RecordingLedger();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton<IInvitationLedger>(ledger);
+        services.AddMixInvitations(o =>
+        {
+            TestKeys.Options().Keys.ToList().ForEach(o.Keys.Add);
+            (o.ExpiryTolerance, o.LedgerRetentionMargin) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90));
+        });
+        using var provider = services.BuildServiceProvider();
+        var invitation = provider.GetRequiredService<IInvitationIssuer>().Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1))).Invitation;
+
+        await provider.GetRequiredService<InvitationRedeemer>().RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+
+        ledger.Calls.Select(c => c.ExpiresAt).Should().Equal(TestKeys.Epoch.AddHours(1).AddSeconds(95));
+    }
+
+    [Fact]
+    public void Constructor_MarginNotPositive_Throws()
+    {
+        var act = () => new InvitationRedeemer(_service, ledgerRetentionMargin: TimeSpan.Zero);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ledgerRetentionMargin");
     }
 
     [Fact]
@@ -100,7 +134,7 @@ public class InvitationRedeemerTests
             _time.Advance(TimeSpan.FromMinutes(6)); // longer than the 5-minute margin
             return InvitationFailureReason.None;
         });
-        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1), maxUses: 1));
+        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1), maxUses: 1)).Invitation;
         _time.SetUtcNow(TestKeys.Epoch.AddHours(1).AddSeconds(29)); // validates: within the 30-second tolerance
 
         var result = await new InvitationRedeemer(_service, ledger, [slow]).RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
@@ -116,7 +150,7 @@ public class InvitationRedeemerTests
         var ledger = new InMemoryInvitationLedger(_time);
         var banned = new DelegateCheck(c => c.Joiner == TestKeys.Invitee ? InvitationFailureReason.JoinerBanned : InvitationFailureReason.None);
         var redeemer = new InvitationRedeemer(_service, ledger, [banned]);
-        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
 
         (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
 
@@ -135,7 +169,7 @@ public class InvitationRedeemerTests
             new DelegateCheck(c => { seen.Add("third"); return InvitationFailureReason.JoinerBanned; }),
         ]);
 
-        var result = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
+        var result = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         result.Reason.Should().Be(InvitationFailureReason.InviterNotAllowed);
         seen.Should().Equal("first", "second");
@@ -146,7 +180,7 @@ public class InvitationRedeemerTests
     {
         InvitationRedemptionCheckContext? seen = null;
         var redeemer = new InvitationRedeemer(_service, null, [new DelegateCheck(c => { seen = c; return InvitationFailureReason.None; })]);
-        var invitation = _service.Issue(TestKeys.InviteeBound());
+        var invitation = _service.Issue(TestKeys.InviteeBound()).Invitation;
 
         await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
 
@@ -160,16 +194,16 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service, null, [new DelegateCheck(_ => InvitationFailureReason.Revoked)]);
 
-        await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee))
+        await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee))
             .Should().ThrowAsync<InvalidOperationException>();
     }
 
     [Fact]
-    public async Task RedeemTokenAsync_NoChannelInContext_Throws()
+    public async Task RedeemAsync_NoChannelInContext_Throws()
     {
         var redeemer = new InvitationRedeemer(_service);
 
-        await FluentActions.Awaiting(async () => await redeemer.RedeemTokenAsync("AAAA", default))
+        await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(Invitation.FromToken(TestKeys.Channel, "AAAA"), default))
             .Should().ThrowAsync<ArgumentException>().WithParameterName("context");
         await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(null!, AsInvitee))
             .Should().ThrowAsync<ArgumentNullException>().WithParameterName("invitation");
@@ -179,7 +213,7 @@ public class InvitationRedeemerTests
     public async Task RevokeAsync_InviteeBound_RefusesLaterRedemption()
     {
         var redeemer = new InvitationRedeemer(_service, new InMemoryInvitationLedger(_time));
-        var invitation = _service.Issue(TestKeys.InviteeBound());
+        var invitation = _service.Issue(TestKeys.InviteeBound()).Invitation;
 
         var revoked = await redeemer.RevokeAsync(invitation, TestContext.Current.CancellationToken);
 
@@ -192,7 +226,7 @@ public class InvitationRedeemerTests
     {
         var ledger = new RecordingLedger();
         var redeemer = new InvitationRedeemer(_service, ledger);
-        var invitation = _service.Issue(TestKeys.InviteeBound());
+        var invitation = _service.Issue(TestKeys.InviteeBound()).Invitation;
 
         var result = await redeemer.RevokeAsync(new Invitation(TestKeys.OtherChannel, invitation.Token, invitation.Inviter, invitation.Invitee), TestContext.Current.CancellationToken);
 
@@ -205,7 +239,7 @@ public class InvitationRedeemerTests
     {
         var ledger = new RecordingLedger();
         var redeemer = new InvitationRedeemer(_service, ledger);
-        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromMinutes(1)));
+        var invitation = _service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromMinutes(1))).Invitation;
         _time.Advance(TimeSpan.FromHours(1));
 
         (await redeemer.RevokeAsync(invitation, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Expired);
@@ -217,7 +251,7 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service, new RecordingLedger { Unavailable = true });
 
-        (await redeemer.RevokeAsync(_service.Issue(TestKeys.InviteeBound()), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
+        (await redeemer.RevokeAsync(_service.Issue(TestKeys.InviteeBound()).Invitation, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.LedgerUnavailable);
     }
 
     [Fact]
@@ -225,9 +259,9 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service);
 
-        await FluentActions.Awaiting(async () => await redeemer.RevokeAsync(_service.Issue(TestKeys.InviteeBound())))
+        await FluentActions.Awaiting(async () => await redeemer.RevokeAsync(_service.Issue(TestKeys.InviteeBound()).Invitation))
             .Should().ThrowAsync<InvalidOperationException>();
-        await FluentActions.Awaiting(async () => await redeemer.RevokeTokenAsync("AAAA", default))
+        await FluentActions.Awaiting(async () => await redeemer.RevokeBearerAsync("AAAA", default))
             .Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
     }
 
@@ -237,7 +271,7 @@ public class InvitationRedeemerTests
         var ledger = new InMemoryInvitationLedger(_time);
         var switchable = new SwitchableLedger(ledger);
         var redeemer = new InvitationRedeemer(_service, switchable);
-        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
         var redeemed = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
         switchable.Unavailable = true;
 
@@ -252,7 +286,7 @@ public class InvitationRedeemerTests
     public async Task ReleaseAsync_NullReceiptOrNoLedger_Throws()
     {
         var ledger = new InMemoryInvitationLedger(_time);
-        var redeemed = await new InvitationRedeemer(_service, ledger).RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)), AsInvitee, TestContext.Current.CancellationToken);
+        var redeemed = await new InvitationRedeemer(_service, ledger).RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         await FluentActions.Awaiting(async () => await new InvitationRedeemer(_service, ledger).ReleaseAsync(null!))
             .Should().ThrowAsync<ArgumentNullException>().WithParameterName("receipt");
@@ -266,9 +300,9 @@ public class InvitationRedeemerTests
         var ledger = new RecordingLedger { UseId = 41 };
         var redeemer = new InvitationRedeemer(_service, ledger);
 
-        var limited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 2)), AsInvitee, TestContext.Current.CancellationToken);
+        var limited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: 2)).Invitation, AsInvitee, TestContext.Current.CancellationToken);
         ledger.UseId = 0;
-        var unlimited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()), AsInvitee, TestContext.Current.CancellationToken);
+        var unlimited = await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee, TestContext.Current.CancellationToken);
 
         limited.Receipt.Should().BeEquivalentTo(new { limited.Claims.TokenId, Channel = TestKeys.Channel, UseId = 41L });
         limited.Receipt!.ToString().Should().Be("use 41", "no token id in what may be logged");
@@ -283,7 +317,7 @@ public class InvitationRedeemerTests
     {
         var redeemer = new InvitationRedeemer(_service, new RecordingLedger { UseId = useId });
 
-        await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: maxUses)), AsInvitee))
+        await FluentActions.Awaiting(async () => await redeemer.RedeemAsync(_service.Issue(TestKeys.InviteeBound(maxUses: maxUses)).Invitation, AsInvitee))
             .Should().ThrowAsync<InvalidOperationException>();
     }
 
@@ -300,11 +334,15 @@ public class InvitationRedeemerTests
     public async Task RedeemAsync_EveryOutcome_IsCountedInRedeemedMetric()
     {
         var counts = new Dictionary<string, long>();
-        using var telemetry = new InvitationTelemetry(null, null);
+
+        // A meter of this test's own factory: other tests running beside it report under the same meter name.
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = metrics.GetRequiredService<IMeterFactory>();
+        using var telemetry = new InvitationTelemetry(meterFactory, null);
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == InvitationTelemetry.Name && instrument.Name == "mix.invitations.redeemed")
+            if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == InvitationTelemetry.Name && instrument.Name == "mix.invitations.redeemed")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -322,11 +360,11 @@ public class InvitationRedeemerTests
         });
         listener.Start();
         var redeemer = new InvitationRedeemer(_service, new InMemoryInvitationLedger(_time), null, telemetry);
-        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
 
         await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
         await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
-        await redeemer.RedeemAsync(invitation, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken);
+        await redeemer.RedeemAsync(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken);
 
         counts.Should().Equal(new Dictionary<string, long>
         {
@@ -346,12 +384,12 @@ public class InvitationRedeemerTests
         await using var provider = services.BuildServiceProvider();
 
         var redeemer = provider.GetRequiredService<InvitationRedeemer>();
-        var bearer = provider.GetRequiredService<IInvitationIssuer>().Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 });
+        var bearer = provider.GetRequiredService<IInvitationIssuer>().Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 }).Invitation;
 
         redeemer.Ledger.Should().BeOfType<InMemoryInvitationLedger>();
-        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
-        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
+        (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]

@@ -302,7 +302,7 @@ public abstract class LedgerContract
     public async Task RedeemAsync_64ConcurrentOverTwoNodes_SingleUse_ExactlyOneSucceeds()
     {
         var (first, second, service) = CreateRedeemers();
-        var invitation = service.Issue(Request(maxUses: 1));
+        var invitation = service.Issue(Request(maxUses: 1)).Invitation;
 
         var results = await RedeemConcurrentlyAsync(first, second, invitation);
 
@@ -314,7 +314,7 @@ public abstract class LedgerContract
     public async Task RedeemAsync_64ConcurrentOverTwoNodes_UseLimitFive_ExactlyFiveSucceed()
     {
         var (first, second, service) = CreateRedeemers();
-        var invitation = service.Issue(Request(maxUses: 5));
+        var invitation = service.Issue(Request(maxUses: 5)).Invitation;
 
         var results = await RedeemConcurrentlyAsync(first, second, invitation);
 
@@ -326,7 +326,7 @@ public abstract class LedgerContract
     public async Task RedeemAsync_64ConcurrentOverTwoNodes_Revoked_NoneSucceeds()
     {
         var (first, second, service) = CreateRedeemers();
-        var invitation = service.Issue(Request(maxUses: 5));
+        var invitation = service.Issue(Request(maxUses: 5)).Invitation;
         (await second.RevokeAsync(invitation, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         var results = await RedeemConcurrentlyAsync(first, second, invitation);
@@ -338,28 +338,28 @@ public abstract class LedgerContract
     public async Task RedeemTokenAsync_UnlimitedBearerRevokedOnOtherNode_IsRevoked()
     {
         var (first, second, service) = CreateRedeemers();
-        var bearer = service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
-        var context = new InvitationContext(null, Channel);
-        (await first.RedeemTokenAsync(bearer.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await first.RedeemTokenAsync(bearer.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue("a token without a use limit redeems again and again");
+        var bearer = service.Issue(new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName }).Invitation;
+        var context = new InvitationContext { Channel = Channel };
+        (await first.RedeemBearerAsync(bearer.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await first.RedeemBearerAsync(bearer.Token, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue("a token without a use limit redeems again and again");
 
-        (await second.RevokeTokenAsync(bearer.Token, Channel, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await second.RevokeBearerAsync(bearer.Token, Channel, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
-        (await first.RedeemTokenAsync(bearer.Token, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await first.RedeemBearerAsync(bearer.Token, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
     }
 
     [Fact]
     public async Task ReleaseAsync_AfterFailedJoin_TokenRedeemsAgainOnOtherNode()
     {
         var (first, second, service) = CreateRedeemers();
-        var invitation = service.Issue(Request(maxUses: 1));
-        var redeemed = await first.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken);
+        var invitation = service.Issue(Request(maxUses: 1)).Invitation;
+        var redeemed = await first.RedeemAsync(invitation, new InvitationContext { Channel = Channel }, TestContext.Current.CancellationToken);
         redeemed.IsValid.Should().BeTrue();
 
         (await first.ReleaseAsync(redeemed.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.Released);
 
-        (await second.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await second.RedeemAsync(invitation, new InvitationContext(null, Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await second.RedeemAsync(invitation, new InvitationContext { Channel = Channel }, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await second.RedeemAsync(invitation, new InvitationContext { Channel = Channel }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     /// <summary>
@@ -371,7 +371,7 @@ public abstract class LedgerContract
     public async Task ReleaseAsync_RefusedRedemption_HasNoReceipt_SingleUseTokenJoinsOnce()
     {
         var (first, second, service) = CreateRedeemers();
-        var invitation = service.Issue(Request(maxUses: 1));
+        var invitation = service.Issue(Request(maxUses: 1)).Invitation;
         var joined = await first.RedeemAsync(invitation, Join(1), TestContext.Current.CancellationToken);
         var refused = await second.RedeemAsync(invitation, Join(2), TestContext.Current.CancellationToken);
 
@@ -393,7 +393,7 @@ public abstract class LedgerContract
     public async Task ReleaseAsync_OneSuccessReleasedTwice_GivesBackOneUse_LimitTwoTokenHoldsTwoJoins()
     {
         var (first, second, service) = CreateRedeemers();
-        var invitation = service.Issue(Request(maxUses: 2));
+        var invitation = service.Issue(Request(maxUses: 2)).Invitation;
         var failedJoin = await first.RedeemAsync(invitation, Join(1), TestContext.Current.CancellationToken);
         var standing = await second.RedeemAsync(invitation, Join(2), TestContext.Current.CancellationToken);
 
@@ -412,7 +412,7 @@ public abstract class LedgerContract
     public async Task ReleaseAsync_SameReceipt64TimesConcurrentlyOverTwoNodes_GivesBackOneUse()
     {
         var (first, second, service) = CreateRedeemers();
-        var invitation = service.Issue(Request(maxUses: 2));
+        var invitation = service.Issue(Request(maxUses: 2)).Invitation;
         var failedJoin = await first.RedeemAsync(invitation, Join(1), TestContext.Current.CancellationToken);
         (await second.RedeemAsync(invitation, Join(2), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
@@ -435,11 +435,11 @@ public abstract class LedgerContract
     public async Task RedeemAsync_NoUseTaken_NoReceipt()
     {
         var (first, second, service) = CreateRedeemers();
-        var bearer = service.Issue(new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName });
-        var revoked = service.Issue(Request(maxUses: 3));
+        var bearer = service.Issue(new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName }).Invitation;
+        var revoked = service.Issue(Request(maxUses: 3)).Invitation;
         (await second.RevokeAsync(revoked, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
-        var unlimited = await first.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Channel), TestContext.Current.CancellationToken);
+        var unlimited = await first.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = Channel }, TestContext.Current.CancellationToken);
         var refused = await first.RedeemAsync(revoked, Join(1), TestContext.Current.CancellationToken);
         var forged = await first.RedeemAsync(new Invitation(OtherChannel, revoked.Token, Inviter), Join(1), TestContext.Current.CancellationToken);
 
@@ -475,10 +475,10 @@ public abstract class LedgerContract
             {
                 var invitation = service.Issue(kind switch
                 {
-                    "revoked bearer" => new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) },
+                    "revoked bearer" => new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) },
                     "exhausted limit-3" => Request(maxUses: 3),
                     _ => Request(maxUses: 1),
-                });
+                }).Invitation;
                 slow.Delay = TimeSpan.Zero;
                 var uses = kind == "exhausted limit-3" ? 3 : kind == "exhausted single-use" ? 1 : 0;
                 for (var i = 0; i < uses; i++)
@@ -491,7 +491,7 @@ public abstract class LedgerContract
                     (await second.RevokeAsync(invitation, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
                 }
 
-                var deadline = service.TryValidate(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
+                var deadline = service.Check(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
                 // Validated at the last instant the token is valid (a second before arriving, for arrivals before the
                 // deadline); the check takes the rest, so the ledger is reached at deadline + arrival.
                 var validatedAt = arrival < TimeSpan.Zero ? deadline + arrival - TimeSpan.FromSeconds(1) : deadline - TimeSpan.FromTicks(1);
@@ -527,14 +527,14 @@ public abstract class LedgerContract
         var slow = new ClockMovingCheck(Time) { Delay = TimeSpan.FromSeconds(10), HoldUntil = Concurrency };
         var (first, second, service) = CreateRedeemers(slow);
         var invitation = service.Issue(maxUses == 0
-            ? new InvitationRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) }
-            : Request(maxUses));
+            ? new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromHours(1) }
+            : Request(maxUses)).Invitation;
         if (revoked)
         {
             (await second.RevokeAsync(invitation, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         }
 
-        var deadline = service.TryValidate(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
+        var deadline = service.Check(invitation, Join(0)).Claims.ExpiresAt + Tolerance;
         Time.SetUtcNow(deadline - TimeSpan.FromSeconds(15));
 
         var results = await RedeemConcurrentlyAsync(first, second, invitation);
@@ -548,9 +548,9 @@ public abstract class LedgerContract
 
     protected static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
 
-    private static InvitationContext Join(int user) => new(Jid.Parse($"user{user}@shakespeare.example"), Channel);
+    private static InvitationContext Join(int user) => new InvitationContext { Channel = Channel, Joiner = Jid.Parse($"user{user}@shakespeare.example") };
 
-    private static InvitationRequest Request(int maxUses) => new()
+    private static InvitationIssueRequest Request(int maxUses) => new()
     {
         Channel = Channel,
         Inviter = Inviter,
@@ -569,7 +569,10 @@ public abstract class LedgerContract
         var firstService = InvitationService.Create(options, Time);
         var secondService = InvitationService.Create(options, Time);
         IInvitationRedemptionCheck[] checks = check is null ? [] : [check];
-        return (new InvitationRedeemer(firstService, firstLedger, checks), new InvitationRedeemer(secondService, secondLedger, checks), firstService);
+        return (
+            new InvitationRedeemer(firstService, firstLedger, checks, ledgerRetentionMargin: Margin),
+            new InvitationRedeemer(secondService, secondLedger, checks, ledgerRetentionMargin: Margin),
+            firstService);
     }
 
     private static async Task<InvitationRedemptionResult[]> RedeemConcurrentlyAsync(InvitationRedeemer first, InvitationRedeemer second, Invitation invitation)

@@ -7,7 +7,7 @@ namespace Mix.Invitations.Tests.Security;
 /// <summary>
 /// The channel check cannot be skipped: a genuine invitation to channel A, presented in a stanza addressed to B, is
 /// refused on every entry point, and no entry point accepts a context that names no channel. (It used to be optional:
-/// <c>new InvitationContext(joiner, channel: null)</c> skipped the comparison, and a token for A validated anywhere.)
+/// <c>new InvitationContext { Channel = null, Joiner = joiner }</c> skipped the comparison, and a token for A validated anywhere.)
 /// </summary>
 public class ChannelCheckTests
 {
@@ -15,7 +15,7 @@ public class ChannelCheckTests
     private static readonly Jid ChannelB = TestKeys.OtherChannel;
 
     public static TheoryData<string> EntryPoints => new(
-        "TryValidate", "TryValidateToken", "Validate", "ValidateToken", "RedeemAsync", "RedeemTokenAsync", "DI validator", "DI redeemer");
+        "TryValidate", "TryValidate bare token", "Validate", "Validate bare token", "RedeemAsync", "RedeemAsync bare token", "DI validator", "DI redeemer");
 
     [Theory]
     [MemberData(nameof(EntryPoints))]
@@ -23,9 +23,9 @@ public class ChannelCheckTests
     {
         var (service, redeemer, provider) = Build();
         using var disposeProvider = provider;
-        var invitation = service.Issue(new InvitationRequest { Channel = ChannelA, Inviter = TestKeys.Inviter, Policy = BindingPolicies.UnboundName });
-        var atA = new InvitationContext(TestKeys.Stranger, ChannelA);
-        var atB = new InvitationContext(TestKeys.Stranger, ChannelB);
+        var invitation = service.Issue(new InvitationIssueRequest { Channel = ChannelA, Inviter = TestKeys.Inviter, Policy = BindingPolicies.UnboundName }).Invitation;
+        var atA = new InvitationContext { Channel = ChannelA, Joiner = TestKeys.Stranger };
+        var atB = new InvitationContext { Channel = ChannelB, Joiner = TestKeys.Stranger };
 
         // The same entry point admits the invitation at its own channel, so a refusal at B is the channel check's doing.
         (await Run(entryPoint, service, redeemer, provider, invitation, atA)).Should().Be(InvitationFailureReason.None);
@@ -42,7 +42,7 @@ public class ChannelCheckTests
     {
         var (service, redeemer, provider) = Build();
         using var disposeProvider = provider;
-        var invitation = service.Issue(new InvitationRequest { Channel = ChannelA, Policy = BindingPolicies.UnboundName });
+        var invitation = service.Issue(new InvitationIssueRequest { Channel = ChannelA, Policy = BindingPolicies.UnboundName }).Invitation;
 
         var act = async () => await Run(entryPoint, service, redeemer, provider, invitation, default);
 
@@ -51,22 +51,28 @@ public class ChannelCheckTests
 
     private static async Task<InvitationFailureReason> Run(string entryPoint, InvitationService service, InvitationRedeemer redeemer, ServiceProvider provider, Invitation invitation, InvitationContext context)
     {
+        // A bare token (a preauth or link) is presented as Invitation.FromToken with the channel the link names.
+        var bare = Invitation.FromToken(invitation.Channel, invitation.Token);
+        InvitationValidationResult result;
         switch (entryPoint)
         {
             case "TryValidate":
-                return service.TryValidate(invitation, context).Reason;
-            case "TryValidateToken":
-                return service.TryValidateToken(invitation.Token, context).Reason;
+                service.TryValidate(invitation, context, out result);
+                return result.Reason;
+            case "TryValidate bare token":
+                service.TryValidate(bare, context, out result);
+                return result.Reason;
             case "Validate":
                 return Thrown(() => service.Validate(invitation, context));
-            case "ValidateToken":
-                return Thrown(() => service.ValidateToken(invitation.Token, context));
+            case "Validate bare token":
+                return Thrown(() => service.Validate(bare, context));
             case "RedeemAsync":
                 return (await redeemer.RedeemAsync(invitation, context)).Reason;
-            case "RedeemTokenAsync":
-                return (await redeemer.RedeemTokenAsync(invitation.Token, context)).Reason;
+            case "RedeemAsync bare token":
+                return (await redeemer.RedeemAsync(bare, context)).Reason;
             case "DI validator":
-                return provider.GetRequiredService<IInvitationValidator>().TryValidate(invitation, context).Reason;
+                provider.GetRequiredService<IInvitationValidator>().TryValidate(invitation, context, out result);
+                return result.Reason;
             case "DI redeemer":
                 return (await provider.GetRequiredService<InvitationRedeemer>().RedeemAsync(invitation, context)).Reason;
             default:

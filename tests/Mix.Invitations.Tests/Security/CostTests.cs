@@ -274,10 +274,10 @@ public sealed class CostTests(ITestOutputHelper output)
     [MemberData(nameof(TokenCases))]
     public void TokenDecoding_CostIsLinear(string entry, int size)
     {
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
         Func<string, bool> validate = entry == "TryValidateToken"
-            ? token => Service.TryValidateToken(token, context).IsValid
-            : token => Service.TryValidate(new Invitation(TestKeys.Channel, token, TestKeys.Inviter, TestKeys.Invitee), context).IsValid;
+            ? token => Service.CheckToken(token, context).IsValid
+            : token => Service.Check(new Invitation(TestKeys.Channel, token, TestKeys.Inviter, TestKeys.Invitee), context).IsValid;
         ShouldBeLinear($"token {entry}", "long-base64url", size, n => Repeat("A", n), validate);
     }
 

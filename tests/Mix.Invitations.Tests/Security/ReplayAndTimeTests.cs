@@ -28,8 +28,8 @@ public sealed class ReplayAndTimeTests : IDisposable
     [Fact]
     public async Task SingleUse_RedeemedTwiceInSequence_SecondIsUsesExhausted()
     {
-        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1));
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
         (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
@@ -39,21 +39,21 @@ public sealed class ReplayAndTimeTests : IDisposable
     [Fact]
     public async Task SingleUse_ReplayedInAnotherSpellingOrAsABareToken_IsStillSpent()
     {
-        var bearer = _service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 });
+        var bearer = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 }).Invitation;
 
-        (await _redeemer.RedeemAsync(bearer, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await _redeemer.RedeemAsync(bearer, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         // The ledger counts the token, not the stanza: a new wrapper, a new spelling, a new joiner change nothing.
         var respelled = new Invitation(Jid.Parse("ＣＯＶＥＮ@MIX.shakespeare.example."), bearer.Token, TestKeys.Inviter, TestKeys.Invitee);
-        (await _redeemer.RedeemAsync(respelled, new InvitationContext(TestKeys.Invitee, respelled.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await _redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(TestKeys.Invitee, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await _redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(null, Jid.Parse("coven@mix.shakespeare.example/any")), TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemAsync(respelled, new InvitationContext { Channel = respelled.Channel, Joiner = TestKeys.Invitee }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = Jid.Parse("coven@mix.shakespeare.example/any") }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]
     public async Task SingleUse_RedeemedConcurrentlyThroughBothEntryPoints_ExactlyOneSucceeds()
     {
-        var bearer = _service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 });
+        var bearer = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 }).Invitation;
         using var start = new ManualResetEventSlim();
 
         var attempts = Enumerable.Range(0, 128).Select(i => Task.Run(async () =>
@@ -61,8 +61,8 @@ public sealed class ReplayAndTimeTests : IDisposable
             start.Wait();
             var joiner = Jid.Parse($"user{i}@shakespeare.example");
             return i % 2 == 0
-                ? await _redeemer.RedeemAsync(bearer, new InvitationContext(joiner, TestKeys.Channel))
-                : await _redeemer.RedeemTokenAsync(bearer.Token, new InvitationContext(joiner, TestKeys.Channel));
+                ? await _redeemer.RedeemAsync(bearer, new InvitationContext { Channel = TestKeys.Channel, Joiner = joiner })
+                : await _redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = joiner });
         })).ToArray();
         start.Set();
         var results = await Task.WhenAll(attempts);
@@ -74,8 +74,8 @@ public sealed class ReplayAndTimeTests : IDisposable
     [Fact]
     public async Task SingleUse_LedgerForgetsOnlyOnceTheTokenItselfHasExpired()
     {
-        var invitation = _service.Issue(TestKeys.InviteeBound(TimeSpan.FromHours(1), maxUses: 1));
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var invitation = _service.Issue(TestKeys.InviteeBound(TimeSpan.FromHours(1), maxUses: 1)).Invitation;
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
         (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         var deadline = TestKeys.Epoch.AddHours(1) + new MixInvitationOptions().ExpiryTolerance;
 
@@ -97,11 +97,11 @@ public sealed class ReplayAndTimeTests : IDisposable
     [Fact]
     public async Task UseLimitedRedeemedPastItsLimit_NeverSucceedsAgain()
     {
-        var invitation = _service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 3 });
+        var invitation = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 3 }).Invitation;
         var outcomes = new List<InvitationFailureReason>();
         for (var i = 0; i < 10; i++)
         {
-            outcomes.Add((await _redeemer.RedeemTokenAsync(invitation.Token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel), TestContext.Current.CancellationToken)).Reason);
+            outcomes.Add((await _redeemer.RedeemBearerAsync(invitation.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken)).Reason);
         }
 
         outcomes.Should().Equal([.. Enumerable.Repeat(InvitationFailureReason.None, 3), .. Enumerable.Repeat(InvitationFailureReason.UsesExhausted, 7)]);
@@ -114,10 +114,10 @@ public sealed class ReplayAndTimeTests : IDisposable
     public async Task EveryTimeBoundary_WithSkew_ThroughTheRedeemer(int skewSeconds)
     {
         var skew = TimeSpan.FromSeconds(skewSeconds);
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
         var issuedAt = TestKeys.Epoch.AddDays(1);
         var clock = new FakeTimeProvider(issuedAt.AddMilliseconds(999));
-        var invitation = InvitationService.Create(TestKeys.Options(), clock).Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(10)));
+        var invitation = InvitationService.Create(TestKeys.Options(), clock).Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(10))).Invitation;
         var expiresAt = issuedAt.AddMinutes(10);
 
         // issued-at is whole seconds (the 999 ms are dropped); each edge is checked one tick either side.
@@ -133,7 +133,7 @@ public sealed class ReplayAndTimeTests : IDisposable
             var time = new FakeTimeProvider(at);
             var atService = InvitationService.Create(TestKeys.Options(o => (o.ExpiryTolerance, o.IssuedAtTolerance) = (skew, skew)), time);
             (await new InvitationRedeemer(atService).RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(expected, $"at {at:O} with {skewSeconds} s skew");
-            atService.TryValidate(invitation, context).Reason.Should().Be(expected);
+            atService.Check(invitation, context).Reason.Should().Be(expected);
         }
     }
 
@@ -141,12 +141,12 @@ public sealed class ReplayAndTimeTests : IDisposable
     public void IssuerClockAhead_WithinTheTolerance_IsAcceptedAndBeyondItIsNotYetValid()
     {
         var tolerance = new MixInvitationOptions().IssuedAtTolerance;
-        var ahead = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch + tolerance)).Issue(TestKeys.InviteeBound());
-        var tooFar = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch + tolerance + TimeSpan.FromSeconds(1))).Issue(TestKeys.InviteeBound());
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var ahead = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch + tolerance)).Issue(TestKeys.InviteeBound()).Invitation;
+        var tooFar = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch + tolerance + TimeSpan.FromSeconds(1))).Issue(TestKeys.InviteeBound()).Invitation;
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
-        _service.TryValidate(ahead, context).IsValid.Should().BeTrue();
-        _service.TryValidate(tooFar, context).Reason.Should().Be(InvitationFailureReason.NotYetValid);
+        _service.Check(ahead, context).IsValid.Should().BeTrue();
+        _service.Check(tooFar, context).Reason.Should().Be(InvitationFailureReason.NotYetValid);
     }
 
     [Fact]
@@ -155,8 +155,8 @@ public sealed class ReplayAndTimeTests : IDisposable
         // The last second format v1 can express is 2106-02-07T06:28:15Z; a token issued just before it, as if by a
         // node whose clock ran 80 years fast (or by a leaked key), is refused today with its claims, and not stored.
         var end = DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue);
-        var future = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(end.AddMinutes(-1))).Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1), maxUses: 1));
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var future = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(end.AddMinutes(-1))).Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1), maxUses: 1)).Invitation;
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
         var result = await _redeemer.RedeemAsync(future, context, TestContext.Current.CancellationToken);
 
@@ -164,7 +164,7 @@ public sealed class ReplayAndTimeTests : IDisposable
         result.Claims.ExpiresAt.Should().Be(end);
         _ledger.Count.Should().Be(0, "a refused token consumes nothing");
         var lenient = InvitationService.Create(TestKeys.Options(o => o.IssuedAtTolerance = TimeSpan.FromHours(1)), _time);
-        lenient.TryValidate(future, context).Reason.Should().Be(InvitationFailureReason.NotYetValid, "even the largest tolerance the options allow (1 hour) leaves 80 years out");
+        lenient.Check(future, context).Reason.Should().Be(InvitationFailureReason.NotYetValid, "even the largest tolerance the options allow (1 hour) leaves 80 years out");
     }
 
     [Fact]
@@ -172,6 +172,6 @@ public sealed class ReplayAndTimeTests : IDisposable
     {
         var beyond = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(uint.MaxValue)));
 
-        FluentActions.Invoking(() => beyond.Issue(TestKeys.InviteeBound(TimeSpan.FromSeconds(1)))).Should().Throw<InvalidOperationException>().WithMessage("*1970 to 2106*");
+        FluentActions.Invoking(() => beyond.Issue(TestKeys.InviteeBound(TimeSpan.FromSeconds(1))).Invitation).Should().Throw<InvalidOperationException>().WithMessage("*1970 to 2106*");
     }
 }

@@ -84,7 +84,7 @@ public class UnicodeIdentityTests
         var joiner = field == "invitee" ? Jid.Parse(presented) : TestKeys.Invitee;
         var channel = field == "channel" ? Jid.Parse(presented) : TestKeys.Channel;
 
-        var result = service.TryValidate(read, new InvitationContext(joiner, channel));
+        var result = service.Check(read, new InvitationContext { Channel = channel, Joiner = joiner });
 
         result.Reason.Should().Be(InvitationFailureReason.None, why);
     }
@@ -100,14 +100,14 @@ public class UnicodeIdentityTests
         var joiner = field == "invitee" ? Jid.Parse(presented) : TestKeys.Invitee;
         var channel = field == "channel" ? Jid.Parse(presented) : TestKeys.Channel;
 
-        var result = service.TryValidate(read, new InvitationContext(joiner, channel));
+        var result = service.Check(read, new InvitationContext { Channel = channel, Joiner = joiner });
 
         result.Reason.Should().Be(InvitationFailureReason.BadSignature, $"{why}: the MAC covers the canonical JID, which differs");
 
         // The genuine invitation presented by a joiner of the distinct spelling: not its invitee.
         if (field == "invitee")
         {
-            service.TryValidate(invitation, new InvitationContext(Jid.Parse(presented), TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, why);
+            service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = Jid.Parse(presented) }).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, why);
         }
     }
 
@@ -135,10 +135,10 @@ public class UnicodeIdentityTests
     public void BearerToken_ChannelSpelledDifferentlyButEqual_Validates()
     {
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(new InvitationRequest { Channel = Jid.Parse("coven@mix.shakespeare.example"), Policy = BindingPolicies.UnboundName });
+        var invitation = service.Issue(new InvitationIssueRequest { Channel = Jid.Parse("coven@mix.shakespeare.example"), Policy = BindingPolicies.UnboundName }).Invitation;
 
-        service.TryValidateToken(invitation.Token, new InvitationContext(TestKeys.Stranger, Jid.Parse("ＣＯＶＥＮ@MIX.shakespeare.example."))).IsValid.Should().BeTrue();
-        service.TryValidateToken(invitation.Token, new InvitationContext(TestKeys.Stranger, Jid.Parse("c\u043Even@mix.shakespeare.example"))).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        service.CheckToken(invitation.Token, new InvitationContext { Channel = Jid.Parse("ＣＯＶＥＮ@MIX.shakespeare.example."), Joiner = TestKeys.Stranger }).IsValid.Should().BeTrue();
+        service.CheckToken(invitation.Token, new InvitationContext { Channel = Jid.Parse("c\u043Even@mix.shakespeare.example"), Joiner = TestKeys.Stranger }).Reason.Should().Be(InvitationFailureReason.BadSignature);
     }
 
     [Fact]
@@ -159,14 +159,14 @@ public class UnicodeIdentityTests
     {
         var (service, _) = TestKeys.Service();
         var jid = Jid.Parse(spelling);
-        var invitation = service.Issue(new InvitationRequest
+        var invitation = service.Issue(new InvitationIssueRequest
         {
             Channel = field == "channel" ? jid : TestKeys.Channel,
             Inviter = field == "inviter" ? jid : TestKeys.Inviter,
             Invitee = field == "invitee" ? jid : TestKeys.Invitee,
             Policy = BindingPolicies.InviteeBoundName,
-        });
-        service.TryValidate(invitation, new InvitationContext(invitation.Invitee, invitation.Channel)).IsValid.Should().BeTrue();
+        }).Invitation;
+        service.Check(invitation, new InvitationContext { Channel = invitation.Channel, Joiner = invitation.Invitee }).IsValid.Should().BeTrue();
         return (service, invitation);
     }
 

@@ -19,7 +19,7 @@ public sealed partial class XmlAttackTests
 
     private static readonly InvitationService Service = TestKeys.Service().Service;
 
-    private static readonly Invitation Plain = Service.Issue(TestKeys.InviteeBound());
+    private static readonly Invitation Plain = Service.Issue(TestKeys.InviteeBound()).Invitation;
 
     private static readonly string Token = Plain.Token;
 
@@ -40,7 +40,7 @@ public sealed partial class XmlAttackTests
     public void PlainForm_IsReadEveryWayAndValidates()
     {
         ShouldReadAsPlain(Element());
-        Service.TryValidate(InvitationXml.ReadInvitation(Element()), new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).IsValid.Should().BeTrue();
+        Service.Check(InvitationXml.ReadInvitation(Element()), new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue();
     }
 
     [Theory]
@@ -331,7 +331,7 @@ public sealed partial class XmlAttackTests
         ShouldRefuse(Element(channel: channel), "<channel> is not a valid JID");
 
         var invitation = InvitationXml.ReadInvitation(Element(token: Token[..20] + "\uFFFD" + Token[21..]));
-        Service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.Malformed);
+        Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.Malformed);
     }
 
     [Fact]
@@ -387,7 +387,7 @@ public sealed partial class XmlAttackTests
 
         var invitation = InvitationXml.ReadInvitation(Element(token: Token + character));
         invitation.Token.Should().EndWith(character, "the reader keeps the token exactly as sent");
-        Service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.Malformed);
+        Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.Malformed);
     }
 
     [Fact]
@@ -398,7 +398,7 @@ public sealed partial class XmlAttackTests
         ShouldRefuse(Element(channel: "coven@mix.shakespeare.example&#xD;"), "<channel> is not a valid JID");
         var invitation = InvitationXml.ReadInvitation(Element(token: Token + "&#xD;"));
         invitation.Token.Should().EndWith("\r");
-        Service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.Malformed);
+        Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.Malformed);
     }
 
     /// <summary>Every way to read gives the plain invitation, the same canonical bytes, and validates.</summary>
@@ -410,7 +410,7 @@ public sealed partial class XmlAttackTests
             error.Should().BeNull($"{way} should read {xml}");
             invitation.Should().Be(Plain, way);
             InvitationCanonicalForm.ToArray(invitation!.Channel, invitation.Inviter, invitation.Invitee).Should().Equal(expected, way);
-            Service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).IsValid.Should().BeTrue(way);
+            Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue(way);
         }
 
         var body = StripDeclaration(xml);

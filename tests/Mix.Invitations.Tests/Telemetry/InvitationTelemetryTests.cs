@@ -43,7 +43,7 @@ public partial class InvitationTelemetryTests
 
         host.Service.Issue(TestKeys.InviteeBound());
         host.Service.Issue(TestKeys.InviteeBound());
-        host.Service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName });
+        host.Service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName });
 
         var measurements = issued.GetMeasurementSnapshot();
         measurements.EvaluateAsCounter().Should().Be(3);
@@ -57,12 +57,12 @@ public partial class InvitationTelemetryTests
     {
         using var host = TestHost.Start();
         using var validated = host.Collect("mix.invitations.validated");
-        var invitation = host.Service.Issue(TestKeys.InviteeBound());
+        var invitation = host.Service.Issue(TestKeys.InviteeBound()).Invitation;
 
-        host.Service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).IsValid.Should().BeTrue();
-        host.Service.TryValidate(invitation, new InvitationContext(TestKeys.Stranger, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.InviteeMismatch);
-        host.Service.TryValidate(invitation.WithToken(Tamper(invitation.Token)), new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.BadSignature);
-        host.Service.TryValidateToken("not a token", new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.Malformed);
+        host.Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue();
+        host.Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }).Reason.Should().Be(InvitationFailureReason.InviteeMismatch);
+        host.Service.Check(invitation.WithToken(Tamper(invitation.Token)), new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        host.Service.CheckToken("not a token", new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.Malformed);
 
         var measurements = validated.GetMeasurementSnapshot();
         measurements.EvaluateAsCounter().Should().Be(4);
@@ -77,8 +77,8 @@ public partial class InvitationTelemetryTests
     {
         using var host = TestHost.Start();
         using var redeemed = host.Collect("mix.invitations.redeemed");
-        var invitation = host.Service.Issue(TestKeys.InviteeBound());
-        var result = host.Service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel));
+        var invitation = host.Service.Issue(TestKeys.InviteeBound()).Invitation;
+        var result = host.Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee });
 
         host.Telemetry.Redeemed(result);
         host.Telemetry.Redeemed(InvitationValidationResult.Failure(InvitationFailureReason.UsesExhausted, result.Claims));
@@ -97,20 +97,20 @@ public partial class InvitationTelemetryTests
         void Validate(Invitation invitation, Jid joiner)
         {
             tokens.Add(invitation.Token);
-            var result = host.Service.TryValidate(invitation, new InvitationContext(joiner, TestKeys.Channel));
+            var result = host.Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = joiner });
             if (!result.Claims.TokenId.Equals(default(InvitationTokenId)))
             {
                 tokenIds.Add(result.Claims.TokenId.ToString());
             }
         }
 
-        var inviteeBound = host.Service.Issue(TestKeys.InviteeBound(maxUses: 3));
-        var bearer = host.Service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName });
+        var inviteeBound = host.Service.Issue(TestKeys.InviteeBound(maxUses: 3)).Invitation;
+        var bearer = host.Service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName }).Invitation;
         Validate(inviteeBound, TestKeys.Invitee);                       // valid
         Validate(inviteeBound, TestKeys.Stranger);                      // refused: InviteeMismatch, key id known
         Validate(inviteeBound.WithToken(Tamper(inviteeBound.Token)), TestKeys.Invitee); // refused: BadSignature
         Validate(bearer, TestKeys.Stranger);                            // valid
-        host.Telemetry.Redeemed(host.Service.TryValidate(inviteeBound, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)));
+        host.Telemetry.Redeemed(host.Service.Check(inviteeBound, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }));
         host.Clock.Advance(TimeSpan.FromDays(8));
         Validate(inviteeBound, TestKeys.Invitee);                       // refused: Expired
         host.Rotate();                                                  // event 5, reload

@@ -41,7 +41,7 @@ internal static class TestKeys
         return (InvitationService.Create(Options(configure), time, policies), time);
     }
 
-    public static InvitationRequest InviteeBound(TimeSpan? lifetime = null, int? maxUses = null) => new()
+    public static InvitationIssueRequest InviteeBound(TimeSpan? lifetime = null, int? maxUses = null) => new()
     {
         Channel = Channel,
         Inviter = Inviter,

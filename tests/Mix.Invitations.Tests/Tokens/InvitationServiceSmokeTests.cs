@@ -6,9 +6,9 @@ public class InvitationServiceSmokeTests
     public void Issue_ThenValidateAsInvitee_IsValid()
     {
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(TestKeys.InviteeBound());
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
 
-        var result = service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel));
+        var result = service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee });
 
         result.IsValid.Should().BeTrue(result.ToString());
         invitation.Token.Should().HaveLength(38);

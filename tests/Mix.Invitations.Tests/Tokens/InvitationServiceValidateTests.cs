@@ -4,15 +4,15 @@ namespace Mix.Invitations.Tests.Tokens;
 
 public class InvitationServiceValidateTests
 {
-    private static readonly InvitationContext AsInvitee = new(TestKeys.Invitee, TestKeys.Channel);
+    private static readonly InvitationContext AsInvitee = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
     [Fact]
     public void TryValidate_GenuineInvitation_ReturnsClaims()
     {
         var (service, time) = TestKeys.Service();
-        var invitation = service.Issue(TestKeys.InviteeBound(TimeSpan.FromHours(1)));
+        var invitation = service.Issue(TestKeys.InviteeBound(TimeSpan.FromHours(1))).Invitation;
 
-        var result = service.TryValidate(invitation, AsInvitee);
+        var result = service.Check(invitation, AsInvitee);
 
         result.IsValid.Should().BeTrue();
         result.Reason.Should().Be(InvitationFailureReason.None);
@@ -31,10 +31,10 @@ public class InvitationServiceValidateTests
     public void TryValidate_OtherSpellingOfSameJids_IsValid()
     {
         var (service, _) = TestKeys.Service();
-        var issued = service.Issue(TestKeys.InviteeBound());
+        var issued = service.Issue(TestKeys.InviteeBound()).Invitation;
         var presented = new Invitation(Jid.Parse("COVEN@mix.shakespeare.example."), issued.Token, Jid.Parse("Hag66@Shakespeare.Example"), Jid.Parse("CAT@shakespeare.example/phone"));
 
-        service.TryValidate(presented, new InvitationContext(Jid.Parse("cat@SHAKESPEARE.example/laptop"), Jid.Parse("coven@mix.shakespeare.example/x"))).IsValid.Should().BeTrue();
+        service.Check(presented, new InvitationContext { Channel = Jid.Parse("coven@mix.shakespeare.example/x"), Joiner = Jid.Parse("cat@SHAKESPEARE.example/laptop") }).IsValid.Should().BeTrue();
     }
 
     [Fact]
@@ -43,35 +43,35 @@ public class InvitationServiceValidateTests
         var (nodeA, time) = TestKeys.Service();
         var nodeB = InvitationService.Create(TestKeys.Options(), time);
 
-        nodeB.TryValidate(nodeA.Issue(TestKeys.InviteeBound()), AsInvitee).IsValid.Should().BeTrue();
+        nodeB.Check(nodeA.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee).IsValid.Should().BeTrue();
     }
 
     [Fact]
     public void TryValidateToken_BearerToken_ValidForAnyJoinerOfItsChannel()
     {
         var (service, _) = TestKeys.Service();
-        var token = service.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName }).Token;
+        var token = service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName }).Invitation.Token;
 
-        service.TryValidateToken(token, new InvitationContext(TestKeys.Stranger, TestKeys.Channel)).IsValid.Should().BeTrue();
-        service.TryValidateToken(token, new InvitationContext(null, TestKeys.Channel)).IsValid.Should().BeTrue();
-        service.TryValidateToken(token, new InvitationContext(null, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        service.CheckToken(token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }).IsValid.Should().BeTrue();
+        service.CheckToken(token, new InvitationContext { Channel = TestKeys.Channel }).IsValid.Should().BeTrue();
+        service.CheckToken(token, new InvitationContext { Channel = TestKeys.OtherChannel }).Reason.Should().Be(InvitationFailureReason.BadSignature);
     }
 
     [Fact]
     public void TryValidateToken_TokenBindingAnInviter_IsRefusedWithoutTheInvitation()
     {
         var (service, _) = TestKeys.Service();
-        var token = service.Issue(TestKeys.InviteeBound()).Token;
+        var token = service.Issue(TestKeys.InviteeBound()).Invitation.Token;
 
-        service.TryValidateToken(token, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        service.CheckToken(token, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
     }
 
     [Fact]
-    public void TryValidateToken_ContextWithoutChannel_ThrowsNamingContext()
+    public void TryValidate_BareTokenWithContextWithoutChannel_ThrowsNamingContext()
     {
         var (service, _) = TestKeys.Service();
 
-        var act = () => service.TryValidateToken("AAAA", default);
+        var act = () => service.TryValidate(Invitation.FromToken(TestKeys.Channel, "AAAA"), default, out _);
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("context");
     }
@@ -82,28 +82,46 @@ public class InvitationServiceValidateTests
         // The channel check cannot be skipped: a genuine invitation to A must never be validated without asking which
         // channel it was presented at.
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(TestKeys.InviteeBound());
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
 
-        var act = () => service.TryValidate(invitation, default);
+        var act = () => service.Check(invitation, default);
 
         act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("context");
     }
 
     [Fact]
-    public void InvitationContext_EmptyChannel_Throws()
+    public void InvitationContext_EmptyChannelOrJoiner_ThrowsNamingTheMember()
     {
-        var act = () => new InvitationContext(TestKeys.Invitee, default);
+        var noChannel = () => new InvitationContext { Channel = default, Joiner = TestKeys.Invitee };
+        var emptyJoiner = () => new InvitationContext { Channel = TestKeys.Channel, Joiner = default(Jid) };
 
-        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("channel");
+        noChannel.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(nameof(InvitationContext.Channel));
+        emptyJoiner.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(nameof(InvitationContext.Joiner));
+    }
+
+    [Fact]
+    public void InvitationContext_NamesBothAddresses_AndKeepsTheirBareForms()
+    {
+        // Named members: the channel (the stanza's to) and the joiner (its from) cannot be swapped by position, and
+        // the type has no constructor that takes them positionally.
+        typeof(InvitationContext).GetConstructors().Should().BeEmpty("a positional constructor would let two JIDs be swapped silently");
+        typeof(InvitationContext).GetProperty(nameof(InvitationContext.Channel))!
+            .GetCustomAttributes(typeof(System.Runtime.CompilerServices.RequiredMemberAttribute), false).Should().NotBeEmpty("the channel is a required member");
+
+        var context = new InvitationContext { Channel = Jid.Parse("coven@mix.shakespeare.example/x"), Joiner = Jid.Parse("cat@shakespeare.example/phone") };
+
+        context.Channel.Should().Be(TestKeys.Channel);
+        context.Joiner.Should().Be(TestKeys.Invitee);
+        new InvitationContext { Channel = TestKeys.Channel }.Joiner.Should().BeNull();
     }
 
     [Fact]
     public void Validate_Refused_ThrowsWithReasonAndNoToken()
     {
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(TestKeys.InviteeBound());
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
 
-        var act = () => service.Validate(invitation, new InvitationContext(TestKeys.Stranger, TestKeys.Channel));
+        var act = () => service.Validate(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger });
 
         var thrown = act.Should().Throw<InvitationValidationException>().Which;
         thrown.Reason.Should().Be(InvitationFailureReason.InviteeMismatch);
@@ -114,25 +132,25 @@ public class InvitationServiceValidateTests
     public void TryValidate_InviteeBoundPresentedByAnyOtherJoiner_IsRefused()
     {
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(TestKeys.InviteeBound());
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
 
         foreach (var joiner in new[] { "rat@shakespeare.example", "cat@shakespeare.example.org", "cat@mix.shakespeare.example", "shakespeare.example", "cat2@shakespeare.example" })
         {
-            service.TryValidate(invitation, new InvitationContext(Jid.Parse(joiner), TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, joiner);
+            service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = Jid.Parse(joiner) }).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, joiner);
         }
 
-        service.TryValidate(invitation, new InvitationContext(null, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, "an unknown joiner is not the invitee");
+        service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel }).Reason.Should().Be(InvitationFailureReason.InviteeMismatch, "an unknown joiner is not the invitee");
     }
 
     [Fact]
     public void TryValidate_TokenOfChannelAPresentedForChannelB_IsRefused()
     {
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(TestKeys.InviteeBound());
+        var invitation = service.Issue(TestKeys.InviteeBound()).Invitation;
 
         var movedToB = new Invitation(TestKeys.OtherChannel, invitation.Token, invitation.Inviter, invitation.Invitee);
-        service.TryValidate(movedToB, new InvitationContext(TestKeys.Invitee, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.BadSignature);
-        service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.ChannelMismatch);
+        service.Check(movedToB, new InvitationContext { Channel = TestKeys.OtherChannel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        service.Check(invitation, new InvitationContext { Channel = TestKeys.OtherChannel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.ChannelMismatch);
     }
 
     [Fact]
@@ -141,9 +159,9 @@ public class InvitationServiceValidateTests
         var time = new FakeTimeProvider(TestKeys.Epoch);
         var issuer = InvitationService.Create(TestKeys.Options(), time);
         var validator = InvitationService.Create(TestKeys.Options(o => o.EnabledPolicies = [BindingPolicies.InviteeBoundName]), time);
-        var bearer = issuer.Issue(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName });
+        var bearer = issuer.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName }).Invitation;
 
-        validator.TryValidateToken(bearer.Token, new InvitationContext(null, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.PolicyDisabled);
+        validator.CheckToken(bearer.Token, new InvitationContext { Channel = TestKeys.Channel }).Reason.Should().Be(InvitationFailureReason.PolicyDisabled);
     }
 
     [Fact]
@@ -152,11 +170,11 @@ public class InvitationServiceValidateTests
         var time = new FakeTimeProvider(TestKeys.Epoch);
         var forger = InvitationService.Create(TestKeys.Options(o => o.Keys[0].Secret = TestKeys.Secret1), time);
         var victim = InvitationService.Create(TestKeys.Options(), time);
-        var forged = forger.Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1)));
+        var forged = forger.Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1))).Invitation;
 
-        victim.TryValidate(forged, new InvitationContext(TestKeys.Stranger, TestKeys.OtherChannel)).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        victim.Check(forged, new InvitationContext { Channel = TestKeys.OtherChannel, Joiner = TestKeys.Stranger }).Reason.Should().Be(InvitationFailureReason.BadSignature);
         time.Advance(TimeSpan.FromDays(1));
-        victim.TryValidate(forged, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
+        victim.Check(forged, AsInvitee).Reason.Should().Be(InvitationFailureReason.BadSignature);
     }
 
     [Fact]
@@ -165,10 +183,10 @@ public class InvitationServiceValidateTests
         var time = new FakeTimeProvider(TestKeys.Epoch);
         var other = InvitationService.Create(TestKeys.Options(o => o.Keys[0].Id = 2), time);
         var service = InvitationService.Create(TestKeys.Options(), time);
-        var invitation = other.Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1)));
+        var invitation = other.Issue(TestKeys.InviteeBound(TimeSpan.FromMinutes(1))).Invitation;
         time.Advance(TimeSpan.FromDays(1));
 
-        service.TryValidate(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.UnknownKey);
+        service.Check(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.UnknownKey);
     }
 
     [Theory]
@@ -191,7 +209,7 @@ public class InvitationServiceValidateTests
         var (service, _) = TestKeys.Service();
         var invitation = new Invitation(TestKeys.Channel, token, TestKeys.Inviter, TestKeys.Invitee);
 
-        service.TryValidate(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.Malformed);
+        service.Check(invitation, AsInvitee).Reason.Should().Be(InvitationFailureReason.Malformed);
     }
 
     [Theory]
@@ -204,7 +222,7 @@ public class InvitationServiceValidateTests
         // whose unused bits are zero but which differs is a different tag, refused as a bad signature.
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         var (service, _) = TestKeys.Service();
-        var token = service.IssueToken(TestKeys.InviteeBound(maxUses: maxUses));
+        var token = service.MintToken(TestKeys.InviteeBound(maxUses: maxUses));
         token.Should().HaveLength(length);
 
         for (var value = 0; value < 64; value++)
@@ -213,7 +231,7 @@ public class InvitationServiceValidateTests
             var expected = variant == token ? InvitationFailureReason.None
                 : value % step == 0 ? InvitationFailureReason.BadSignature
                 : InvitationFailureReason.Malformed;
-            service.TryValidate(new Invitation(TestKeys.Channel, variant, TestKeys.Inviter, TestKeys.Invitee), AsInvitee)
+            service.Check(new Invitation(TestKeys.Channel, variant, TestKeys.Inviter, TestKeys.Invitee), AsInvitee)
                 .Reason.Should().Be(expected, $"last character '{alphabet[value]}' (value {value})");
         }
     }
@@ -224,12 +242,12 @@ public class InvitationServiceValidateTests
     public void TryValidate_StandardBase64CharacterInsteadOfUrlSafe_IsMalformed(char standard)
     {
         var (service, _) = TestKeys.Service();
-        var token = service.Issue(TestKeys.InviteeBound()).Token;
+        var token = service.Issue(TestKeys.InviteeBound()).Invitation.Token;
 
         foreach (var position in new[] { 0, token.Length / 2, token.Length - 1 })
         {
             var variant = string.Concat(token.AsSpan(0, position), standard.ToString(), token.AsSpan(position + 1));
-            service.TryValidate(new Invitation(TestKeys.Channel, variant, TestKeys.Inviter, TestKeys.Invitee), AsInvitee).Reason.Should().Be(InvitationFailureReason.Malformed);
+            service.Check(new Invitation(TestKeys.Channel, variant, TestKeys.Inviter, TestKeys.Invitee), AsInvitee).Reason.Should().Be(InvitationFailureReason.Malformed);
         }
     }
 
@@ -237,10 +255,10 @@ public class InvitationServiceValidateTests
     public void TryValidate_UnregisteredPolicyId_IsMalformed()
     {
         var (service, _) = TestKeys.Service();
-        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(service.Issue(TestKeys.InviteeBound()).Token);
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(service.Issue(TestKeys.InviteeBound()).Invitation.Token);
         bytes[2] = 200;
 
-        var result = service.TryValidate(new Invitation(TestKeys.Channel, System.Buffers.Text.Base64Url.EncodeToString(bytes), TestKeys.Inviter, TestKeys.Invitee), AsInvitee);
+        var result = service.Check(new Invitation(TestKeys.Channel, System.Buffers.Text.Base64Url.EncodeToString(bytes), TestKeys.Inviter, TestKeys.Invitee), AsInvitee);
 
         result.Reason.Should().Be(InvitationFailureReason.Malformed);
     }
@@ -249,10 +267,10 @@ public class InvitationServiceValidateTests
     public void TryValidate_PolicyIdSwappedToAWeakerPolicy_IsBadSignature()
     {
         var (service, _) = TestKeys.Service();
-        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(service.Issue(TestKeys.InviteeBound()).Token);
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(service.Issue(TestKeys.InviteeBound()).Invitation.Token);
         bytes[2] = 3; // unbound
 
-        var result = service.TryValidate(new Invitation(TestKeys.Channel, System.Buffers.Text.Base64Url.EncodeToString(bytes), TestKeys.Inviter, TestKeys.Invitee), new InvitationContext(TestKeys.Stranger, TestKeys.Channel));
+        var result = service.Check(new Invitation(TestKeys.Channel, System.Buffers.Text.Base64Url.EncodeToString(bytes), TestKeys.Inviter, TestKeys.Invitee), new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger });
 
         result.Reason.Should().Be(InvitationFailureReason.BadSignature);
     }
@@ -262,7 +280,7 @@ public class InvitationServiceValidateTests
     {
         var (service, _) = TestKeys.Service();
 
-        var act = () => service.TryValidate(null!, AsInvitee);
+        var act = () => service.Check(null!, AsInvitee);
 
         act.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("invitation");
     }

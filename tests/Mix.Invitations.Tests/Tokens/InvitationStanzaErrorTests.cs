@@ -84,7 +84,7 @@ public class InvitationStanzaErrorTests
     public void StanzaError_OfValidationResult_FollowsTable()
     {
         var (service, _) = TestKeys.Service();
-        var result = service.TryValidate(service.Issue(TestKeys.InviteeBound()), new InvitationContext(TestKeys.Stranger, TestKeys.Channel));
+        var result = service.Check(service.Issue(TestKeys.InviteeBound()).Invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger });
 
         result.StanzaError.Condition.Should().Be("forbidden");
     }

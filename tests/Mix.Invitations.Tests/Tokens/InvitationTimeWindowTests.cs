@@ -5,7 +5,7 @@ namespace Mix.Invitations.Tests.Tokens;
 /// <summary>Every edge of the time window, one tick either side, with the default 30 s tolerances and others.</summary>
 public class InvitationTimeWindowTests
 {
-    private static readonly InvitationContext AsInvitee = new(TestKeys.Invitee, TestKeys.Channel);
+    private static readonly InvitationContext AsInvitee = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
     [Theory]
     [InlineData(30, 30)]
@@ -39,7 +39,7 @@ public class InvitationTimeWindowTests
     public void TryValidate_IssuedFarInTheFuture_IsNotYetValid()
     {
         var future = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch.AddYears(50)));
-        var invitation = future.Issue(TestKeys.InviteeBound());
+        var invitation = future.Issue(TestKeys.InviteeBound()).Invitation;
 
         ValidateAt(invitation, TestKeys.Epoch, 30, 30).Should().Be(InvitationFailureReason.NotYetValid);
     }
@@ -50,7 +50,7 @@ public class InvitationTimeWindowTests
         var time = new FakeTimeProvider(TestKeys.Epoch.AddMilliseconds(900));
         var service = InvitationService.Create(TestKeys.Options(), time);
 
-        var claims = service.Validate(service.Issue(TestKeys.InviteeBound(TimeSpan.FromMilliseconds(1500))), AsInvitee);
+        var claims = service.Validate(service.Issue(TestKeys.InviteeBound(TimeSpan.FromMilliseconds(1500))).Invitation, AsInvitee);
 
         claims.IssuedAt.Should().Be(TestKeys.Epoch);
         claims.ExpiresAt.Should().Be(TestKeys.Epoch.AddSeconds(2));
@@ -65,7 +65,7 @@ public class InvitationTimeWindowTests
             TestKeys.Options(o => (o.DefaultLifetime, o.MaxLifetime) = (TimeSpan.FromHours(1), TimeSpan.FromDays(1))),
             new FakeTimeProvider(TestKeys.Epoch.AddMinutes(1)));
 
-        var result = strict.TryValidate(invitation, AsInvitee);
+        var result = strict.Check(invitation, AsInvitee);
 
         result.Reason.Should().Be(InvitationFailureReason.LifetimeTooLong);
         result.StanzaError.Condition.Should().Be("not-allowed");
@@ -80,7 +80,7 @@ public class InvitationTimeWindowTests
         var token = SpecMinter.Unbound(TestKeys.Channel.ToString(), issuedAt, expiresAt);
         var service = InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch.AddMinutes(1)));
 
-        service.TryValidateToken(token, new InvitationContext(null, TestKeys.Channel)).Reason.Should().Be(InvitationFailureReason.LifetimeTooLong);
+        service.CheckToken(token, new InvitationContext { Channel = TestKeys.Channel }).Reason.Should().Be(InvitationFailureReason.LifetimeTooLong);
     }
 
     [Theory]
@@ -93,13 +93,13 @@ public class InvitationTimeWindowTests
         var options = TestKeys.Options(o => (o.DefaultLifetime, o.MaxLifetime) = (TimeSpan.FromSeconds(maxSeconds), TimeSpan.FromSeconds(maxSeconds)));
         var service = InvitationService.Create(options, time);
 
-        var result = service.TryValidate(service.Issue(TestKeys.InviteeBound()), AsInvitee);
+        var result = service.Check(service.Issue(TestKeys.InviteeBound()).Invitation, AsInvitee);
 
         result.Reason.Should().Be(InvitationFailureReason.None);
     }
 
     private static Invitation IssueAtEpoch(TimeSpan lifetime) =>
-        InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch)).Issue(TestKeys.InviteeBound(lifetime));
+        InvitationService.Create(TestKeys.Options(), new FakeTimeProvider(TestKeys.Epoch)).Issue(TestKeys.InviteeBound(lifetime)).Invitation;
 
     private static InvitationFailureReason ValidateAt(Invitation invitation, DateTimeOffset at, int expirySkew, int issuedSkew)
     {
@@ -108,6 +108,6 @@ public class InvitationTimeWindowTests
             o.ExpiryTolerance = TimeSpan.FromSeconds(expirySkew);
             o.IssuedAtTolerance = TimeSpan.FromSeconds(issuedSkew);
         });
-        return InvitationService.Create(options, new FakeTimeProvider(at)).TryValidate(invitation, AsInvitee).Reason;
+        return InvitationService.Create(options, new FakeTimeProvider(at)).Check(invitation, AsInvitee).Reason;
     }
 }

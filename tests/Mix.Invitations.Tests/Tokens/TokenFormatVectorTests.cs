@@ -60,21 +60,29 @@ public partial class TokenFormatVectorTests
         if (v[10] == "refused")
         {
             // Parsing the JIDs is part of issuing from text: a JID the rules refuse is refused here too.
-            var issue = () => service.Issue(Request(v));
+            var issue = () => service.Issue(Request(v)).Invitation;
             var thrown = issue.Should().Throw<Exception>("the document says the issuer must refuse these inputs").Which;
             (thrown is ArgumentException or InvalidOperationException or FormatException).Should().BeTrue($"a refused request throws a request or format error, not {thrown.GetType().Name}");
             v[11].Should().Be("-");
             return;
         }
 
-        var invitation = service.Issue(Request(v));
+        var issued = service.Issue(Request(v));
+        var invitation = issued.Invitation;
 
         invitation.Token.Should().Be(Code(v[10]));
         time.Advance(TimeSpan.FromSeconds(1));
         var joiner = invitation.Invitee ?? Jid.Parse("anyone@example.net");
-        var result = service.TryValidate(invitation, new InvitationContext(joiner, invitation.Channel));
+        var result = service.Check(invitation, new InvitationContext { Channel = invitation.Channel, Joiner = joiner });
         result.IsValid.Should().BeTrue();
         result.Claims.TokenId.ToString().Should().Be(Code(v[11]), "the document gives each vector's token id");
+
+        // The unverified header reads what validation verified, and issuing said so without validating.
+        InvitationTokenHeader.TryRead(invitation.Token, out var header).Should().BeTrue();
+        (header.Version, header.PolicyId, header.KeyId, header.IssuedAt, header.ExpiresAt, header.MaxUses)
+            .Should().Be((1, result.Claims.PolicyId, result.Claims.KeyId, result.Claims.IssuedAt, result.Claims.ExpiresAt, result.Claims.MaxUses));
+        (issued.Claims.Policy, issued.Claims.KeyId, issued.Claims.IssuedAt, issued.Claims.ExpiresAt, issued.Claims.MaxUses, issued.Claims.TokenId)
+            .Should().Be((result.Claims.Policy, result.Claims.KeyId, result.Claims.IssuedAt, result.Claims.ExpiresAt, result.Claims.MaxUses, result.Claims.TokenId));
     }
 
     [Theory]
@@ -112,9 +120,22 @@ public partial class TokenFormatVectorTests
             inviter is null ? null : Jid.Parse(inviter),
             invitee is null ? null : Jid.Parse(invitee));
 
-        var result = service.TryValidate(invitation, new InvitationContext(joiner is null ? null : Jid.Parse(joiner), Jid.Parse(addressed)));
+        var result = service.Check(invitation, new InvitationContext { Channel = Jid.Parse(addressed), Joiner = joiner is null ? null : Jid.Parse(joiner) });
 
         result.Reason.Should().Be(reason, v[9]);
+
+        // The unverified header reader refuses exactly the tokens whose structure or version validation refuses
+        // (an unknown policy id is Malformed to validation, but reads as a header).
+        var headerRead = InvitationTokenHeader.TryRead(token, out _);
+        if (!headerRead)
+        {
+            reason.Should().BeOneOf(InvitationFailureReason.Malformed, InvitationFailureReason.UnsupportedVersion);
+        }
+
+        if (reason == InvitationFailureReason.UnsupportedVersion)
+        {
+            headerRead.Should().BeFalse();
+        }
     }
 
     [Theory]
@@ -164,17 +185,17 @@ public partial class TokenFormatVectorTests
         var provider = new EpochChannelKeyProvider(epoch);
         var (service, time) = IssuingService(v, provider);
 
-        var invitation = service.Issue(Request(v));
+        var invitation = service.Issue(Request(v)).Invitation;
 
         provider.ExtraInfo.Should().Equal(e[3] == "-" ? Array.Empty<byte>() : Convert.FromHexString(Code(e[3]))[1..], "DeriveDefault inserts the 0x00 before the epoch itself");
         provider.LastKey.Should().Equal(Convert.FromHexString(Code(e[4])));
         invitation.Token.Should().Be(Code(e[5]));
 
         time.Advance(TimeSpan.FromSeconds(1));
-        var context = new InvitationContext(invitation.Invitee ?? Jid.Parse("anyone@example.net"), invitation.Channel);
-        service.TryValidate(invitation, context).IsValid.Should().BeTrue();
+        var context = new InvitationContext { Channel = invitation.Channel, Joiner = invitation.Invitee ?? Jid.Parse("anyone@example.net") };
+        service.Check(invitation, context).IsValid.Should().BeTrue();
         var (plain, _) = IssuingService(v, null, time);
-        plain.TryValidate(invitation, context).Reason.Should().Be(
+        plain.Check(invitation, context).Reason.Should().Be(
             epoch == 0 ? InvitationFailureReason.None : InvitationFailureReason.BadSignature,
             "epoch 0 is the plain key; any other epoch's tokens fail under it");
     }
@@ -199,7 +220,7 @@ public partial class TokenFormatVectorTests
     }
 
     /// <summary>The issue request of a row of the issue table, its JIDs parsed from the text as given.</summary>
-    private static InvitationRequest Request(string[] v) => new()
+    private static InvitationIssueRequest Request(string[] v) => new()
     {
         Channel = Jid.Parse(Cell(v[3])!),
         Inviter = Cell(v[4]) is { } inviter ? Jid.Parse(inviter) : null,
@@ -275,7 +296,7 @@ public partial class TokenFormatVectorTests
 
         public InvitationBinding Binds => binds;
 
-        public void ValidateRequest(InvitationRequest request)
+        public void ValidateRequest(InvitationIssueRequest request)
         {
         }
 

@@ -17,10 +17,10 @@ public class TokenIdTests
         // minute, one of the usual lifetimes). With the id equal to the tag, one of these guesses was the token.
         var (service, time) = TestKeys.Service();
         time.Advance(TimeSpan.FromSeconds(17));
-        var token = service.IssueToken(new InvitationRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1) });
-        var context = new InvitationContext(null, TestKeys.Channel);
+        var token = service.MintToken(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1) });
+        var context = new InvitationContext { Channel = TestKeys.Channel };
         var id = new byte[16];
-        service.TryValidateToken(token, context).Claims.TokenId.CopyTo(id);
+        service.CheckToken(token, context).Claims.TokenId.CopyTo(id);
 
         var minute = (uint)TestKeys.Epoch.ToUnixTimeSeconds();
         var guesses = 0;
@@ -35,7 +35,7 @@ public class TokenIdTests
                     var header = SpecMinter.Header(3, keyId, minute + second, minute + second + lifetime);
                     trueHeaderGuessed |= header.AsSpan().SequenceEqual(actualHeader);
                     var guess = Base64Url.EncodeToString([.. header, .. id]);
-                    service.TryValidateToken(guess, context).IsValid.Should().BeFalse("guess {0} must not be the token", guesses);
+                    service.CheckToken(guess, context).IsValid.Should().BeFalse("guess {0} must not be the token", guesses);
                     guesses++;
                 }
             }
@@ -49,10 +49,10 @@ public class TokenIdTests
     public void TokenId_IsTheLabelledHashOfTheTag_NotTheTag()
     {
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(TestKeys.InviteeBound(maxUses: 3));
+        var invitation = service.Issue(TestKeys.InviteeBound(maxUses: 3)).Invitation;
         var tag = Base64Url.DecodeFromChars(invitation.Token)[^16..];
 
-        var claims = service.TryValidate(invitation, new InvitationContext(TestKeys.Invitee, TestKeys.Channel)).Claims;
+        var claims = service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Claims;
 
         var expected = SHA256.HashData([.. "Mix.Invitations token id v1"u8, 0, .. tag])[..16];
         claims.TokenId.ToString().Should().Be(Convert.ToHexStringLower(expected));
@@ -63,10 +63,10 @@ public class TokenIdTests
     public void TokenId_TwoUseLimitedTokensOfTheSameRequest_Differ()
     {
         var (service, _) = TestKeys.Service();
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
-        var first = service.TryValidate(service.Issue(TestKeys.InviteeBound(maxUses: 1)), context).Claims.TokenId;
-        var second = service.TryValidate(service.Issue(TestKeys.InviteeBound(maxUses: 1)), context).Claims.TokenId;
+        var first = service.Check(service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation, context).Claims.TokenId;
+        var second = service.Check(service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation, context).Claims.TokenId;
 
         first.Should().NotBe(second);
     }
@@ -76,7 +76,7 @@ public class TokenIdTests
     {
         var id = new InvitationTokenId(Enumerable.Range(1, 16).Select(i => (byte)i).ToArray());
 
-        var claims = new InvitationClaims("unbound", 3, 1, TestKeys.Epoch, TestKeys.Epoch.AddDays(1), 0, id, TestKeys.Channel);
+        var claims = new InvitationClaims("unbound", 3, 1, TestKeys.Epoch, TestKeys.Epoch.AddDays(1), TestKeys.Epoch.AddDays(1), 0, id, TestKeys.Channel);
 
         claims.TokenId.Should().Be(id);
     }

@@ -28,7 +28,7 @@ public class TokenMutationTests
             {
                 var mutated = (byte[])bytes.Clone();
                 mutated[i] ^= (byte)(1 << bit);
-                var result = service.TryValidate(invitation.WithToken(Base64Url.EncodeToString(mutated)), context);
+                var result = service.Check(invitation.WithToken(Base64Url.EncodeToString(mutated)), context);
 
                 result.IsValid.Should().BeFalse($"byte {i} bit {bit} flipped");
                 result.Reason.Should().BeOneOf(
@@ -54,7 +54,7 @@ public class TokenMutationTests
             {
                 var chars = text.ToCharArray();
                 chars[i] = (char)(chars[i] ^ (1 << bit));
-                service.TryValidate(invitation.WithToken(new string(chars)), context).IsValid.Should().BeFalse($"char {i} bit {bit} flipped");
+                service.Check(invitation.WithToken(new string(chars)), context).IsValid.Should().BeFalse($"char {i} bit {bit} flipped");
             }
         }
     }
@@ -77,7 +77,7 @@ public class TokenMutationTests
                 }
 
                 var mutated = string.Concat(text.AsSpan(0, i), c.ToString(), text.AsSpan(i + 1));
-                service.TryValidate(invitation.WithToken(mutated), context).IsValid.Should().BeFalse($"char {i} replaced by '{c}'");
+                service.Check(invitation.WithToken(mutated), context).IsValid.Should().BeFalse($"char {i} replaced by '{c}'");
             }
         }
     }
@@ -98,7 +98,7 @@ public class TokenMutationTests
 
             var resized = new byte[length];
             bytes.AsSpan(0, Math.Min(length, bytes.Length)).CopyTo(resized);
-            var result = service.TryValidate(invitation.WithToken(Base64Url.EncodeToString(resized)), context);
+            var result = service.Check(invitation.WithToken(Base64Url.EncodeToString(resized)), context);
 
             result.Reason.Should().Be(InvitationFailureReason.Malformed, $"length {length} (tag of {length - (bytes.Length - 16)} bytes)");
         }
@@ -107,16 +107,16 @@ public class TokenMutationTests
     private static (InvitationService Service, Invitation Invitation, InvitationContext Context) Issue(string policy, int? maxUses)
     {
         var (service, _) = TestKeys.Service();
-        var invitation = service.Issue(new InvitationRequest
+        var invitation = service.Issue(new InvitationIssueRequest
         {
             Channel = TestKeys.Channel,
             Inviter = TestKeys.Inviter,
             Invitee = TestKeys.Invitee,
             Policy = policy,
             MaxUses = maxUses,
-        });
-        var context = new InvitationContext(TestKeys.Invitee, TestKeys.Channel);
-        service.TryValidate(invitation, context).IsValid.Should().BeTrue();
+        }).Invitation;
+        var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
+        service.Check(invitation, context).IsValid.Should().BeTrue();
         return (service, invitation, context);
     }
 }

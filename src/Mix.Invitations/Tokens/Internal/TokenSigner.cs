@@ -1,14 +1,20 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 
 namespace Mix.Invitations.Internal;
 
 /// <summary>
-/// Computes a token's tag: the MAC input (label || header || canonical form of the bound fields) under the channel's
-/// key, through the cache of keyed HMAC states. One per version of the options, as the cache is sized by them.
+/// Makes tokens and computes their tags: the MAC input (label || header || canonical form of the bound fields) under
+/// the channel's key, through the cache of keyed HMAC states. One per version of the options, as the cache is sized
+/// by them.
 /// </summary>
 internal sealed class TokenSigner
 {
+    /// <summary>Fills a span with random bytes.</summary>
+    public delegate void SpanAction(Span<byte> destination);
+
     private const int StackMacInputBytes = 1024;
 
     private readonly ChannelKeyCache _cache;
@@ -25,6 +31,61 @@ internal sealed class TokenSigner
 
     /// <summary>Drops the cached keys of a channel.</summary>
     public void Invalidate(Jid bareChannel) => _cache.Invalidate(bareChannel);
+
+    /// <summary>Makes a token: its header, the tag over it and the bound fields, in base64url.</summary>
+    /// <param name="key">The ring key that signs.</param>
+    /// <param name="policy">The binding policy, whose bound fields the tag covers.</param>
+    /// <param name="request">The checked request.</param>
+    /// <param name="lifetime">The checked lifetime; rounded up to whole seconds.</param>
+    /// <param name="now">The issuing instant.</param>
+    /// <param name="nonce">Fills a use-limited token's nonce.</param>
+    /// <param name="toleranceTicks">The expiry tolerance the claims report.</param>
+    /// <param name="claims">What the token says.</param>
+    /// <returns>The token.</returns>
+    /// <exception cref="InvalidOperationException">Thrown when the clock is outside the range the format can express.</exception>
+    [SkipLocalsInit] // the nonce and token buffers are written before they are read
+    public string CreateToken(KeyRingEntry key, IInvitationBindingPolicy policy, InvitationIssueRequest request, TimeSpan lifetime, DateTimeOffset now, SpanAction nonce, long toleranceTicks, out InvitationClaims claims)
+    {
+        var issuedAt = now.ToUnixTimeSeconds();
+        var expiresAt = issuedAt + (long)Math.Ceiling(lifetime.TotalSeconds);
+        if (issuedAt < 0 || expiresAt > uint.MaxValue)
+        {
+            throw new InvalidOperationException("The clock is outside the range token format v1 can express (1970 to 2106).");
+        }
+
+        var header = new TokenHeader
+        {
+            PolicyId = policy.Id,
+            KeyId = (byte)key.Id,
+            IssuedAt = (uint)issuedAt,
+            ExpiresAt = (uint)expiresAt,
+            IsUseLimited = request.MaxUses is not null,
+            MaxUses = (ushort)(request.MaxUses ?? 0),
+        };
+        if (header.IsUseLimited)
+        {
+            Span<byte> random = stackalloc byte[8];
+            nonce(random);
+            header.Nonce = BinaryPrimitives.ReadUInt64BigEndian(random);
+        }
+
+        Span<byte> tokenBytes = stackalloc byte[TokenCodec.MaxTokenBytes];
+        var headerSize = header.Size;
+        TokenCodec.WriteHeader(header, tokenBytes);
+        var tag = tokenBytes.Slice(headerSize, TokenCodec.TagSize);
+        ComputeTag(key, policy.Binds, request.Channel, request.Inviter, request.Invitee, tokenBytes[..headerSize], now, tag);
+        claims = new InvitationClaims(
+            policy.Name,
+            policy.Id,
+            key.Id,
+            DateTimeOffset.FromUnixTimeSeconds(header.IssuedAt),
+            DateTimeOffset.FromUnixTimeSeconds(header.ExpiresAt),
+            toleranceTicks,
+            header.MaxUses,
+            tag,
+            request.Channel.Bare);
+        return Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
+    }
 
     /// <summary>Writes the 16-byte tag over label || header || the canonical form of the policy's bound fields.</summary>
     /// <remarks>

@@ -3,7 +3,7 @@ namespace Mix.Invitations;
 /// <summary>What to issue an invitation for.</summary>
 /// <example>
 /// <code>
-/// var request = new InvitationRequest
+/// var request = new InvitationIssueRequest
 /// {
 ///     Channel = Jid.Parse("coven@mix.shakespeare.example"),
 ///     Inviter = Jid.Parse("hag66@shakespeare.example"),
@@ -11,7 +11,7 @@ namespace Mix.Invitations;
 /// };
 /// </code>
 /// </example>
-public sealed class InvitationRequest
+public sealed class InvitationIssueRequest
 {
     /// <summary>Gets the channel the invitation admits to.</summary>
     public required Jid Channel { get; init; }

@@ -1,0 +1,51 @@
+namespace Mix.Invitations.Internal;
+
+/// <summary>What issuing checks in a request before anything is signed; every failure names the request's field.</summary>
+internal static class IssueRules
+{
+    /// <summary>Resolves the request's policy and lifetime under one version of the options, or throws naming the field.</summary>
+    /// <exception cref="ArgumentException">Thrown when a field does not fit its policy or the configuration.</exception>
+    public static (IInvitationBindingPolicy Policy, TimeSpan Lifetime) Check(InvitationIssueRequest request, ServiceState state)
+    {
+        if (request.Channel.IsEmpty)
+        {
+            throw Error.Request_Field(nameof(InvitationIssueRequest.Channel), "The request must name a channel.");
+        }
+
+        var policyName = request.Policy ?? state.DefaultPolicy.Name;
+        if (!state.Policies.TryGet(policyName, out var policy))
+        {
+            throw Error.Request_Field(nameof(InvitationIssueRequest.Policy), $"Unknown binding policy '{policyName}'. Registered: {state.Policies.Names}.");
+        }
+
+        if (!state.Enabled[policy.Id])
+        {
+            throw Error.Request_Field(nameof(InvitationIssueRequest.Policy), $"The binding policy '{policyName}' is disabled by configuration.");
+        }
+
+        if (request.Inviter is { IsEmpty: true })
+        {
+            throw Error.Request_Field(nameof(InvitationIssueRequest.Inviter), "The inviter must be a JID or null, not default(Jid).");
+        }
+
+        if (request.Invitee is { IsEmpty: true })
+        {
+            throw Error.Request_Field(nameof(InvitationIssueRequest.Invitee), "The invitee must be a JID or null, not default(Jid).");
+        }
+
+        policy.ValidateRequest(request);
+
+        var lifetime = request.Lifetime ?? state.DefaultLifetime;
+        if (lifetime <= TimeSpan.Zero || lifetime > state.MaxLifetime)
+        {
+            throw Error.Request_FieldRange(nameof(InvitationIssueRequest.Lifetime), lifetime, $"The lifetime must be more than zero and at most {state.MaxLifetime}.");
+        }
+
+        if (request.MaxUses is { } uses && uses is < 1 or > ushort.MaxValue)
+        {
+            throw Error.Request_FieldRange(nameof(InvitationIssueRequest.MaxUses), uses, "The use limit must be between 1 and 65535, or null for none.");
+        }
+
+        return (policy, lifetime);
+    }
+}
