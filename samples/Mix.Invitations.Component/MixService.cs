@@ -161,7 +161,7 @@ internal sealed class MixService
             return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
         }
 
-        if (!InvitationXml.TryReadInviteRequest(invite, out var request, out var problem, _readerSettings))
+        if (!InvitationXml.TryRead<InviteRequest>(invite, out var request, out var problem, _readerSettings))
         {
             return Error(stanza, new InvitationStanzaError("modify", "bad-request", problem));
         }
@@ -176,7 +176,7 @@ internal sealed class MixService
             Policy = BindingPolicies.InviteeBoundName,
         });
         Log($"issued an invitation to {channel.Address} from {from.Bare} for {invitee.Bare}");
-        return Result(stanza, InvitationXml.ToXElement(new InviteResult(invitation)));
+        return Result(stanza, new InviteResult(invitation).ToXElement());
     }
 
     private XElement PreAuth(XElement stanza, Jid from, MixChannel channel)
@@ -194,7 +194,7 @@ internal sealed class MixService
             MaxUses = 1,
         });
         Log($"issued a single-use bearer token for {channel.Address} from {from.Bare}");
-        return Result(stanza, InvitationXml.ToXElement(new Preauth(invitation.Token)));
+        return Result(stanza, new Preauth(invitation.Token).ToXElement());
     }
 
     private async ValueTask<XElement> JoinAsync(XElement stanza, XElement join, Jid from, MixChannel channel, CancellationToken cancellationToken)
@@ -204,7 +204,7 @@ internal sealed class MixService
         string how;
         if (join.Element(Names.Pars + "preauth") is { } preauthElement)
         {
-            if (!InvitationXml.TryReadPreauth(preauthElement, out var preauth, out _, _readerSettings))
+            if (!InvitationXml.TryRead<Preauth>(preauthElement, out var preauth, out _, _readerSettings))
             {
                 return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
             }
@@ -215,7 +215,7 @@ internal sealed class MixService
         else if (join.Elements().Any(e => e.Name.LocalName == "invitation"))
         {
             // <invitation/> in urn:xmpp:mix:misc:0, or inheriting the join's namespace: the library reader takes both.
-            if (!InvitationXml.TryReadMixJoin(join, out var mixJoin, out _, _readerSettings))
+            if (!InvitationXml.TryRead<MixJoin>(join, out var mixJoin, out _, _readerSettings))
             {
                 return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
             }

@@ -39,10 +39,10 @@ public partial class QuickStartTests
             Inviter = Jid.Parse("hag66@shakespeare.example"),
             Invitee = Jid.Parse("cat@shakespeare.example"),
         });
-        string xml = InvitationXml.ToXml(new InviteResult(invitation)); // the IQ result's payload
+        string xml = new InviteResult(invitation).ToXml(); // the IQ result's payload
 
         // Validate a join: the joiner is the stanza's server-stamped 'from', the channel its 'to'.
-        var join = InvitationXml.ReadMixJoin(InvitationXml.ToXml(new MixJoin(invitation)));
+        var join = InvitationXml.Read<MixJoin>(new MixJoin(invitation).ToXml());
         var result = invitations.TryValidate(join.Invitation, new InvitationContext(
             joiner: Jid.Parse("cat@shakespeare.example/balcony"),
             channel: Jid.Parse("coven@mix.shakespeare.example")));
