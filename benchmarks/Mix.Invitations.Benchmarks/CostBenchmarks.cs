@@ -89,12 +89,12 @@ public class CostBenchmarks
 
     private static Func<string, bool> Xml(string reader) => reader switch
     {
-        "invitation" => xml => InvitationXml.TryReadInvitation(xml, out _, out _),
-        "join" => xml => InvitationXml.TryReadMixJoin(xml, out _, out _),
-        "invite" => xml => InvitationXml.TryReadInviteRequest(xml, out _, out _),
-        "invite-result" => xml => InvitationXml.TryReadInviteResult(xml, out _, out _),
-        "preauth" => xml => InvitationXml.TryReadPreauth(xml, out _, out _),
-        _ => xml => InvitationXml.TryReadInvitationAck(xml, out _, out _),
+        "invitation" => xml => InvitationXml.TryRead<Invitation>(xml, out _, out _),
+        "join" => xml => InvitationXml.TryRead<MixJoin>(xml, out _, out _),
+        "invite" => xml => InvitationXml.TryRead<InviteRequest>(xml, out _, out _),
+        "invite-result" => xml => InvitationXml.TryRead<InviteResult>(xml, out _, out _),
+        "preauth" => xml => InvitationXml.TryRead<Preauth>(xml, out _, out _),
+        _ => xml => InvitationXml.TryRead<InvitationAck>(xml, out _, out _),
     };
 
     private static bool ReadJid(string text) => Jid.TryParse(text, out _);

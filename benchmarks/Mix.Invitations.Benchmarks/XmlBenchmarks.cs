@@ -53,9 +53,9 @@ public class XmlBenchmarks
     public bool Validate() => _service.TryValidate(_invitation, _context, out _);
 
     [Benchmark(Description = "Read <join> IQ from a string + validate")]
-    public bool ReadStringAndValidate() => _service.TryValidate(InvitationXml.ReadMixJoin(_iq).Invitation, _context, out _);
+    public bool ReadStringAndValidate() => _service.TryValidate(InvitationXml.Read<MixJoin>(_iq).Invitation, _context, out _);
 
     [Benchmark(Description = "Read <join> IQ from an XElement + validate")]
-    public bool ReadXElementAndValidate() => _service.TryValidate(InvitationXml.ReadMixJoin(_element).Invitation, _context, out _);
+    public bool ReadXElementAndValidate() => _service.TryValidate(InvitationXml.Read<MixJoin>(_element).Invitation, _context, out _);
 }
 #endif

@@ -128,8 +128,8 @@ internal static class FuzzTargets
     }
 
     /// <summary>
-    /// The invitation readers: <see cref="InvitationXml.TryReadInvitation(string, out Invitation?, out string?, InvitationReaderSettings?)"/>
-    /// and <c>TryReadMixJoin</c> on the input as text, the same through an <see cref="XmlReader"/> over the raw bytes
+    /// The invitation readers: <see cref="InvitationXml.TryRead{T}(string, out T, out string)"/>
+    /// of an <see cref="Invitation"/> and of a <see cref="MixJoin"/> on the input as text, the same through an <see cref="XmlReader"/> over the raw bytes
     /// (invalid UTF-8 included), and through an <see cref="XElement"/>. What is read must validate as a forgery, write
     /// back and read back to itself, and give a canonical form.
     /// </summary>
@@ -138,10 +138,10 @@ internal static class FuzzTargets
     public static string InvitationReader(ReadOnlySpan<byte> data)
     {
         var text = Encoding.UTF8.GetString(data);
-        var read = InvitationXml.TryReadInvitation(text, out var invitation, out var error);
-        Oracle(read || !string.IsNullOrEmpty(error), "TryReadInvitation failed without an error");
-        var joined = InvitationXml.TryReadMixJoin(text, out var join, out var joinError);
-        Oracle(joined || !string.IsNullOrEmpty(joinError), "TryReadMixJoin failed without an error");
+        var read = InvitationXml.TryRead<Invitation>(text, out var invitation, out var error);
+        Oracle(read || !string.IsNullOrEmpty(error), "TryRead<Invitation> failed without an error");
+        var joined = InvitationXml.TryRead<MixJoin>(text, out var join, out var joinError);
+        Oracle(joined || !string.IsNullOrEmpty(joinError), "TryRead<MixJoin> failed without an error");
 
         // The same bytes through a stream reader: it decodes (and refuses invalid) UTF-8 itself.
         var streamRead = false;
@@ -150,8 +150,8 @@ internal static class FuzzTargets
         {
             using (reader)
             {
-                streamRead = InvitationXml.TryReadInvitation(reader, out fromStream, out var streamError);
-                Oracle(streamRead || !string.IsNullOrEmpty(streamError), "TryReadInvitation(XmlReader) failed without an error");
+                streamRead = InvitationXml.TryRead<Invitation>(reader, out fromStream, out var streamError);
+                Oracle(streamRead || !string.IsNullOrEmpty(streamError), "TryRead<Invitation>(XmlReader) failed without an error");
             }
         }
 
@@ -164,7 +164,7 @@ internal static class FuzzTargets
         if (joined)
         {
             CheckRead(join!.Invitation);
-            Oracle(InvitationXml.ReadMixJoin(InvitationXml.ToXml(join)).Equals(join), "a join did not read back the same after writing");
+            Oracle(InvitationXml.Read<MixJoin>(join.ToXml()).Equals(join), "a join did not read back the same after writing");
         }
 
         if (!read)
@@ -174,7 +174,7 @@ internal static class FuzzTargets
 
         CheckRead(invitation!);
         var element = XElement.Parse(text, LoadOptions.PreserveWhitespace);
-        Oracle(InvitationXml.TryReadInvitation(element, out var fromElement, out _) && invitation!.Equals(fromElement), "the XElement reader disagrees with the string reader");
+        Oracle(InvitationXml.TryRead<Invitation>(element, out var fromElement, out _) && invitation!.Equals(fromElement), "the XElement reader disagrees with the string reader");
         return "read:" + Shape(invitation!) + (joined ? "+join" : string.Empty);
     }
 
@@ -216,8 +216,8 @@ internal static class FuzzTargets
 
     private static void CheckRead(Invitation invitation)
     {
-        Oracle(InvitationXml.ReadInvitation(InvitationXml.ToXml(invitation)).Equals(invitation), "an invitation did not read back the same after writing");
-        Oracle(InvitationXml.ReadInvitation(InvitationXml.ToXElement(invitation)).Equals(invitation), "an invitation did not read back the same from its XElement");
+        Oracle(InvitationXml.Read<Invitation>(invitation.ToXml()).Equals(invitation), "an invitation did not read back the same after writing");
+        Oracle(InvitationXml.Read<Invitation>(invitation.ToXElement()).Equals(invitation), "an invitation did not read back the same from its XElement");
         var canonical = InvitationCanonicalForm.ToArray(invitation.Channel, invitation.Inviter, invitation.Invitee);
         Oracle(canonical.Length == InvitationCanonicalForm.GetByteCount(invitation.Channel, invitation.Inviter, invitation.Invitee), "the canonical form's length differs from its byte count");
         Oracle(InvitationUri.Parse(InvitationUri.ToXmppUri(invitation)).Equals(invitation), "an invitation read from XML did not round-trip through an xmpp: URI");

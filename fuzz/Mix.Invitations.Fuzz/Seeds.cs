@@ -23,8 +23,8 @@ internal static class Seeds
         var uris = new List<string>();
         foreach (var invitation in genuine)
         {
-            xml.Add(InvitationXml.ToXml(invitation));
-            xml.Add(InvitationXml.ToXml(new MixJoin(invitation, ["urn:xmpp:mix:nodes:messages"], "third witch")));
+            xml.Add(invitation.ToXml());
+            xml.Add(new MixJoin(invitation, ["urn:xmpp:mix:nodes:messages"], "third witch").ToXml());
             uris.Add(InvitationUri.ToXmppUri(invitation));
             uris.Add(InvitationUri.ToLandingLink(invitation, new Uri("https://invite.example/join")));
         }

@@ -32,9 +32,8 @@ internal sealed class MixService
     private readonly InvitationService _invitations;
     private readonly InvitationRedeemer _redemption;
     private readonly TextWriter? _log;
-    private readonly InvitationReaderSettings _readerSettings;
 
-    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, int maxXmlInputSize, TextWriter? log = null)
+    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(invitations);
         ArgumentNullException.ThrowIfNull(redemption);
@@ -42,7 +41,6 @@ internal sealed class MixService
         _invitations = invitations;
         _redemption = redemption;
         _log = log;
-        _readerSettings = new InvitationReaderSettings { MaxInputSize = maxXmlInputSize };
     }
 
     /// <summary>Gets the component's domain.</summary>
@@ -60,7 +58,7 @@ internal sealed class MixService
         // One node: the in-memory ledger counts the uses of single-use links. Several nodes share a Redis ledger
         // (package Mix.Invitations.Redis) instead. The ledger lives as long as the process.
         var redemption = new InvitationRedeemer(invitations, new InMemoryInvitationLedger(timeProvider), ledgerRetentionMargin: options.LedgerRetentionMargin);
-        return new MixService(Jid.Parse(domain), invitations, redemption, options.MaxXmlInputSize, log);
+        return new MixService(Jid.Parse(domain), invitations, redemption, log);
     }
 
     /// <summary>Creates an invitation-only channel owned by <paramref name="owner"/>, or returns the existing one.</summary>
@@ -161,7 +159,7 @@ internal sealed class MixService
             return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
         }
 
-        if (!InvitationXml.TryReadInviteRequest(invite, out var request, out var problem, _readerSettings))
+        if (!InvitationXml.TryRead<InviteRequest>(invite, out var request, out var problem))
         {
             return Error(stanza, new InvitationStanzaError("modify", "bad-request", problem));
         }
@@ -176,7 +174,7 @@ internal sealed class MixService
             Policy = BindingPolicies.InviteeBoundName,
         }).Invitation;
         Log($"issued an invitation to {channel.Address} from {from.Bare} for {invitee.Bare}");
-        return Result(stanza, InvitationXml.ToXElement(new InviteResult(invitation)));
+        return Result(stanza, new InviteResult(invitation).ToXElement());
     }
 
     private XElement PreAuth(XElement stanza, Jid from, MixChannel channel)
@@ -194,7 +192,7 @@ internal sealed class MixService
             MaxUses = 1,
         }).Invitation;
         Log($"issued a single-use bearer token for {channel.Address} from {from.Bare}");
-        return Result(stanza, InvitationXml.ToXElement(new Preauth(invitation.Token)));
+        return Result(stanza, new Preauth(invitation.Token).ToXElement());
     }
 
     private async ValueTask<XElement> JoinAsync(XElement stanza, XElement join, Jid from, MixChannel channel, CancellationToken cancellationToken)
@@ -204,7 +202,7 @@ internal sealed class MixService
         string how;
         if (join.Element(Names.Pars + "preauth") is { } preauthElement)
         {
-            if (!InvitationXml.TryReadPreauth(preauthElement, out var preauth, out _, _readerSettings))
+            if (!InvitationXml.TryRead<Preauth>(preauthElement, out var preauth, out _))
             {
                 return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
             }
@@ -215,7 +213,7 @@ internal sealed class MixService
         else if (join.Elements().Any(e => e.Name.LocalName == "invitation"))
         {
             // <invitation/> in urn:xmpp:mix:misc:0, or inheriting the join's namespace: the library reader takes both.
-            if (!InvitationXml.TryReadMixJoin(join, out var mixJoin, out _, _readerSettings))
+            if (!InvitationXml.TryRead<MixJoin>(join, out var mixJoin, out _))
             {
                 return Refuse(stanza, from, channel, InvitationFailureReason.Malformed);
             }

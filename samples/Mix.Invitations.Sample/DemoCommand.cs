@@ -41,10 +41,10 @@ internal static class DemoCommand
         // 2. Issue an invitee-bound invitation, as the channel answers hag66's <invite/> request.
         var invitation = service.Issue(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Invitee = Invitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime }).Invitation;
         steps.Line($"Issue: {Inviter} invites {Invitee} to {Channel} (invitee-bound, valid {Sample.Lifetime.Format(Lifetime)}). The <invitation/> the channel returns:");
-        steps.Block(InvitationXml.ToXElement(invitation).ToString());
+        steps.Block(invitation.ToXElement().ToString());
 
         // 3. The invitee joins. The server reads the <join/> and takes the joiner from the stanza's stamped 'from'.
-        var join = InvitationXml.ReadMixJoin(InvitationXml.ToXml(new MixJoin(invitation)));
+        var join = InvitationXml.Read<MixJoin>(new MixJoin(invitation).ToXml());
         var cat = Jid.Parse("cat@shakespeare.example/balcony");
         var accepted = await redeemer.RedeemAsync(join.Invitation, new InvitationContext { Channel = Channel, Joiner = cat }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Join: {cat} presents it in a <join/> to {Channel}", accepted, expectValid: true);

@@ -106,7 +106,7 @@ internal static class IssueCommand
         switch (format)
         {
             case "xml":
-                output.WriteLine(InvitationXml.ToXElement(invitation).ToString());
+                output.WriteLine(invitation.ToXElement().ToString());
                 break;
             case "uri":
             case "link":

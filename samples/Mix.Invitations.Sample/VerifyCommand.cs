@@ -111,7 +111,7 @@ internal static class VerifyCommand
             throw new UsageException("that is a link, not XML: pass it with --uri");
         }
 
-        if (!InvitationXml.TryReadInvitation(xml, out var invitation, out var xmlError))
+        if (!InvitationXml.TryRead<Invitation>(xml, out var invitation, out var xmlError))
         {
             throw new UsageException($"not an invitation: {xmlError}");
         }

@@ -109,12 +109,21 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>Initializes a ledger that connects on first use, from options, on the system clock.</summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
+    public RedisInvitationLedger(RedisInvitationLedgerOptions options)
+        : this(options, null)
+    {
+    }
+
     /// <summary>Initializes a ledger that connects on first use, from options.</summary>
     /// <param name="options">The options.</param>
     /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
-    public RedisInvitationLedger(RedisInvitationLedgerOptions options, TimeProvider? timeProvider = null)
+    public RedisInvitationLedger(RedisInvitationLedgerOptions options, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;

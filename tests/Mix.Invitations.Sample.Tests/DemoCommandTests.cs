@@ -49,7 +49,7 @@ public sealed class DemoCommandTests : IDisposable
 
         Step(run, 2).Should().Be("2. Issue: hag66@shakespeare.example invites cat@shakespeare.example to coven@mix.shakespeare.example (invitee-bound, valid 7d). The <invitation/> the channel returns:");
         var xml = ExtractInvitationXml(run);
-        var invitation = InvitationXml.ReadInvitation(xml);
+        var invitation = InvitationXml.Read<Invitation>(xml);
         invitation.Channel.ToString().Should().Be("coven@mix.shakespeare.example");
         invitation.Inviter.ToString().Should().Be("hag66@shakespeare.example");
         invitation.Invitee.ToString().Should().Be("cat@shakespeare.example");
@@ -79,7 +79,7 @@ public sealed class DemoCommandTests : IDisposable
     {
         var run = _host.Run("demo");
 
-        var token = InvitationXml.ReadInvitation(ExtractInvitationXml(run)).Token;
+        var token = InvitationXml.Read<Invitation>(ExtractInvitationXml(run)).Token;
         var original = token[32];
         var replacement = original == 'A' ? 'B' : 'A';
         Step(run, 5).Should().Be($"5. Tamper: one character of the token changed ('{original}' -> '{replacement}' at position 33), presented by cat@shakespeare.example: REFUSED, BadSignature -> auth/forbidden: The invitation is not valid.");

@@ -16,7 +16,7 @@ public sealed class IssueCommandTests : IDisposable
         var run = _host.Run("issue", "--channel", "Coven@Mix.Shakespeare.Example", "--inviter", "hag66@shakespeare.example", "--invitee", "cat@shakespeare.example/balcony");
 
         run.ExitCode.Should().Be(0, run.ToString());
-        var invitation = InvitationXml.ReadInvitation(run.Output);
+        var invitation = InvitationXml.Read<Invitation>(run.Output);
         invitation.Channel.ToString().Should().Be(Channel, "JIDs are normalised");
         invitation.Invitee.ToString().Should().Be("cat@shakespeare.example", "invitations bind bare JIDs");
         run.ErrorLines.Should().Equal(

@@ -51,8 +51,8 @@ public sealed class VerifyCommandTests : IDisposable
     [Fact]
     public void Verify_JoinStanza_FindsTheInvitationInside()
     {
-        var invitation = InvitationXml.ReadInvitation(IssueInviteeBound());
-        var join = $"<iq type='set' to='{Channel}' xmlns='jabber:client'>{InvitationXml.ToXml(new MixJoin(invitation))}</iq>";
+        var invitation = InvitationXml.Read<Invitation>(IssueInviteeBound());
+        var join = $"<iq type='set' to='{Channel}' xmlns='jabber:client'>{new MixJoin(invitation).ToXml()}</iq>";
 
         var run = _host.Run("verify", join, "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");
 
@@ -100,7 +100,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void Verify_OneCharacterOfTheTokenChanged_IsRefused()
     {
         var xml = IssueInviteeBound();
-        var token = InvitationXml.ReadInvitation(xml).Token;
+        var token = InvitationXml.Read<Invitation>(xml).Token;
         var tampered = token[..20] + (token[20] == 'A' ? 'B' : 'A') + token[21..];
 
         var run = _host.Run("verify", xml.Replace(token, tampered, StringComparison.Ordinal), "--channel", "coven@mix.shakespeare.example", "--joiner", "cat@shakespeare.example");

@@ -1,3 +1,4 @@
+using System.Xml;
 using Mix.Invitations.Internal;
 
 namespace Mix.Invitations;
@@ -11,7 +12,7 @@ namespace Mix.Invitations;
 /// invitee are optional because inviter-bound and unbound (bearer) invitations may omit them.
 /// Instances are immutable and compare by value.
 /// </remarks>
-public sealed class Invitation : IEquatable<Invitation>
+public sealed class Invitation : WireElement, IEquatable<Invitation>
 {
     /// <summary>Initializes a new invitation.</summary>
     /// <param name="channel">The channel the invitation admits to.</param>
@@ -80,4 +81,24 @@ public sealed class Invitation : IEquatable<Invitation>
     /// <returns>The addresses the invitation names.</returns>
     public override string ToString() =>
         $"invitation to {Channel}" + (Inviter is { } from ? $" from {from}" : string.Empty) + (Invitee is { } to ? $" for {to}" : string.Empty);
+
+    /// <inheritdoc />
+    private protected override void WriteCore(XmlWriter writer)
+    {
+        EnsureXmlText(Token, "token");
+        writer.WriteStartElement("invitation", XmlNames.Misc);
+        if (Inviter is { } inviter)
+        {
+            writer.WriteElementString("inviter", XmlNames.Misc, inviter.ToString());
+        }
+
+        if (Invitee is { } invitee)
+        {
+            writer.WriteElementString("invitee", XmlNames.Misc, invitee.ToString());
+        }
+
+        writer.WriteElementString("channel", XmlNames.Misc, Channel.ToString());
+        writer.WriteElementString("token", XmlNames.Misc, Token);
+        writer.WriteEndElement();
+    }
 }

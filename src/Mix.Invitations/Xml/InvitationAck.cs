@@ -1,3 +1,6 @@
+using System.Xml;
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace Mix.Invitations;
 /// inside a <c>&lt;message/&gt;</c>.
 /// </summary>
 /// <remarks>Instances are immutable and compare by value.</remarks>
-public sealed class InvitationAck : IEquatable<InvitationAck>
+public sealed class InvitationAck : WireElement, IEquatable<InvitationAck>
 {
     /// <summary>Initializes a new acknowledgement.</summary>
     /// <param name="value">What the invitee did.</param>
@@ -43,4 +46,13 @@ public sealed class InvitationAck : IEquatable<InvitationAck>
     /// <summary>Describes the acknowledgement without the token.</summary>
     /// <returns>A short description.</returns>
     public override string ToString() => $"{Value}: {Invitation}";
+
+    /// <inheritdoc />
+    private protected override void WriteCore(XmlWriter writer)
+    {
+        writer.WriteStartElement("invitation-ack", XmlNames.Misc);
+        writer.WriteElementString("value", XmlNames.Misc, Value.ToString());
+        Invitation.WriteTo(writer);
+        writer.WriteEndElement();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Xml;
 using Mix.Invitations.Internal;
 
 namespace Mix.Invitations;
@@ -7,7 +8,7 @@ namespace Mix.Invitations;
 /// sent by the inviter to the channel in an <c>&lt;iq type='get'/&gt;</c>.
 /// </summary>
 /// <remarks>Instances are immutable and compare by value.</remarks>
-public sealed class InviteRequest : IEquatable<InviteRequest>
+public sealed class InviteRequest : WireElement, IEquatable<InviteRequest>
 {
     /// <summary>Initializes a new request.</summary>
     /// <param name="invitee">The user the inviter wants to invite; only its bare form is kept.</param>
@@ -34,4 +35,12 @@ public sealed class InviteRequest : IEquatable<InviteRequest>
     /// <summary>Describes the request.</summary>
     /// <returns>A short description naming the invitee.</returns>
     public override string ToString() => $"invite request for {Invitee}";
+
+    /// <inheritdoc />
+    private protected override void WriteCore(XmlWriter writer)
+    {
+        writer.WriteStartElement("invite", XmlNames.Misc);
+        writer.WriteElementString("invitee", XmlNames.Misc, Invitee.ToString());
+        writer.WriteEndElement();
+    }
 }

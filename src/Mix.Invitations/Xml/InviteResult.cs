@@ -1,3 +1,6 @@
+using System.Xml;
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>
@@ -5,7 +8,7 @@ namespace Mix.Invitations;
 /// <c>&lt;invite xmlns='urn:xmpp:mix:misc:0'&gt;&lt;invitation&gt;…&lt;/invitation&gt;&lt;/invite&gt;</c> in an <c>&lt;iq type='result'/&gt;</c>.
 /// </summary>
 /// <remarks>Instances are immutable and compare by value.</remarks>
-public sealed class InviteResult : IEquatable<InviteResult>
+public sealed class InviteResult : WireElement, IEquatable<InviteResult>
 {
     /// <summary>Initializes a new result.</summary>
     /// <param name="invitation">The invitation the channel issued.</param>
@@ -31,4 +34,12 @@ public sealed class InviteResult : IEquatable<InviteResult>
     /// <summary>Describes the result without its token.</summary>
     /// <returns>A short description.</returns>
     public override string ToString() => $"invite result: {Invitation}";
+
+    /// <inheritdoc />
+    private protected override void WriteCore(XmlWriter writer)
+    {
+        writer.WriteStartElement("invite", XmlNames.Misc);
+        Invitation.WriteTo(writer);
+        writer.WriteEndElement();
+    }
 }

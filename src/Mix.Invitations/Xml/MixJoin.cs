@@ -1,3 +1,6 @@
+using System.Xml;
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>
@@ -9,7 +12,7 @@ namespace Mix.Invitations;
 /// nick, and the invitation. Other children of <c>&lt;join/&gt;</c> are ignored when reading. Instances are
 /// immutable and compare by value.
 /// </remarks>
-public sealed class MixJoin : IEquatable<MixJoin>
+public sealed class MixJoin : WireElement, IEquatable<MixJoin>
 {
     /// <summary>Initializes a new join.</summary>
     /// <param name="invitation">The invitation presented to the channel.</param>
@@ -59,4 +62,35 @@ public sealed class MixJoin : IEquatable<MixJoin>
     /// <summary>Describes the join without the token.</summary>
     /// <returns>A short description.</returns>
     public override string ToString() => $"join with {Invitation}";
+
+    /// <inheritdoc />
+    private protected override void WriteCore(XmlWriter writer)
+    {
+        // Checked before anything is written, so that a refused join leaves no half-written element behind.
+        foreach (var node in Subscriptions)
+        {
+            EnsureXmlText(node, "subscription");
+        }
+
+        if (Nick is { } nick)
+        {
+            EnsureXmlText(nick, "nick");
+        }
+
+        writer.WriteStartElement("join", XmlNames.Core);
+        foreach (var node in Subscriptions)
+        {
+            writer.WriteStartElement("subscribe", XmlNames.Core);
+            writer.WriteAttributeString("node", node);
+            writer.WriteEndElement();
+        }
+
+        if (Nick is not null)
+        {
+            writer.WriteElementString("nick", XmlNames.Core, Nick);
+        }
+
+        Invitation.WriteTo(writer);
+        writer.WriteEndElement();
+    }
 }

@@ -1,3 +1,6 @@
+using System.Xml;
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>
@@ -5,7 +8,7 @@ namespace Mix.Invitations;
 /// carried in a <c>&lt;presence/&gt;</c> or an <c>&lt;iq/&gt;</c>. For MIX it presents a bearer (unbound) invitation token.
 /// </summary>
 /// <remarks>Instances are immutable and compare by value. <see cref="ToString"/> does not show the token.</remarks>
-public sealed class Preauth : IEquatable<Preauth>
+public sealed class Preauth : WireElement, IEquatable<Preauth>
 {
     /// <summary>Initializes a new element.</summary>
     /// <param name="token">The token, exactly as issued.</param>
@@ -32,4 +35,13 @@ public sealed class Preauth : IEquatable<Preauth>
     /// <summary>Describes the element without its token, which is a bearer secret.</summary>
     /// <returns>A fixed description.</returns>
     public override string ToString() => "preauth (token hidden)";
+
+    /// <inheritdoc />
+    private protected override void WriteCore(XmlWriter writer)
+    {
+        EnsureXmlText(Token, "token");
+        writer.WriteStartElement("preauth", XmlNames.Pars);
+        writer.WriteAttributeString("token", Token);
+        writer.WriteEndElement();
+    }
 }

@@ -40,10 +40,10 @@ public partial class QuickStartTests
             Invitee = Jid.Parse("cat@shakespeare.example"),
         });
         Invitation invitation = issued.Invitation; // issued.Claims: expiry, key id, token id — nothing to validate again
-        string xml = InvitationXml.ToXml(new InviteResult(invitation)); // the IQ result's payload
+        string xml = new InviteResult(invitation).ToXml(); // the IQ result's payload
 
         // Validate a join: the channel is the stanza's 'to', the joiner its server-stamped 'from'.
-        var join = InvitationXml.ReadMixJoin(InvitationXml.ToXml(new MixJoin(invitation)));
+        var join = InvitationXml.Read<MixJoin>(new MixJoin(invitation).ToXml());
         bool welcome = invitations.TryValidate(join.Invitation, new InvitationContext
         {
             Channel = Jid.Parse("coven@mix.shakespeare.example"),

@@ -94,10 +94,10 @@ public class SerialisationProperties
                 var expected = InvitationCanonicalForm.ToArray(invitation.Channel, invitation.Inviter, invitation.Invitee);
                 var settings = new InvitationReaderSettings { MaxInputSize = 64 * 1024 };
 
-                var fromString = InvitationXml.ReadInvitation(xml, settings);
+                var fromString = InvitationXml.Read<Invitation>(xml, settings);
                 using var stream = XmlReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(xml)), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-                var fromBytes = InvitationXml.ReadInvitation(stream);
-                var fromElement = InvitationXml.ReadInvitation(XElement.Parse(xml, LoadOptions.PreserveWhitespace));
+                var fromBytes = InvitationXml.Read<Invitation>(stream);
+                var fromElement = InvitationXml.Read<Invitation>(XElement.Parse(xml, LoadOptions.PreserveWhitespace));
 
                 fromString.Should().Be(invitation, xml);
                 fromBytes.Should().Be(invitation, xml);
@@ -124,7 +124,7 @@ public class SerialisationProperties
             (issued, xml) =>
             {
                 Interlocked.Increment(ref cases);
-                var read = InvitationXml.ReadInvitation(xml, new InvitationReaderSettings { MaxInputSize = 64 * 1024 });
+                var read = InvitationXml.Read<Invitation>(xml, new InvitationReaderSettings { MaxInputSize = 64 * 1024 });
                 service.Check(read, new InvitationContext { Channel = issued.Channel, Joiner = issued.Invitee }).Reason.Should().Be(InvitationFailureReason.None, xml);
             },
             iter: TokenProperties.Cases);

@@ -233,14 +233,14 @@ public sealed class CostTests(ITestOutputHelper output)
             "XmlReader" => xml =>
             {
                 using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-                return InvitationXml.TryReadInvitation(reader, out _, out _);
+                return InvitationXml.TryRead<Invitation>(reader, out _, out _);
             },
-            "XElement" => xml => InvitationXml.TryReadInvitation(XElement.Parse(xml), out _, out _),
+            "XElement" => xml => InvitationXml.TryRead<Invitation>(XElement.Parse(xml), out _, out _),
             _ => xml =>
             {
                 try
                 {
-                    InvitationXml.ReadInvitation(xml);
+                    InvitationXml.Read<Invitation>(xml);
                     return true;
                 }
                 catch (InvitationFormatException)
@@ -312,14 +312,18 @@ public sealed class CostTests(ITestOutputHelper output)
 
     private static Func<string, bool> ReaderFor(string reader) => reader switch
     {
-        "invitation" => xml => InvitationXml.TryReadInvitation(xml, out _, out _),
-        "join" => xml => InvitationXml.TryReadMixJoin(xml, out _, out _),
-        "invite" => xml => InvitationXml.TryReadInviteRequest(xml, out _, out _),
-        "invite-result" => xml => InvitationXml.TryReadInviteResult(xml, out _, out _),
-        "preauth" => xml => InvitationXml.TryReadPreauth(xml, out _, out _),
-        "invitation-ack" => xml => InvitationXml.TryReadInvitationAck(xml, out _, out _),
+        "invitation" => TryReader<Invitation>(),
+        "join" => TryReader<MixJoin>(),
+        "invite" => TryReader<InviteRequest>(),
+        "invite-result" => TryReader<InviteResult>(),
+        "preauth" => TryReader<Preauth>(),
+        "invitation-ack" => TryReader<InvitationAck>(),
         _ => throw new ArgumentOutOfRangeException(nameof(reader), reader, "no such reader"),
     };
+
+    private static Func<string, bool> TryReader<T>()
+        where T : WireElement =>
+        xml => InvitationXml.TryRead<T>(xml, out _, out _);
 
     private void ShouldBeLinear(string reader, string family, int size, Func<int, string> input, Func<string, bool> operation)
     {

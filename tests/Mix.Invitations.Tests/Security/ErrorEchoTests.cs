@@ -90,11 +90,11 @@ public sealed class ErrorEchoTests
             using var reader = XmlReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(xml)), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
             try
             {
-                InvitationXml.ReadInvitation(reader);
+                InvitationXml.Read<Invitation>(reader);
             }
             catch (InvitationFormatException exception)
             {
-                ShouldNotEcho(exception, $"ReadInvitation(XmlReader) of {place}");
+                ShouldNotEcho(exception, $"Read<Invitation>(XmlReader) of {place}");
             }
         }
 
@@ -116,7 +116,7 @@ public sealed class ErrorEchoTests
     [Fact]
     public void UnquotedAttribute_IsNamedWithItsElementAndPosition()
     {
-        InvitationXml.TryReadPreauth($"<preauth xmlns='urn:xmpp:pars:0' token={Token}/>", out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Preauth>($"<preauth xmlns='urn:xmpp:pars:0' token={Token}/>", out _, out var error).Should().BeFalse();
 
         error.Should().Be("Cannot read <preauth>: the XML is not well-formed or not allowed: an attribute value is not quoted in <preauth> (line 1, position 40)");
     }
@@ -124,7 +124,7 @@ public sealed class ErrorEchoTests
     [Fact]
     public void UndeclaredEntity_IsNamedWithoutItsName()
     {
-        InvitationXml.TryReadInvitation($"<invitation xmlns='{Misc}'><channel>&{Token};</channel></invitation>", out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>($"<invitation xmlns='{Misc}'><channel>&{Token};</channel></invitation>", out _, out var error).Should().BeFalse();
 
         error.Should().Be("Cannot read <invitation>: the XML is not well-formed or not allowed: a reference to an undeclared entity (line 1, position 51)");
     }
@@ -151,30 +151,39 @@ public sealed class ErrorEchoTests
 
     private delegate bool TryRead(string xml, out string? error);
 
-    private static IEnumerable<(string Name, TryRead Read)> Readers()
+    // Every element type, from a string and from an XmlReader over the bytes.
+    private static IEnumerable<(string Name, TryRead Read)> Readers() =>
+        ReadersOf<Invitation>("invitation")
+            .Concat(ReadersOf<MixJoin>("join"))
+            .Concat(ReadersOf<InviteRequest>("invite"))
+            .Concat(ReadersOf<InviteResult>("invite result"))
+            .Concat(ReadersOf<Preauth>("preauth"))
+            .Concat(ReadersOf<InvitationAck>("ack"));
+
+    private static IEnumerable<(string Name, TryRead Read)> ReadersOf<T>(string name)
+        where T : WireElement
     {
-        yield return ("invitation", (string xml, out string? error) => InvitationXml.TryReadInvitation(xml, out _, out error));
-        yield return ("join", (string xml, out string? error) => InvitationXml.TryReadMixJoin(xml, out _, out error));
-        yield return ("invite", (string xml, out string? error) => InvitationXml.TryReadInviteRequest(xml, out _, out error));
-        yield return ("invite result", (string xml, out string? error) => InvitationXml.TryReadInviteResult(xml, out _, out error));
-        yield return ("preauth", (string xml, out string? error) => InvitationXml.TryReadPreauth(xml, out _, out error));
-        yield return ("ack", (string xml, out string? error) => InvitationXml.TryReadInvitationAck(xml, out _, out error));
-        yield return ("invitation from bytes", (string xml, out string? error) =>
+        yield return (name, (string xml, out string? error) => InvitationXml.TryRead<T>(xml, out _, out error));
+        yield return ($"{name} from bytes", (string xml, out string? error) =>
         {
             using var reader = XmlReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(xml)), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-            return InvitationXml.TryReadInvitation(reader, out _, out error);
+            return InvitationXml.TryRead<T>(reader, out _, out error);
         });
     }
 
-    private static IEnumerable<Action<string>> ThrowingReaders()
-    {
-        yield return xml => InvitationXml.ReadInvitation(xml);
-        yield return xml => InvitationXml.ReadMixJoin(xml);
-        yield return xml => InvitationXml.ReadInviteRequest(xml);
-        yield return xml => InvitationXml.ReadInviteResult(xml);
-        yield return xml => InvitationXml.ReadPreauth(xml);
-        yield return xml => InvitationXml.ReadInvitationAck(xml);
-    }
+    private static IEnumerable<Action<string>> ThrowingReaders() =>
+    [
+        ThrowingReader<Invitation>(),
+        ThrowingReader<MixJoin>(),
+        ThrowingReader<InviteRequest>(),
+        ThrowingReader<InviteResult>(),
+        ThrowingReader<Preauth>(),
+        ThrowingReader<InvitationAck>(),
+    ];
+
+    private static Action<string> ThrowingReader<T>()
+        where T : WireElement =>
+        xml => InvitationXml.Read<T>(xml);
 
     private static void ShouldNotEcho(Exception exception, string because)
     {

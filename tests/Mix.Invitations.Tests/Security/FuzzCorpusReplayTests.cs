@@ -65,7 +65,7 @@ public class FuzzCorpusReplayTests
         var bytes = Convert.FromBase64String("77u/gTxqY29ynMUxIj48ZXhhbXBsZTxudml0ZXI+PGlsQXZpdGVlPmM+");
 
         FluentActions.Invoking(() => System.Xml.XmlReader.Create(new MemoryStream(bytes))).Should().Throw<System.Xml.XmlException>();
-        InvitationXml.TryReadInvitation(System.Text.Encoding.UTF8.GetString(bytes), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(System.Text.Encoding.UTF8.GetString(bytes), out _, out var error).Should().BeFalse();
         error.Should().StartWith("Cannot read <invitation>:");
     }
 
@@ -78,7 +78,7 @@ public class FuzzCorpusReplayTests
         var bytes = Convert.FromBase64String("PD94bWwgdmVyc2lvbj0nMS4wz4InPz4=");
         using var reader = System.Xml.XmlReader.Create(new MemoryStream(bytes), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit });
 
-        InvitationXml.TryReadInvitation(reader, out var invitation, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(reader, out var invitation, out var error).Should().BeFalse();
         invitation.Should().BeNull();
         error.Should().Be("Cannot read <invitation>: the XmlReader failed (ArgumentOutOfRangeException)");
     }

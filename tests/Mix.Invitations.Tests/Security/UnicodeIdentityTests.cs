@@ -121,7 +121,7 @@ public class UnicodeIdentityTests
         {
             var xml = Xml(field == "inviter" ? presented : "hag66@shakespeare.example", field == "invitee" ? presented : "cat@shakespeare.example", field == "channel" ? presented : "coven@mix.shakespeare.example", "AAAA");
 
-            InvitationXml.TryReadInvitation(xml, out var invitation, out var error).Should().BeFalse(why);
+            InvitationXml.TryRead<Invitation>(xml, out var invitation, out var error).Should().BeFalse(why);
             invitation.Should().BeNull();
             error.Should().Be($"<{field}> is not a valid JID: {jidError}", why);
         }
@@ -172,7 +172,7 @@ public class UnicodeIdentityTests
 
     /// <summary>The invitation as a client would send it, with one field in another spelling, read back by the server.</summary>
     private static Invitation ReadPresented(Invitation issued, string field, string presented) =>
-        InvitationXml.ReadInvitation(Xml(
+        InvitationXml.Read<Invitation>(Xml(
             field == "inviter" ? presented : issued.Inviter.ToString()!,
             field == "invitee" ? presented : issued.Invitee.ToString()!,
             field == "channel" ? presented : issued.Channel.ToString(),

@@ -40,7 +40,7 @@ public sealed partial class XmlAttackTests
     public void PlainForm_IsReadEveryWayAndValidates()
     {
         ShouldReadAsPlain(Element());
-        Service.Check(InvitationXml.ReadInvitation(Element()), new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue();
+        Service.Check(InvitationXml.Read<Invitation>(Element()), new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).IsValid.Should().BeTrue();
     }
 
     [Theory]
@@ -68,7 +68,7 @@ public sealed partial class XmlAttackTests
             var resolver = new RecordingResolver();
             using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = processing, XmlResolver = resolver });
 
-            InvitationXml.TryReadInvitation(reader, out var invitation, out var error).Should().BeFalse();
+            InvitationXml.TryRead<Invitation>(reader, out var invitation, out var error).Should().BeFalse();
             invitation.Should().BeNull();
             error.Should().Contain("DTD");
             resolver.Calls.Should().BeEmpty($"DtdProcessing.{processing} must not reach the resolver");
@@ -81,7 +81,7 @@ public sealed partial class XmlAttackTests
         var xml = "<!DOCTYPE invitation [<!ENTITY c 'coven@mix.shakespeare.example'>]>" + Element(channel: "&c;");
         using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
 
-        InvitationXml.TryReadInvitation(reader, out var invitation, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(reader, out var invitation, out var error).Should().BeFalse();
         invitation.Should().BeNull();
         error.Should().StartWith("Cannot read <invitation>:");
     }
@@ -109,9 +109,9 @@ public sealed partial class XmlAttackTests
         var xml = Element(token: string.Concat(Enumerable.Repeat("&amp;", 4000)));
         xml.Length.Should().BeGreaterThan(InvitationReaderSettings.DefaultMaxInputSize);
 
-        InvitationXml.TryReadInvitation(xml, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out _, out var error).Should().BeFalse();
         error.Should().Be($"Cannot read <invitation>: the input is {xml.Length} characters, more than the limit of 16384");
-        InvitationXml.TryReadMixJoin($"<join xmlns='urn:xmpp:mix:core:1'>{xml}</join>", out _, out var joinError).Should().BeFalse();
+        InvitationXml.TryRead<MixJoin>($"<join xmlns='urn:xmpp:mix:core:1'>{xml}</join>", out _, out var joinError).Should().BeFalse();
         joinError.Should().StartWith("Cannot read <join>: the input is ").And.EndWith("more than the limit of 16384");
     }
 
@@ -121,7 +121,7 @@ public sealed partial class XmlAttackTests
         var xml = Element().Replace("<token>", "<pad>" + new string('x', 20_000) + "</pad><token>", StringComparison.Ordinal);
         using var reader = XmlReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(xml)), SafeStreamSettings);
 
-        InvitationXml.TryReadInvitation(reader, out var invitation, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(reader, out var invitation, out var error).Should().BeFalse();
         invitation.Should().BeNull();
         error.Should().StartWith("Cannot read <invitation>: the XML is not well-formed or not allowed");
     }
@@ -137,15 +137,15 @@ public sealed partial class XmlAttackTests
         var settings = new InvitationReaderSettings { MaxInputSize = 16 * 1024 * 1024 };
 
         var xml = $"{open}{Element()}{close}";
-        InvitationXml.TryReadInvitation(xml, out _, out var error, settings).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out _, out var error, settings).Should().BeFalse();
         error.Should().Be("An element is nested more than 16 levels deep; the input is refused");
 
         var inside = Element().Replace("<token>", $"{open}{close}<token>", StringComparison.Ordinal);
-        InvitationXml.TryReadInvitation(inside, out _, out var insideError, settings).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(inside, out _, out var insideError, settings).Should().BeFalse();
         insideError.Should().Be("An element is nested more than 16 levels deep; the input is refused");
 
         var inField = Element(channel: $"coven{open}{close}@mix.shakespeare.example");
-        InvitationXml.TryReadInvitation(inField, out _, out var fieldError, settings).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(inField, out _, out var fieldError, settings).Should().BeFalse();
         fieldError.Should().Be("<channel> must hold only text, but holds a child element");
     }
 
@@ -163,7 +163,7 @@ public sealed partial class XmlAttackTests
 
         leaf.Add(XElement.Parse(Element()));
 
-        InvitationXml.TryReadInvitation(root, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(root, out _, out var error).Should().BeFalse();
         error.Should().Be("An element is nested more than 16 levels deep; the input is refused");
     }
 
@@ -193,7 +193,7 @@ public sealed partial class XmlAttackTests
     {
         var xml = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Element());
 
-        InvitationXml.TryReadInvitation(xml, out var invitation, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out var invitation, out var error).Should().BeFalse();
         invitation.Should().BeNull();
         error.Should().Be("The input holds more than one <invitation>, which is ambiguous");
     }
@@ -314,12 +314,12 @@ public sealed partial class XmlAttackTests
             byte[] bytes = [.. xml[..at], .. bad, .. xml[at..]];
 
             using var reader = XmlReader.Create(new MemoryStream(bytes), SafeStreamSettings);
-            InvitationXml.TryReadInvitation(reader, out var invitation, out var error).Should().BeFalse($"invalid UTF-8 in <{field}>");
+            InvitationXml.TryRead<Invitation>(reader, out var invitation, out var error).Should().BeFalse($"invalid UTF-8 in <{field}>");
             invitation.Should().BeNull();
             error.Should().StartWith("Cannot read <invitation>: the XML is not well-formed or not allowed");
 
             using var again = XmlReader.Create(new MemoryStream(bytes), SafeStreamSettings);
-            FluentActions.Invoking(() => InvitationXml.ReadInvitation(again)).Should().ThrowExactly<InvitationFormatException>();
+            FluentActions.Invoking(() => InvitationXml.Read<Invitation>(again)).Should().ThrowExactly<InvitationFormatException>();
         }
     }
 
@@ -330,7 +330,7 @@ public sealed partial class XmlAttackTests
         var channel = Encoding.UTF8.GetString([.. "coven"u8, 0xC0, 0xAF, .. "@mix.shakespeare.example"u8]);
         ShouldRefuse(Element(channel: channel), "<channel> is not a valid JID");
 
-        var invitation = InvitationXml.ReadInvitation(Element(token: Token[..20] + "\uFFFD" + Token[21..]));
+        var invitation = InvitationXml.Read<Invitation>(Element(token: Token[..20] + "\uFFFD" + Token[21..]));
         Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.Malformed);
     }
 
@@ -340,7 +340,7 @@ public sealed partial class XmlAttackTests
         var bytes = Encoding.UTF8.GetBytes("<?xml version='1.0' encoding='UTF-16'?>" + Element());
         using var reader = XmlReader.Create(new MemoryStream(bytes), SafeStreamSettings);
 
-        InvitationXml.TryReadInvitation(reader, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(reader, out _, out var error).Should().BeFalse();
         error.Should().StartWith("Cannot read <invitation>: the XML is not well-formed or not allowed");
     }
 
@@ -358,11 +358,11 @@ public sealed partial class XmlAttackTests
         var character = ((char)codeUnit).ToString();
         foreach (var xml in new[] { Element(channel: $"coven{character}@mix.shakespeare.example"), Element(token: Token + character), Element() + character, character + Element() })
         {
-            InvitationXml.TryReadInvitation(xml, out var invitation, out var error).Should().BeFalse();
+            InvitationXml.TryRead<Invitation>(xml, out var invitation, out var error).Should().BeFalse();
             invitation.Should().BeNull();
             error.Should().StartWith("Cannot read <invitation>: the XML is not well-formed or not allowed");
-            FluentActions.Invoking(() => InvitationXml.ReadInvitation(xml)).Should().ThrowExactly<InvitationFormatException>().WithMessage(error);
-            InvitationXml.TryReadMixJoin($"<join xmlns='urn:xmpp:mix:core:1'>{xml}</join>", out _, out var joinError).Should().BeFalse();
+            FluentActions.Invoking(() => InvitationXml.Read<Invitation>(xml)).Should().ThrowExactly<InvitationFormatException>().WithMessage(error);
+            InvitationXml.TryRead<MixJoin>($"<join xmlns='urn:xmpp:mix:core:1'>{xml}</join>", out _, out var joinError).Should().BeFalse();
             joinError.Should().StartWith("Cannot read <join>:");
         }
     }
@@ -385,7 +385,7 @@ public sealed partial class XmlAttackTests
             ShouldRefuse(xml, $"<{field}> is not a valid JID");
         }
 
-        var invitation = InvitationXml.ReadInvitation(Element(token: Token + character));
+        var invitation = InvitationXml.Read<Invitation>(Element(token: Token + character));
         invitation.Token.Should().EndWith(character, "the reader keeps the token exactly as sent");
         Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.Malformed);
     }
@@ -396,7 +396,7 @@ public sealed partial class XmlAttackTests
         // XML turns a raw CR LF into LF; &#xD; survives as CR. Neither belongs in a JID or a token.
         ShouldRefuse(Element(channel: "coven@mix.shakespeare.example\r\n"), "<channel> is not a valid JID");
         ShouldRefuse(Element(channel: "coven@mix.shakespeare.example&#xD;"), "<channel> is not a valid JID");
-        var invitation = InvitationXml.ReadInvitation(Element(token: Token + "&#xD;"));
+        var invitation = InvitationXml.Read<Invitation>(Element(token: Token + "&#xD;"));
         invitation.Token.Should().EndWith("\r");
         Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }).Reason.Should().Be(InvitationFailureReason.Malformed);
     }
@@ -416,7 +416,7 @@ public sealed partial class XmlAttackTests
         var body = StripDeclaration(xml);
         if (TryParseElement(body, out var root) && root.Name.LocalName == "invitation")
         {
-            InvitationXml.ReadMixJoin($"<join xmlns='urn:xmpp:mix:core:1'>{body}</join>").Invitation.Should().Be(Plain);
+            InvitationXml.Read<MixJoin>($"<join xmlns='urn:xmpp:mix:core:1'>{body}</join>").Invitation.Should().Be(Plain);
         }
     }
 
@@ -439,15 +439,15 @@ public sealed partial class XmlAttackTests
         }
 
         var join = $"<join xmlns='urn:xmpp:mix:core:1'>{xml}</join>";
-        InvitationXml.TryReadMixJoin(join, out var value, out var joinError).Should().BeFalse();
+        InvitationXml.TryRead<MixJoin>(join, out var value, out var joinError).Should().BeFalse();
         value.Should().BeNull();
         joinError.Should().NotBeNullOrEmpty().And.MatchRegex("<[a-z-]+>");
-        FluentActions.Invoking(() => InvitationXml.ReadMixJoin(join)).Should().ThrowExactly<InvitationFormatException>().WithMessage(joinError);
+        FluentActions.Invoking(() => InvitationXml.Read<MixJoin>(join)).Should().ThrowExactly<InvitationFormatException>().WithMessage(joinError);
     }
 
     private static IEnumerable<(string Way, Invitation? Invitation, string? Error)> ReadEveryWay(string xml, bool xelement)
     {
-        yield return Read("string", () => InvitationXml.TryReadInvitation(xml, out var i, out var e) ? (i, null) : (null, e), () => InvitationXml.ReadInvitation(xml));
+        yield return Read("string", () => InvitationXml.TryRead<Invitation>(xml, out var i, out var e) ? (i, null) : (null, e), () => InvitationXml.Read<Invitation>(xml));
 
         var bytes = Encoding.UTF8.GetBytes(xml);
         yield return Read(
@@ -455,17 +455,17 @@ public sealed partial class XmlAttackTests
             () =>
             {
                 using var reader = XmlReader.Create(new MemoryStream(bytes), SafeStreamSettings);
-                return InvitationXml.TryReadInvitation(reader, out var i, out var e) ? (i, null) : (null, e);
+                return InvitationXml.TryRead<Invitation>(reader, out var i, out var e) ? (i, null) : (null, e);
             },
             () =>
             {
                 using var reader = XmlReader.Create(new MemoryStream(bytes), SafeStreamSettings);
-                return InvitationXml.ReadInvitation(reader);
+                return InvitationXml.Read<Invitation>(reader);
             });
 
         if (xelement && !xml.Contains("<!DOCTYPE", StringComparison.Ordinal) && TryParseElement(xml, out var element))
         {
-            yield return Read("xelement", () => InvitationXml.TryReadInvitation(element, out var i, out var e) ? (i, null) : (null, e), () => InvitationXml.ReadInvitation(element));
+            yield return Read("xelement", () => InvitationXml.TryRead<Invitation>(element, out var i, out var e) ? (i, null) : (null, e), () => InvitationXml.Read<Invitation>(element));
         }
     }
 

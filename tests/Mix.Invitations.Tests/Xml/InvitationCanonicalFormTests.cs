@@ -52,7 +52,7 @@ public sealed class InvitationCanonicalFormTests
     [MemberData(nameof(Variants))]
     public void ToArray_SerialisationVariant_GivesIdenticalBytes(string name, string xml)
     {
-        var invitation = InvitationXml.ReadInvitation(xml);
+        var invitation = InvitationXml.Read<Invitation>(xml);
 
         invitation.Should().Be(Example, name);
         Encoding.UTF8.GetString(Canonical(invitation)).Should().Be(ExpectedCanonical, name);
@@ -125,7 +125,7 @@ public sealed class InvitationCanonicalFormTests
     {
         foreach (var row in Variants)
         {
-            var bytes = Canonical(InvitationXml.ReadInvitation(row.Data.Item2));
+            var bytes = Canonical(InvitationXml.Read<Invitation>(row.Data.Item2));
 
             ExcC14n(bytes).Should().Equal(bytes, row.Data.Item1);
         }

@@ -13,7 +13,7 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void ReadInvitation_Element_ReturnsAllFields()
     {
-        var invitation = InvitationXml.ReadInvitation(InvitationElement);
+        var invitation = InvitationXml.Read<Invitation>(InvitationElement);
 
         invitation.Should().Be(Example);
         invitation.Token.Should().Be("ABCDEF");
@@ -25,13 +25,13 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void ReadInvitation_Message_FindsTheInvitation()
     {
-        InvitationXml.ReadInvitation(Message).Should().Be(Example);
+        InvitationXml.Read<Invitation>(Message).Should().Be(Example);
     }
 
     [Fact]
     public void ReadInvitation_OnlyChannelAndToken_LeavesInviterAndInviteeNull()
     {
-        var invitation = InvitationXml.ReadInvitation(WithChildren("<channel>coven@mix.shakespeare.example</channel><token>T</token>"));
+        var invitation = InvitationXml.Read<Invitation>(WithChildren("<channel>coven@mix.shakespeare.example</channel><token>T</token>"));
 
         invitation.Inviter.Should().BeNull();
         invitation.Invitee.Should().BeNull();
@@ -43,7 +43,7 @@ public sealed partial class InvitationXmlTests
     {
         const string xml = "<x:invitation xmlns:x='urn:xmpp:mix:misc:0'><x:channel>coven@mix.shakespeare.example</x:channel><x:token>ABCDEF</x:token></x:invitation>";
 
-        InvitationXml.ReadInvitation(xml).Channel.Should().Be(Channel);
+        InvitationXml.Read<Invitation>(xml).Channel.Should().Be(Channel);
     }
 
     [Fact]
@@ -51,14 +51,14 @@ public sealed partial class InvitationXmlTests
     {
         const string xml = "<x:invitation xmlns:x='urn:xmpp:mix:misc:0'><channel>coven@mix.shakespeare.example</channel><x:token>ABCDEF</x:token></x:invitation>";
 
-        InvitationXml.TryReadInvitation(xml, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out _, out var error).Should().BeFalse();
         error.Should().Be("<invitation> has no <channel>");
     }
 
     [Fact]
     public void ReadInvitation_WrongNamespace_IsNotAnInvitation()
     {
-        InvitationXml.TryReadInvitation("<invitation xmlns='urn:example'><channel>a@b</channel><token>t</token></invitation>", out _, out var error)
+        InvitationXml.TryRead<Invitation>("<invitation xmlns='urn:example'><channel>a@b</channel><token>t</token></invitation>", out _, out var error)
             .Should().BeFalse();
         error.Should().Be("The input holds no <invitation>");
     }
@@ -70,7 +70,7 @@ public sealed partial class InvitationXmlTests
             "<x xmlns='urn:example'><channel>evil@example.com</channel></x><extra/><channel>coven@mix.shakespeare.example</channel>"
             + "<note>hi <b>there</b></note><token>ABCDEF</token>");
 
-        var invitation = InvitationXml.ReadInvitation(xml);
+        var invitation = InvitationXml.Read<Invitation>(xml);
 
         invitation.Channel.Should().Be(Channel);
         invitation.Token.Should().Be("ABCDEF");
@@ -85,7 +85,7 @@ public sealed partial class InvitationXmlTests
     {
         var xml = InvitationElement.Replace("</invitation>", $"<{child}>{value}</{child}></invitation>", StringComparison.Ordinal);
 
-        InvitationXml.TryReadInvitation(xml, out var invitation, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out var invitation, out var error).Should().BeFalse();
         invitation.Should().BeNull();
         error.Should().Be($"<invitation> has more than one <{child}>, which is ambiguous");
     }
@@ -93,21 +93,21 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void TryReadInvitation_MissingChannel_NamesIt()
     {
-        InvitationXml.TryReadInvitation(WithChildren("<token>ABCDEF</token>"), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(WithChildren("<token>ABCDEF</token>"), out _, out var error).Should().BeFalse();
         error.Should().Be("<invitation> has no <channel>");
     }
 
     [Fact]
     public void TryReadInvitation_MissingToken_NamesIt()
     {
-        InvitationXml.TryReadInvitation(WithChildren("<channel>coven@mix.shakespeare.example</channel>"), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(WithChildren("<channel>coven@mix.shakespeare.example</channel>"), out _, out var error).Should().BeFalse();
         error.Should().Be("<invitation> has no <token>");
     }
 
     [Fact]
     public void TryReadInvitation_EmptyToken_IsRefused()
     {
-        InvitationXml.TryReadInvitation(WithChildren("<channel>coven@mix.shakespeare.example</channel><token/>"), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(WithChildren("<channel>coven@mix.shakespeare.example</channel><token/>"), out _, out var error).Should().BeFalse();
         error.Should().Contain("<token>").And.Contain("empty");
     }
 
@@ -117,14 +117,14 @@ public sealed partial class InvitationXmlTests
         Jid.TryParse("juliet@<capulet>.lit".AsSpan(), out _, out var jidError).Should().BeFalse();
         var xml = WithChildren("<inviter>juliet@&lt;capulet&gt;.lit</inviter><channel>coven@mix.shakespeare.example</channel><token>T</token>");
 
-        InvitationXml.TryReadInvitation(xml, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out _, out var error).Should().BeFalse();
         error.Should().Be($"<inviter> is not a valid JID: {jidError}");
     }
 
     [Fact]
     public void ReadInvitation_BadJid_ThrowsInvitationFormatException()
     {
-        var act = () => InvitationXml.ReadInvitation(WithChildren("<channel>@mix.example</channel><token>T</token>"));
+        var act = () => InvitationXml.Read<Invitation>(WithChildren("<channel>@mix.example</channel><token>T</token>"));
 
         act.Should().Throw<InvitationFormatException>().WithMessage("<channel> is not a valid JID: *");
     }
@@ -132,14 +132,14 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void TryReadInvitation_ElementInsideAField_IsRefused()
     {
-        InvitationXml.TryReadInvitation(WithChildren("<channel>coven@<b>mix</b>.example</channel><token>T</token>"), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(WithChildren("<channel>coven@<b>mix</b>.example</channel><token>T</token>"), out _, out var error).Should().BeFalse();
         error.Should().Be("<channel> must hold only text, but holds a child element");
     }
 
     [Fact]
     public void TryReadInvitation_FullJid_KeepsTheBareForm()
     {
-        var invitation = InvitationXml.ReadInvitation(WithChildren("<inviter>hag66@shakespeare.example/pda</inviter><channel>coven@mix.shakespeare.example</channel><token>T</token>"));
+        var invitation = InvitationXml.Read<Invitation>(WithChildren("<inviter>hag66@shakespeare.example/pda</inviter><channel>coven@mix.shakespeare.example</channel><token>T</token>"));
 
         invitation.Inviter.Should().Be(Inviter);
     }
@@ -149,14 +149,14 @@ public sealed partial class InvitationXmlTests
     {
         var xml = $"<message>{InvitationElement}{InvitationElement}</message>";
 
-        InvitationXml.TryReadInvitation(xml, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out _, out var error).Should().BeFalse();
         error.Should().Be("The input holds more than one <invitation>, which is ambiguous");
     }
 
     [Fact]
     public void TryReadInvitation_NoInvitation_SaysSo()
     {
-        InvitationXml.TryReadInvitation("<message><body>hi</body></message>", out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>("<message><body>hi</body></message>", out _, out var error).Should().BeFalse();
         error.Should().Be("The input holds no <invitation>");
     }
 
@@ -167,7 +167,7 @@ public sealed partial class InvitationXmlTests
     [InlineData("<!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;&lol;'><!ENTITY lol3 '&lol2;&lol2;&lol2;&lol2;'>]><invitation xmlns='urn:xmpp:mix:misc:0'><token>&lol3;</token></invitation>")]
     public void TryReadInvitation_Dtd_IsRefusedBeforeExpansion(string xml)
     {
-        InvitationXml.TryReadInvitation(xml, out var invitation, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(xml, out var invitation, out var error).Should().BeFalse();
         invitation.Should().BeNull();
         error.Should().StartWith("Cannot read <invitation>:").And.Contain("DTD");
     }
@@ -175,7 +175,7 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void TryReadInvitation_UndeclaredEntity_IsRefused()
     {
-        InvitationXml.TryReadInvitation(WithChildren("<channel>&e;</channel><token>T</token>"), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(WithChildren("<channel>&e;</channel><token>T</token>"), out _, out var error).Should().BeFalse();
         error.Should().StartWith("Cannot read <invitation>:");
     }
 
@@ -187,8 +187,8 @@ public sealed partial class InvitationXmlTests
         atLimit.Length.Should().Be(256);
         var overLimit = atLimit.Replace("<pad>", "<pad>x", StringComparison.Ordinal);
 
-        InvitationXml.TryReadInvitation(atLimit, out _, out _, settings).Should().BeTrue();
-        InvitationXml.TryReadInvitation(overLimit, out _, out var error, settings).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(atLimit, out _, out _, settings).Should().BeTrue();
+        InvitationXml.TryRead<Invitation>(overLimit, out _, out var error, settings).Should().BeFalse();
         error.Should().Be("Cannot read <invitation>: the input is 257 characters, more than the limit of 256");
     }
 
@@ -197,7 +197,7 @@ public sealed partial class InvitationXmlTests
     {
         var big = WithChildren(new string(' ', 16 * 1024) + "<channel>coven@mix.shakespeare.example</channel><token>T</token>");
 
-        InvitationXml.TryReadInvitation(big, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(big, out _, out var error).Should().BeFalse();
         error.Should().Contain("more than the limit of 16384");
     }
 
@@ -208,8 +208,8 @@ public sealed partial class InvitationXmlTests
         var shallow = $"<a><b><c>{InvitationElement}</c></b></a>"; // channel at depth 4
         var deep = $"<a><b><c><d>{InvitationElement}</d></c></b></a>";
 
-        InvitationXml.TryReadInvitation(shallow, out _, out _, settings).Should().BeTrue();
-        InvitationXml.TryReadInvitation(deep, out _, out var error, settings).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(shallow, out _, out _, settings).Should().BeTrue();
+        InvitationXml.TryRead<Invitation>(deep, out _, out var error, settings).Should().BeFalse();
         error.Should().Be("<inviter> is nested more than 4 levels deep; the input is refused");
     }
 
@@ -218,7 +218,7 @@ public sealed partial class InvitationXmlTests
     {
         var nested = string.Concat(Enumerable.Repeat("<x>", 40)) + string.Concat(Enumerable.Repeat("</x>", 40));
 
-        InvitationXml.TryReadInvitation(WithChildren(nested + "<channel>a@b</channel><token>T</token>"), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(WithChildren(nested + "<channel>a@b</channel><token>T</token>"), out _, out var error).Should().BeFalse();
         error.Should().Be("An element is nested more than 16 levels deep; the input is refused");
     }
 
@@ -235,16 +235,16 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void TryReadInvitation_EveryTruncation_GivesAnErrorNamingAnElement()
     {
-        InvitationXml.TryReadInvitation(Message, out _, out _).Should().BeTrue();
+        InvitationXml.TryRead<Invitation>(Message, out _, out _).Should().BeTrue();
         var offsets = 0;
         for (var length = 0; length < Message.Length; length++)
         {
             var prefix = Message[..length];
 
-            InvitationXml.TryReadInvitation(prefix, out var invitation, out var error).Should().BeFalse($"a prefix of {length} characters is incomplete");
+            InvitationXml.TryRead<Invitation>(prefix, out var invitation, out var error).Should().BeFalse($"a prefix of {length} characters is incomplete");
             invitation.Should().BeNull();
             NamesAnElement().IsMatch(error!).Should().BeTrue($"the error for {length} characters should name an element: {error}");
-            var read = () => InvitationXml.ReadInvitation(prefix);
+            var read = () => InvitationXml.Read<Invitation>(prefix);
             read.Should().ThrowExactly<InvitationFormatException>().WithMessage(error);
             offsets++;
         }
@@ -255,10 +255,10 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void TryReadMixJoin_EveryTruncation_GivesAnError()
     {
-        var join = InvitationXml.ToXml(new MixJoin(Example, ["urn:xmpp:mix:nodes:messages"], "third witch"));
+        var join = new MixJoin(Example, ["urn:xmpp:mix:nodes:messages"], "third witch").ToXml();
         for (var length = 0; length < join.Length; length++)
         {
-            InvitationXml.TryReadMixJoin(join[..length], out _, out var error).Should().BeFalse();
+            InvitationXml.TryRead<MixJoin>(join[..length], out _, out var error).Should().BeFalse();
             error.Should().Contain("<");
         }
     }
@@ -269,7 +269,7 @@ public sealed partial class InvitationXmlTests
         using var reader = XmlReader.Create(new StringReader($"<r><first/>{InvitationElement}<after/></r>"));
         reader.ReadToFollowing("invitation", Misc).Should().BeTrue();
 
-        InvitationXml.ReadInvitation(reader).Should().Be(Example);
+        InvitationXml.Read<Invitation>(reader).Should().Be(Example);
         reader.NodeType.Should().Be(XmlNodeType.Element);
         reader.LocalName.Should().Be("after");
     }
@@ -279,7 +279,7 @@ public sealed partial class InvitationXmlTests
     {
         using var reader = XmlReader.Create(new StringReader(Message));
 
-        InvitationXml.ReadInvitation(reader).Should().Be(Example);
+        InvitationXml.Read<Invitation>(reader).Should().Be(Example);
     }
 
     [Fact]
@@ -287,7 +287,7 @@ public sealed partial class InvitationXmlTests
     {
         using var reader = XmlReader.Create(new StringReader(InvitationElement), new XmlReaderSettings { DtdProcessing = DtdProcessing.Parse });
 
-        InvitationXml.TryReadInvitation(reader, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(reader, out _, out var error).Should().BeFalse();
         error.Should().Contain("DTD");
     }
 
@@ -296,7 +296,7 @@ public sealed partial class InvitationXmlTests
     {
         using var reader = XmlReader.Create(new StringReader("<invitation xmlns='urn:xmpp:mix:misc:0'><channel>a@b</chanel>"));
 
-        InvitationXml.TryReadInvitation(reader, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Invitation>(reader, out _, out var error).Should().BeFalse();
         error.Should().StartWith("Cannot read <invitation>: the XML is not well-formed");
     }
 
@@ -305,25 +305,24 @@ public sealed partial class InvitationXmlTests
     {
         var element = XElement.Parse(Message);
 
-        InvitationXml.ReadInvitation(element).Should().Be(Example);
-        InvitationXml.TryReadInvitation(element.Elements().First(), out _, out var error).Should().BeFalse();
+        InvitationXml.Read<Invitation>(element).Should().Be(Example);
+        InvitationXml.TryRead<Invitation>(element.Elements().First(), out _, out var error).Should().BeFalse();
         error.Should().Be("The input holds no <invitation>");
     }
 
     [Fact]
     public void ReadInvitation_NullArguments_Throw()
     {
-        FluentActions.Invoking(() => InvitationXml.ReadInvitation((string)null!)).Should().Throw<ArgumentNullException>().WithParameterName("xml");
-        FluentActions.Invoking(() => InvitationXml.ReadInvitation((XmlReader)null!)).Should().Throw<ArgumentNullException>().WithParameterName("reader");
-        FluentActions.Invoking(() => InvitationXml.ReadInvitation((XElement)null!)).Should().Throw<ArgumentNullException>().WithParameterName("element");
-        FluentActions.Invoking(() => InvitationXml.ToXml((Invitation)null!)).Should().Throw<ArgumentNullException>().WithParameterName("invitation");
-        FluentActions.Invoking(() => InvitationXml.WriteTo(null!, Example)).Should().Throw<ArgumentNullException>().WithParameterName("writer");
+        FluentActions.Invoking(() => InvitationXml.Read<Invitation>((string)null!)).Should().Throw<ArgumentNullException>().WithParameterName("xml");
+        FluentActions.Invoking(() => InvitationXml.Read<Invitation>((XmlReader)null!)).Should().Throw<ArgumentNullException>().WithParameterName("reader");
+        FluentActions.Invoking(() => InvitationXml.Read<Invitation>((XElement)null!)).Should().Throw<ArgumentNullException>().WithParameterName("element");
+        FluentActions.Invoking(() => Example.WriteTo(null!)).Should().Throw<ArgumentNullException>().WithParameterName("writer");
     }
 
     [Fact]
     public void ToXml_Invitation_WritesTheXep0407Shape()
     {
-        InvitationXml.ToXml(Example).Should().Be(
+        Example.ToXml().Should().Be(
             "<invitation xmlns=\"urn:xmpp:mix:misc:0\"><inviter>hag66@shakespeare.example</inviter><invitee>cat@shakespeare.example</invitee>"
             + "<channel>coven@mix.shakespeare.example</channel><token>ABCDEF</token></invitation>");
     }
@@ -333,13 +332,13 @@ public sealed partial class InvitationXmlTests
     {
         var invitation = Example.WithToken("a<b&c>\"'");
 
-        InvitationXml.ReadInvitation(InvitationXml.ToXml(invitation)).Should().Be(invitation);
+        InvitationXml.Read<Invitation>(invitation.ToXml()).Should().Be(invitation);
     }
 
     [Fact]
     public void ToXml_TokenWithControlCharacter_ThrowsArgumentException()
     {
-        FluentActions.Invoking(() => InvitationXml.ToXml(Example.WithToken("a\u0001"))).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => Example.WithToken("a\u0001").ToXml()).Should().Throw<ArgumentException>();
     }
 
     [Fact]
@@ -349,20 +348,20 @@ public sealed partial class InvitationXmlTests
         using (var writer = XmlWriter.Create(builder, new XmlWriterSettings { OmitXmlDeclaration = true }))
         {
             writer.WriteStartElement("message", "jabber:client");
-            InvitationXml.WriteTo(writer, Example);
+            Example.WriteTo(writer);
             writer.WriteEndElement();
         }
 
-        InvitationXml.ReadInvitation(builder.ToString()).Should().Be(Example);
+        InvitationXml.Read<Invitation>(builder.ToString()).Should().Be(Example);
     }
 
     [Fact]
     public void ToXElement_RoundTrips()
     {
-        var element = InvitationXml.ToXElement(Example);
+        var element = Example.ToXElement();
 
         element.Name.Should().Be(XName.Get("invitation", Misc));
-        InvitationXml.ReadInvitation(element).Should().Be(Example);
+        InvitationXml.Read<Invitation>(element).Should().Be(Example);
     }
 
     [Fact]
@@ -370,15 +369,15 @@ public sealed partial class InvitationXmlTests
     {
         var request = new InviteRequest(Invitee);
 
-        InvitationXml.ToXml(request).Should().Be("<invite xmlns=\"urn:xmpp:mix:misc:0\"><invitee>cat@shakespeare.example</invitee></invite>");
-        InvitationXml.ReadInviteRequest(InvitationXml.ToXml(request)).Should().Be(request);
-        InvitationXml.ReadInviteRequest(InvitationXml.ToXElement(request)).Should().Be(request);
+        request.ToXml().Should().Be("<invite xmlns=\"urn:xmpp:mix:misc:0\"><invitee>cat@shakespeare.example</invitee></invite>");
+        InvitationXml.Read<InviteRequest>(request.ToXml()).Should().Be(request);
+        InvitationXml.Read<InviteRequest>(request.ToXElement()).Should().Be(request);
     }
 
     [Fact]
     public void ReadInviteRequest_ResultInstead_SaysItIsNotARequest()
     {
-        InvitationXml.TryReadInviteRequest(InvitationXml.ToXml(new InviteResult(Example)), out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<InviteRequest>(new InviteResult(Example).ToXml(), out _, out var error).Should().BeFalse();
         error.Should().Be("<invite> has no <invitee>; it is not an invitation request");
     }
 
@@ -387,8 +386,8 @@ public sealed partial class InvitationXmlTests
     {
         var result = new InviteResult(Example);
 
-        InvitationXml.ReadInviteResult(InvitationXml.ToXml(result)).Should().Be(result);
-        InvitationXml.ReadInviteResult(InvitationXml.ToXElement(result)).Should().Be(result);
+        InvitationXml.Read<InviteResult>(result.ToXml()).Should().Be(result);
+        InvitationXml.Read<InviteResult>(result.ToXElement()).Should().Be(result);
     }
 
     [Fact]
@@ -396,7 +395,7 @@ public sealed partial class InvitationXmlTests
     {
         var xml = $"<invite xmlns='{Misc}'>{InvitationElement}{InvitationElement}</invite>";
 
-        InvitationXml.TryReadInviteResult(xml, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<InviteResult>(xml, out _, out var error).Should().BeFalse();
         error.Should().Be("<invite> has more than one <invitation>, which is ambiguous");
     }
 
@@ -408,9 +407,9 @@ public sealed partial class InvitationXmlTests
     {
         var ack = new InvitationAck(kind, Example);
 
-        InvitationXml.ToXml(ack).Should().StartWith($"<invitation-ack xmlns=\"urn:xmpp:mix:misc:0\"><value>{wire}</value><invitation>");
-        InvitationXml.ReadInvitationAck(InvitationXml.ToXml(ack)).Should().Be(ack);
-        InvitationXml.ReadInvitationAck(InvitationXml.ToXElement(ack)).Should().Be(ack);
+        ack.ToXml().Should().StartWith($"<invitation-ack xmlns=\"urn:xmpp:mix:misc:0\"><value>{wire}</value><invitation>");
+        InvitationXml.Read<InvitationAck>(ack.ToXml()).Should().Be(ack);
+        InvitationXml.Read<InvitationAck>(ack.ToXElement()).Should().Be(ack);
     }
 
     [Theory]
@@ -422,7 +421,7 @@ public sealed partial class InvitationXmlTests
     {
         var xml = $"<invitation-ack xmlns='{Misc}'><value>{value}</value>{InvitationElement}</invitation-ack>";
 
-        InvitationXml.TryReadInvitationAck(xml, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<InvitationAck>(xml, out _, out var error).Should().BeFalse();
         error.Should().Contain("is not exactly Joined, Declined or Acknowledged");
     }
 
@@ -437,12 +436,12 @@ public sealed partial class InvitationXmlTests
     {
         var join = new MixJoin(Example, ["urn:xmpp:mix:nodes:messages", "urn:xmpp:mix:nodes:presence"], "third witch");
 
-        var xml = InvitationXml.ToXml(join);
+        var xml = join.ToXml();
 
         xml.Should().StartWith("<join xmlns=\"urn:xmpp:mix:core:1\"><subscribe node=\"urn:xmpp:mix:nodes:messages\" />");
         xml.Should().Contain("<nick>third witch</nick><invitation xmlns=\"urn:xmpp:mix:misc:0\"><inviter>");
-        InvitationXml.ReadMixJoin(xml).Should().Be(join);
-        InvitationXml.ReadMixJoin(InvitationXml.ToXElement(join)).Should().Be(join);
+        InvitationXml.Read<MixJoin>(xml).Should().Be(join);
+        InvitationXml.Read<MixJoin>(join.ToXElement()).Should().Be(join);
     }
 
     [Fact]
@@ -451,11 +450,11 @@ public sealed partial class InvitationXmlTests
         const string xml = "<iq type='set'><join xmlns='urn:xmpp:mix:core:1'><subscribe node='urn:xmpp:mix:nodes:messages'/>"
             + "<invitation><channel>coven@mix.shakespeare.example</channel><token>ABCDEF</token></invitation></join></iq>";
 
-        var join = InvitationXml.ReadMixJoin(xml);
+        var join = InvitationXml.Read<MixJoin>(xml);
 
         join.Invitation.Channel.Should().Be(Channel);
         join.Subscriptions.Should().Equal("urn:xmpp:mix:nodes:messages");
-        InvitationXml.ReadInvitation(xml).Channel.Should().Be(Channel);
+        InvitationXml.Read<Invitation>(xml).Channel.Should().Be(Channel);
     }
 
     [Fact]
@@ -464,7 +463,7 @@ public sealed partial class InvitationXmlTests
         var xml = "<iq type='set'><client-join xmlns='urn:xmpp:mix:pam:2' channel='coven@mix.shakespeare.example'>"
             + $"<join xmlns='urn:xmpp:mix:core:1'><nick>third witch</nick>{InvitationElement}</join></client-join></iq>";
 
-        var join = InvitationXml.ReadMixJoin(xml);
+        var join = InvitationXml.Read<MixJoin>(xml);
 
         join.Nick.Should().Be("third witch");
         join.Invitation.Should().Be(Example);
@@ -473,7 +472,7 @@ public sealed partial class InvitationXmlTests
     [Fact]
     public void ReadMixJoin_WithoutInvitation_NamesIt()
     {
-        InvitationXml.TryReadMixJoin("<join xmlns='urn:xmpp:mix:core:1'><nick>n</nick></join>", out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<MixJoin>("<join xmlns='urn:xmpp:mix:core:1'><nick>n</nick></join>", out _, out var error).Should().BeFalse();
         error.Should().Be("<join> has no <invitation>");
     }
 
@@ -482,11 +481,11 @@ public sealed partial class InvitationXmlTests
     {
         var preauth = new Preauth("1tMFqYDdKhfe2pwp");
 
-        InvitationXml.ToXml(preauth).Should().Be("<preauth token=\"1tMFqYDdKhfe2pwp\" xmlns=\"urn:xmpp:pars:0\" />");
-        InvitationXml.ReadPreauth(InvitationXml.ToXml(preauth)).Should().Be(preauth);
-        InvitationXml.ReadPreauth(InvitationXml.ToXElement(preauth)).Should().Be(preauth);
-        InvitationXml.ReadPreauth("<presence type='subscribe'><p:preauth xmlns:p='urn:xmpp:pars:0' token='abc'/></presence>").Token.Should().Be("abc");
-        InvitationXml.ReadPreauth("<iq type='set'><preauth xmlns='urn:xmpp:pars:0' token='abc'></preauth></iq>").Token.Should().Be("abc");
+        preauth.ToXml().Should().Be("<preauth token=\"1tMFqYDdKhfe2pwp\" xmlns=\"urn:xmpp:pars:0\" />");
+        InvitationXml.Read<Preauth>(preauth.ToXml()).Should().Be(preauth);
+        InvitationXml.Read<Preauth>(preauth.ToXElement()).Should().Be(preauth);
+        InvitationXml.Read<Preauth>("<presence type='subscribe'><p:preauth xmlns:p='urn:xmpp:pars:0' token='abc'/></presence>").Token.Should().Be("abc");
+        InvitationXml.Read<Preauth>("<iq type='set'><preauth xmlns='urn:xmpp:pars:0' token='abc'></preauth></iq>").Token.Should().Be("abc");
     }
 
     [Theory]
@@ -496,7 +495,7 @@ public sealed partial class InvitationXmlTests
     [InlineData("<presence><preauth xmlns='urn:xmpp:invite:1' token='a'/></presence>", "The input holds no <preauth>")]
     public void TryReadPreauth_Bad_GivesTheError(string xml, string expected)
     {
-        InvitationXml.TryReadPreauth(xml, out _, out var error).Should().BeFalse();
+        InvitationXml.TryRead<Preauth>(xml, out _, out var error).Should().BeFalse();
         error.Should().Be(expected);
     }
 }

@@ -75,62 +75,62 @@ public sealed class XepExampleTests
     [MemberData(nameof(InvitationMessages))]
     public void ReadInvitation_MessageExample_GivesTheValues(string file, string domain)
     {
-        var invitation = InvitationXml.ReadInvitation(Load(file));
+        var invitation = InvitationXml.Read<Invitation>(Load(file));
 
         invitation.Should().Be(Expected(domain));
-        InvitationXml.ReadInvitation(InvitationXml.ToXml(invitation)).Should().Be(invitation);
-        InvitationXml.ReadInvitation(XElement.Parse(Load(file))).Should().Be(invitation);
+        InvitationXml.Read<Invitation>(invitation.ToXml()).Should().Be(invitation);
+        InvitationXml.Read<Invitation>(XElement.Parse(Load(file))).Should().Be(invitation);
     }
 
     [Theory]
     [MemberData(nameof(Requests))]
     public void ReadInviteRequest_Example_GivesTheInvitee(string file, string domain)
     {
-        var request = InvitationXml.ReadInviteRequest(Load(file));
+        var request = InvitationXml.Read<InviteRequest>(Load(file));
 
         request.Invitee.Should().Be(Jid.Parse($"cat@shakespeare.{domain}"));
-        InvitationXml.ReadInviteRequest(InvitationXml.ToXml(request)).Should().Be(request);
+        InvitationXml.Read<InviteRequest>(request.ToXml()).Should().Be(request);
     }
 
     [Theory]
     [MemberData(nameof(Results))]
     public void ReadInviteResult_Example_GivesTheInvitation(string file, string domain)
     {
-        var result = InvitationXml.ReadInviteResult(Load(file));
+        var result = InvitationXml.Read<InviteResult>(Load(file));
 
         result.Invitation.Should().Be(Expected(domain));
-        InvitationXml.ReadInviteResult(InvitationXml.ToXml(result)).Should().Be(result);
+        InvitationXml.Read<InviteResult>(result.ToXml()).Should().Be(result);
     }
 
     [Theory]
     [MemberData(nameof(Joins))]
     public void ReadMixJoin_Example_GivesTheInvitationAndSubscription(string file, string domain)
     {
-        var join = InvitationXml.ReadMixJoin(Load(file));
+        var join = InvitationXml.Read<MixJoin>(Load(file));
 
         join.Invitation.Should().Be(Expected(domain));
         join.Subscriptions.Should().Equal("urn:xmpp:mix:nodes:messages");
-        InvitationXml.ReadMixJoin(InvitationXml.ToXml(join)).Should().Be(join);
+        InvitationXml.Read<MixJoin>(join.ToXml()).Should().Be(join);
     }
 
     [Theory]
     [MemberData(nameof(Acks))]
     public void ReadInvitationAck_Example_IsDeclined(string file, string domain)
     {
-        var ack = InvitationXml.ReadInvitationAck(Load(file));
+        var ack = InvitationXml.Read<InvitationAck>(Load(file));
 
         ack.Value.Should().Be(InvitationAckKind.Declined);
         ack.Invitation.Should().Be(Expected(domain));
-        InvitationXml.ReadInvitationAck(InvitationXml.ToXml(ack)).Should().Be(ack);
+        InvitationXml.Read<InvitationAck>(ack.ToXml()).Should().Be(ack);
     }
 
     [Theory]
     [MemberData(nameof(Preauths))]
     public void ReadPreauth_Example_GivesTheToken(string file, string token)
     {
-        var preauth = InvitationXml.ReadPreauth(Load(file));
+        var preauth = InvitationXml.Read<Preauth>(Load(file));
 
         preauth.Token.Should().Be(token);
-        InvitationXml.ReadPreauth(InvitationXml.ToXml(preauth)).Should().Be(preauth);
+        InvitationXml.Read<Preauth>(preauth.ToXml()).Should().Be(preauth);
     }
 }
