@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Mix.Invitations.Internal;
 
 namespace Mix.Invitations.Benchmarks;
 

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using Mix.Invitations.Internal;
 
 namespace Mix.Invitations.Benchmarks;
 

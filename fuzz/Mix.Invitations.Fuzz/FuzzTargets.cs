@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using Mix.Invitations.Internal;
 
 namespace Mix.Invitations.Fuzz;
 

@@ -19,7 +19,7 @@ namespace Mix.Invitations;
 /// that writer aimed at a string and at an <see cref="XElement"/>. Elements are written in the current namespaces
 /// (<c>urn:xmpp:mix:misc:0</c>; <c>&lt;join/&gt;</c> in <c>urn:xmpp:mix:core:1</c> with the invitation in
 /// <c>urn:xmpp:mix:misc:0</c>; <c>&lt;preauth/&gt;</c> in <c>urn:xmpp:pars:0</c>) with their children in the order
-/// of XEP-0407's examples. The bytes a token's MAC covers are not these: see <see cref="InvitationCanonicalForm"/>.
+/// of XEP-0407's examples. The bytes a token's MAC covers are not these: the canonical form of <c>docs/token-format.md</c>, built inside the library from the bare JIDs alone.
 /// </para>
 /// </remarks>
 public abstract class WireElement

@@ -231,7 +231,7 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
 
     private static void CheckChannel(Jid channel)
     {
-        Error.ThrowIfEmpty(channel, nameof(channel));
+        JidArgument.ThrowIfEmpty(channel, nameof(channel));
     }
 
     private readonly record struct EntryKey(InvitationTokenId TokenId, Jid Channel);

@@ -32,7 +32,7 @@ public readonly struct InvitationContext
         get => _channel;
         init
         {
-            Error.ThrowIfEmpty(value, nameof(Channel));
+            JidArgument.ThrowIfEmpty(value, nameof(Channel));
             _channel = value.Bare;
         }
     }
@@ -44,7 +44,7 @@ public readonly struct InvitationContext
         get => _joiner;
         init
         {
-            Error.ThrowIfEmpty(value, nameof(Joiner));
+            JidArgument.ThrowIfEmpty(value, nameof(Joiner));
             _joiner = value?.Bare;
         }
     }

@@ -15,7 +15,7 @@ public sealed class InviteRequest : WireElement, IEquatable<InviteRequest>
     /// <exception cref="ArgumentException">Thrown when <paramref name="invitee"/> is the empty <c>default(Jid)</c>.</exception>
     public InviteRequest(Jid invitee)
     {
-        Error.ThrowIfEmpty(invitee, nameof(invitee));
+        JidArgument.ThrowIfEmpty(invitee, nameof(invitee));
 
         Invitee = invitee.Bare;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using CsCheck;
+using Mix.Invitations.Internal;
 using Mix.Invitations.Tests.Tokens;
 
 namespace Mix.Invitations.Tests.Properties;

@@ -1,4 +1,5 @@
 using System.Security;
+using Mix.Invitations.Internal;
 using Mix.Invitations.Tests.Tokens;
 
 namespace Mix.Invitations.Tests.Security;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
+using Mix.Invitations.Internal;
 using Mix.Invitations.Tests.Tokens;
 
 namespace Mix.Invitations.Tests.Security;

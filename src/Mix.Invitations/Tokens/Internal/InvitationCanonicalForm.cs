@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Mix.Invitations.Internal;
 
-namespace Mix.Invitations;
+namespace Mix.Invitations.Internal;
 
 /// <summary>
 /// Writes the canonical <c>&lt;invitation/&gt;</c> bytes a token's MAC covers (see <c>docs/token-format.md</c>).
@@ -18,7 +18,7 @@ namespace Mix.Invitations;
 /// </para>
 /// <para>Nothing here allocates: the bytes go into a caller-supplied span or buffer writer.</para>
 /// </remarks>
-public static class InvitationCanonicalForm
+internal static class InvitationCanonicalForm
 {
     private static ReadOnlySpan<byte> Open => "<invitation xmlns=\"urn:xmpp:mix:misc:0\">"u8;
 
@@ -180,9 +180,9 @@ public static class InvitationCanonicalForm
 
     private static void Check(Jid channel, Jid? inviter, Jid? invitee)
     {
-        Error.ThrowIfEmpty(channel, nameof(channel));
-        Error.ThrowIfEmpty(inviter, nameof(inviter));
-        Error.ThrowIfEmpty(invitee, nameof(invitee));
+        JidArgument.ThrowIfEmpty(channel, nameof(channel));
+        JidArgument.ThrowIfEmpty(inviter, nameof(inviter));
+        JidArgument.ThrowIfEmpty(invitee, nameof(invitee));
     }
 
     // <name>local@domain</name>: 2 + name + 1 for the open tag, 3 + name for the close tag.

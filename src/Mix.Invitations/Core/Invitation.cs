@@ -24,9 +24,9 @@ public sealed class Invitation : WireElement, IEquatable<Invitation>
     public Invitation(Jid channel, string token, Jid? inviter = null, Jid? invitee = null)
     {
         ArgumentNullException.ThrowIfNull(token);
-        Error.ThrowIfEmpty(channel, nameof(channel));
-        Error.ThrowIfEmpty(inviter, nameof(inviter));
-        Error.ThrowIfEmpty(invitee, nameof(invitee));
+        JidArgument.ThrowIfEmpty(channel, nameof(channel));
+        JidArgument.ThrowIfEmpty(inviter, nameof(inviter));
+        JidArgument.ThrowIfEmpty(invitee, nameof(invitee));
 
         Channel = channel.Bare;
         Token = token;
