@@ -179,7 +179,7 @@ public sealed class InvitationRedeemer
         var result = validated.IsValid
             ? await CheckAndConsumeAsync(invitation, validated.Claims, joiner, cancellationToken).ConfigureAwait(false)
             : new InvitationRedemptionResult(validated);
-        _telemetry.Redeemed(result.Outcome);
+        _telemetry.Redeemed(result.Outcome.Reason, result.Outcome.Claims.Policy, result.Outcome.Claims.KeyId);
         return result;
     }
 

@@ -76,29 +76,46 @@ public sealed partial class InvitationTelemetry : IDisposable
         LogIssued(_logger, policy);
     }
 
-    internal void Validated(in InvitationValidationResult result)
+    /// <summary>Counts a validation and logs a refusal.</summary>
+    /// <param name="reason">Why it was refused, or None.</param>
+    /// <param name="verifiedPolicy">The policy of a token whose tag verified, or <see langword="null"/> when it did not (its key id is then not reported).</param>
+    /// <param name="keyId">The key id, meaningful only with <paramref name="verifiedPolicy"/>.</param>
+    internal void Validated(InvitationFailureReason reason, string? verifiedPolicy, int keyId)
     {
-        _validated?.Add(1, Outcome(result), Reason(result.Reason));
-        if (!result.IsValid)
+        _validated?.Add(1, Outcome(reason), Reason(reason));
+        if (reason == InvitationFailureReason.None)
         {
-            LogRefusal(_logger, result);
+            return;
         }
-    }
 
-    internal void Redeemed(in InvitationValidationResult result)
-    {
-        _redeemed?.Add(1, Outcome(result), Reason(result.Reason));
-        if (result.IsValid)
+        if (verifiedPolicy is not null)
         {
-            LogRedeemed(_logger, result.Claims.Policy, result.Claims.KeyId);
-        }
-        else if (IsVerified(result))
-        {
-            LogRedemptionRefused(_logger, ReasonNames[(int)result.Reason], result.Claims.KeyId);
+            LogRefused(_logger, ReasonNames[(int)reason], keyId);
         }
         else
         {
-            LogRefusedUnverified(_logger, ReasonNames[(int)result.Reason]);
+            LogRefusedUnverified(_logger, ReasonNames[(int)reason]);
+        }
+    }
+
+    /// <summary>Counts a redemption and logs its outcome.</summary>
+    /// <param name="reason">Why it was refused, or None.</param>
+    /// <param name="verifiedPolicy">The policy of a token whose tag verified, or <see langword="null"/> when it did not (its key id is then not reported).</param>
+    /// <param name="keyId">The key id, meaningful only with <paramref name="verifiedPolicy"/>.</param>
+    internal void Redeemed(InvitationFailureReason reason, string? verifiedPolicy, int keyId)
+    {
+        _redeemed?.Add(1, Outcome(reason), Reason(reason));
+        if (reason == InvitationFailureReason.None)
+        {
+            LogRedeemed(_logger, verifiedPolicy ?? string.Empty, keyId);
+        }
+        else if (verifiedPolicy is not null)
+        {
+            LogRedemptionRefused(_logger, ReasonNames[(int)reason], keyId);
+        }
+        else
+        {
+            LogRefusedUnverified(_logger, ReasonNames[(int)reason]);
         }
     }
 
@@ -108,23 +125,8 @@ public sealed partial class InvitationTelemetry : IDisposable
 
     internal void LedgerUnavailable(string ledger, Exception exception) => LogLedgerUnavailable(_logger, ledger, exception);
 
-    /// <summary>Reason and key id only; the key id is authentic (and reported) only once the tag verified: the claims are empty before.</summary>
-    private static void LogRefusal(ILogger logger, in InvitationValidationResult result)
-    {
-        if (IsVerified(result))
-        {
-            LogRefused(logger, ReasonNames[(int)result.Reason], result.Claims.KeyId);
-        }
-        else
-        {
-            LogRefusedUnverified(logger, ReasonNames[(int)result.Reason]);
-        }
-    }
-
-    private static bool IsVerified(in InvitationValidationResult result) => result.Claims.Policy is not null;
-
-    private static KeyValuePair<string, object?> Outcome(in InvitationValidationResult result) =>
-        new("outcome", result.IsValid ? "valid" : "refused");
+    private static KeyValuePair<string, object?> Outcome(InvitationFailureReason reason) =>
+        new("outcome", reason == InvitationFailureReason.None ? "valid" : "refused");
 
     private static KeyValuePair<string, object?> Reason(InvitationFailureReason reason) => new("reason", ReasonNames[(int)reason]);
 

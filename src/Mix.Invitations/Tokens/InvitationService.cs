@@ -120,7 +120,7 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         ArgumentNullException.ThrowIfNull(invitation);
         context.ThrowIfNoChannel(nameof(context));
         result = ValidateCore(invitation.Token, invitation.Channel, invitation.Inviter, invitation.Invitee, context);
-        _telemetry.Validated(result);
+        _telemetry.Validated(result.Reason, result.Claims.Policy, result.Claims.KeyId);
         return result.IsValid;
     }
 

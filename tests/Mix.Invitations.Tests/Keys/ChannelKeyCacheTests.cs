@@ -6,7 +6,7 @@ namespace Mix.Invitations.Tests.Keys;
 
 public class ChannelKeyCacheTests
 {
-    private static readonly KeyRingEntry RingKey = KeyRing.Create([new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 }]).Find(1)!;
+    private static readonly KeyRingEntry RingKey = KeyRingOptions.Build([new InvitationKeyOptions { Id = 1, Secret = TestKeys.Secret0 }]).Find(1)!;
 
     private static Jid Channel(int i) => Jid.Parse($"c{i}@mix.shakespeare.example");
 

@@ -13,6 +13,10 @@ namespace Mix.Invitations.Tests.Telemetry;
 
 public partial class InvitationTelemetryTests
 {
+    /// <summary>What the redeemer reports for a result: its reason, and the policy and key id once the tag verified.</summary>
+    private static void Redeemed(InvitationTelemetry telemetry, in InvitationValidationResult result) =>
+        telemetry.Redeemed(result.Reason, result.Claims.Policy, result.Claims.KeyId);
+
     private static readonly string[] InstrumentNames = ["mix.invitations.issued", "mix.invitations.validated", "mix.invitations.redeemed"];
 
     [Fact]
@@ -80,8 +84,8 @@ public partial class InvitationTelemetryTests
         var invitation = host.Service.Issue(TestKeys.InviteeBound()).Invitation;
         var result = host.Service.Check(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee });
 
-        host.Telemetry.Redeemed(result);
-        host.Telemetry.Redeemed(InvitationValidationResult.Failure(InvitationFailureReason.UsesExhausted, result.Claims));
+        Redeemed(host.Telemetry, result);
+        Redeemed(host.Telemetry, InvitationValidationResult.Failure(InvitationFailureReason.UsesExhausted, result.Claims));
 
         var measurements = redeemed.GetMeasurementSnapshot();
         Count(measurements, "valid", "None").Should().Be(1);
@@ -110,7 +114,7 @@ public partial class InvitationTelemetryTests
         Validate(inviteeBound, TestKeys.Stranger);                      // refused: InviteeMismatch, key id known
         Validate(inviteeBound.WithToken(Tamper(inviteeBound.Token)), TestKeys.Invitee); // refused: BadSignature
         Validate(bearer, TestKeys.Stranger);                            // valid
-        host.Telemetry.Redeemed(host.Service.Check(inviteeBound, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }));
+        Redeemed(host.Telemetry, host.Service.Check(inviteeBound, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }));
         host.Clock.Advance(TimeSpan.FromDays(8));
         Validate(inviteeBound, TestKeys.Invitee);                       // refused: Expired
         host.Rotate();                                                  // event 5, reload

@@ -146,7 +146,7 @@ public partial class TokenFormatVectorTests
         var expected = IntermediateVectors().Where(r => r[0] == id).ToDictionary(r => r[1], r => Convert.FromHexString(Code(r[2])));
         var request = Request(v);
         var keyId = int.Parse(v[2], CultureInfo.InvariantCulture);
-        var ring = KeyRing.Create([new InvitationKeyOptions { Id = keyId, Secret = Secrets[keyId] }]);
+        var ring = KeyRingOptions.Build([new InvitationKeyOptions { Id = keyId, Secret = Secrets[keyId] }]);
         var entry = ring.Find(keyId)!;
         var channel = request.Channel.Bare;
         var token = Decode(Code(v[10]));

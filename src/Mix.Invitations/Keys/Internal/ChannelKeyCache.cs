@@ -247,7 +247,9 @@ internal sealed class ChannelKeyCache
             var hmac = Rent();
             try
             {
-                TokenCodec.ComputeTag(hmac, macInput, tag);
+                // One AppendData for the whole input: see TokenSigner.ComputeTag on why it is assembled first.
+                hmac.AppendData(macInput);
+                TokenMac.Finish(hmac, tag);
             }
             finally
             {

@@ -27,7 +27,7 @@ internal sealed class KeyRing
     internal IReadOnlyList<KeyRingEntry> All => _all;
 
     /// <summary>Builds the ring; configuration errors throw with a message that names the key id, never the secret.</summary>
-    internal static KeyRing Create(IEnumerable<InvitationKeyOptions> keys)
+    internal static KeyRing Create(IEnumerable<KeySpec> keys)
     {
         var entries = new List<KeyRingEntry>();
         var seen = new HashSet<int>();

@@ -86,7 +86,7 @@ internal sealed class PolicyRegistry
     public bool[] Enabled(IEnumerable<string>? enabledNames)
     {
         var enabled = new bool[256];
-        foreach (var policy in enabledNames is null ? _all : enabledNames.Select(name => Require(name, nameof(MixInvitationOptions.EnabledPolicies))))
+        foreach (var policy in enabledNames is null ? _all : enabledNames.Select(name => Require(name, "EnabledPolicies")))
         {
             enabled[policy.Id] = true;
         }

@@ -45,7 +45,7 @@ internal sealed class ServiceState
     public static ServiceState Create(MixInvitationOptions options, PolicyRegistry policies, IChannelKeyProvider? keyProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var ring = KeyRing.Create(options.Keys);
+        var ring = KeyRingOptions.Build(options.Keys);
         if (ring.All.Count == 0)
         {
             throw new InvalidOperationException("MixInvitations:Keys is empty: configure at least one key.");

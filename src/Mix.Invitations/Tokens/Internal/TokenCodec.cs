@@ -163,14 +163,4 @@ internal static class TokenCodec
         header.CopyTo(destination[MacLabel.Length..]);
         return MacLabel.Length + header.Length;
     }
-
-    /// <summary>
-    /// tag = first 16 bytes of HMAC(macInput), where macInput = label || header || canonical, assembled by the caller
-    /// (see <see cref="WriteMacPrefix"/>) and appended in one call; the keyed state is reset to its key afterwards.
-    /// </summary>
-    internal static void ComputeTag(IncrementalHash hmac, ReadOnlySpan<byte> macInput, Span<byte> tag)
-    {
-        hmac.AppendData(macInput);
-        TokenMac.Finish(hmac, tag);
-    }
 }

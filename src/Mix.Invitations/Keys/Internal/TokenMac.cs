@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 namespace Mix.Invitations.Internal;
 
 /// <summary>
-/// The MAC primitive every token goes through: HMAC-SHA256 from the BCL, truncated to the tag length, compared in
-/// fixed time. Kept apart so the Wycheproof vectors test exactly what tokens use.
+/// The MAC primitive every token goes through: HMAC-SHA256 from the BCL under a channel key, truncated to the tag
+/// length. It lives with the keys because the cache of keyed HMAC states (<see cref="ChannelKeyCache"/>) runs it; what
+/// it is computed over is the token signer's business. Kept apart so the Wycheproof vectors test exactly what tokens
+/// use.
 /// </summary>
 internal static class TokenMac
 {
