@@ -19,16 +19,21 @@ public class ReadmeWithoutDependencyInjectionTests
             using var telemetry = new InvitationTelemetry(meterFactory: null, loggerFactory: null); // or your ILoggerFactory
             var service = InvitationService.Create(options, TimeProvider.System, customPolicies: null, channelKeyProvider: null, telemetry);
 
-            var invitation = service.Issue(new InvitationIssueRequest
+            var issued = service.Issue(new InvitationIssueRequest
             {
                 Channel = Jid.Parse("coven@mix.shakespeare.example"),
                 Inviter = Jid.Parse("hag66@shakespeare.example"),
                 Invitee = Jid.Parse("cat@shakespeare.example"),
-            }).Invitation;
-            var result = service.Check(invitation, new InvitationContext { Channel = invitation.Channel, Joiner = Jid.Parse("cat@shakespeare.example") });
+            });
+            var valid = service.TryValidate(issued.Invitation, new InvitationContext
+            {
+                Channel = Jid.Parse("coven@mix.shakespeare.example"),
+                Joiner = Jid.Parse("cat@shakespeare.example"),
+            }, out var result);
             // --- end ---
 
-            result.IsValid.Should().BeTrue(result.ToString());
+            valid.Should().BeTrue(result.ToString());
+            issued.Claims.ExpiresAt.Should().Be(result.Claims.ExpiresAt);
             (result.Claims.ExpiresAt - result.Claims.IssuedAt).Should().Be(TimeSpan.FromDays(2));
         }
         finally
