@@ -150,37 +150,50 @@ internal static class ArchitectureRules
             && !DependencyInjectionAttributes.Contains(fullName);
     }
 
-    /// <summary>(a) No cycle between parts, whatever the table says: each cycle with one type pair per hop.</summary>
+    /// <summary>
+    /// (a) No cycle between parts, whatever the table says. For each tangle (strongly connected set of parts), a shortest
+    /// cycle through each of its part edges, with type pairs for every hop: every edge that keeps the tangle tied shows.
+    /// </summary>
     public static string Cycles(IEnumerable<TypeEdge> edges)
     {
         var between = edges.Where(e => e.ToPart is not null && e.ToPart != e.FromPart).ToList();
         var graph = between
             .GroupBy(e => e.FromPart, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(e => e.ToPart!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        var cycles = new List<List<string>>();
-        foreach (var component in StronglyConnected(graph).Where(c => c.Count > 1))
-        {
-            cycles.Add(CycleThrough(component, graph));
-        }
-
-        if (cycles.Count == 0)
+        var tangles = StronglyConnected(graph).Where(c => c.Count > 1).Select(c => c.Order(StringComparer.Ordinal).ToList()).OrderBy(c => c[0], StringComparer.Ordinal).ToList();
+        if (tangles.Count == 0)
         {
             return "";
         }
 
         var report = new StringBuilder();
-        report.AppendLine(Invariant($"Cycles between parts ({cycles.Count}):"));
-        foreach (var cycle in cycles)
+        report.AppendLine(Invariant($"Cycles between parts: {tangles.Count} set(s) of parts that reach each other."));
+        foreach (var tangle in tangles)
         {
-            report.AppendLine("  " + string.Join(" -> ", cycle.Append(cycle[0])));
-            for (var i = 0; i < cycle.Count; i++)
+            var cycles = new List<List<string>>();
+            foreach (var from in tangle)
             {
-                var (from, to) = (cycle[i], cycle[(i + 1) % cycle.Count]);
-                var hop = between.Where(e => e.FromPart == from && e.ToPart == to).ToList();
-                report.AppendLine(Invariant($"    {from} -> {to} ({hop.Count} reference{(hop.Count == 1 ? "" : "s")}), e.g.:"));
-                foreach (var e in hop.Take(3))
+                foreach (var to in graph[from].Where(tangle.Contains))
                 {
-                    report.AppendLine("      " + Describe(e));
+                    var cycle = ShortestPath(to, from, tangle, graph);
+                    var rotate = cycle.IndexOf(cycle.Min(StringComparer.Ordinal)!);
+                    cycle = [.. cycle.Skip(rotate), .. cycle.Take(rotate)];
+                    if (!cycles.Any(c => c.SequenceEqual(cycle, StringComparer.Ordinal)))
+                    {
+                        cycles.Add(cycle);
+                    }
+                }
+            }
+
+            report.AppendLine(Invariant($"  {string.Join(", ", tangle)}: {cycles.Count} cycle(s)"));
+            foreach (var cycle in cycles)
+            {
+                report.AppendLine("    " + string.Join(" -> ", cycle.Append(cycle[0])));
+                for (var i = 0; i < cycle.Count; i++)
+                {
+                    var (from, to) = (cycle[i], cycle[(i + 1) % cycle.Count]);
+                    var hop = between.Where(e => e.FromPart == from && e.ToPart == to).Distinct().ToList();
+                    report.AppendLine(Invariant($"      {from} -> {to} ({hop.Count} reference{(hop.Count == 1 ? "" : "s")}), e.g. {string.Join("; ", hop.Take(3).Select(Describe))}"));
                 }
             }
         }
@@ -284,30 +297,16 @@ internal static class ArchitectureRules
         return result;
     }
 
-    /// <summary>A shortest cycle through the component's first part (by name), staying inside the component.</summary>
-    private static List<string> CycleThrough(List<string> component, Dictionary<string, List<string>> graph)
+    /// <summary>A shortest path from <paramref name="start"/> to <paramref name="goal"/> inside <paramref name="inside"/>, <paramref name="goal"/> first: the cycle closed by the edge goal -> start.</summary>
+    private static List<string> ShortestPath(string start, string goal, List<string> inside, Dictionary<string, List<string>> graph)
     {
-        var inside = component.ToHashSet(StringComparer.Ordinal);
-        var start = component.Order(StringComparer.Ordinal).First();
-        var previous = new Dictionary<string, string>(StringComparer.Ordinal);
+        var previous = new Dictionary<string, string>(StringComparer.Ordinal) { [start] = start };
         var queue = new Queue<string>([start]);
-        while (queue.Count > 0)
+        while (queue.Count > 0 && !previous.ContainsKey(goal))
         {
             var v = queue.Dequeue();
             foreach (var w in (graph.GetValueOrDefault(v) ?? []).Where(inside.Contains))
             {
-                if (w == start)
-                {
-                    var path = new List<string> { v };
-                    while (path[^1] != start)
-                    {
-                        path.Add(previous[path[^1]]);
-                    }
-
-                    path.Reverse();
-                    return path;
-                }
-
                 if (previous.TryAdd(w, v))
                 {
                     queue.Enqueue(w);
@@ -315,7 +314,15 @@ internal static class ArchitectureRules
             }
         }
 
-        return component;
+        var path = new List<string> { goal };
+        for (var v = goal; v != start; v = previous[v])
+        {
+            path.Add(previous[v]);
+        }
+
+        // goal, ..., start reversed is start ... goal; the cycle reads goal -> start -> ... -> goal.
+        path.Reverse();
+        return [goal, .. path.Take(path.Count - 1)];
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
