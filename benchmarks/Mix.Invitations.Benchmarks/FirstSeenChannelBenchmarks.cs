@@ -38,13 +38,13 @@ public class FirstSeenChannelBenchmarks
         {
             // Same length as Fixture.Channel's JID, so the bytes hashed match the cached-key rows.
             var channel = Jid.Parse($"c{i:D4}@mix.shakespeare.example");
-            _invitations[i] = issuer.Issue(Fixture.Request(channel)).Invitation;
+            _invitations[i] = issuer.IssueNow(Fixture.Request(channel)).Issued.Invitation;
             _contexts[i] = Fixture.Context(channel);
             _channelInfos[i] = Fixture.ChannelKeyInfo(channel);
             _canonicals[i] = Fixture.Canonical(channel);
         }
 
-        _baselines = new Baselines(issuer.Issue(Fixture.Request()).Invitation.Token);
+        _baselines = new Baselines(issuer.IssueNow(Fixture.Request()).Issued.Invitation.Token);
 
         // A fresh service: its cache has seen none of these channels.
         _service = Fixture.Service(CacheSize);

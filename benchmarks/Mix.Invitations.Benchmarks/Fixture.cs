@@ -59,6 +59,13 @@ internal static class Fixture
         Lifetime = Lifetime,
     };
 
+    /// <summary>Issues with a service that has no issuance policy, so the result is complete when returned.</summary>
+    public static InvitationIssueResult IssueNow(this InvitationService service, InvitationIssueRequest request)
+    {
+        var pending = service.IssueAsync(request);
+        return pending.IsCompleted ? pending.Result : throw new InvalidOperationException("The benchmark service has no issuance policy, so issuing completes synchronously.");
+    }
+
     public static InvitationContext Context(Jid? channel = null) => new InvitationContext { Channel = channel ?? Channel, Joiner = Invitee };
 
     /// <summary>The canonical &lt;invitation/&gt; bytes the library MACs for <see cref="Request"/>.</summary>

@@ -20,7 +20,7 @@ public class IssueBenchmarks
     {
         _service = Fixture.Service();
         _request = Fixture.Request();
-        _baselines = new Baselines(_service.Issue(_request).Invitation.Token);
+        _baselines = new Baselines(_service.IssueNow(_request).Issued.Invitation.Token);
     }
 
     [GlobalCleanup]
@@ -33,7 +33,7 @@ public class IssueBenchmarks
     public string F1Issue() => _baselines.F1Issue();
 
     [Benchmark(Description = "Issue (channel key cached)")]
-    public IssuedInvitation Issue() => _service.Issue(_request);
+    public InvitationIssueResult Issue() => _service.IssueNow(_request);
 
     [Benchmark(Description = "JWT HS256 create")]
     public string JwtCreate() => _baselines.JwtCreate();

@@ -30,9 +30,9 @@ public class RedeemBenchmarks
         _service = Fixture.Service();
         _ledger = new InMemoryInvitationLedger(TimeProvider.System);
         _redeemer = new InvitationRedeemer(_service, _ledger);
-        _invitation = _service.Issue(Fixture.Request()).Invitation;
+        _invitation = _service.IssueNow(Fixture.Request()).Issued.Invitation;
         var request = Fixture.Request();
-        _singleUse = _service.Issue(new InvitationIssueRequest { Channel = request.Channel, Inviter = request.Inviter, Invitee = request.Invitee, Policy = request.Policy, Lifetime = request.Lifetime, MaxUses = 1 }).Invitation;
+        _singleUse = _service.IssueNow(new InvitationIssueRequest { Channel = request.Channel, Inviter = request.Inviter, Invitee = request.Invitee, Policy = request.Policy, Lifetime = request.Lifetime, MaxUses = 1 }).Issued.Invitation;
         _context = Fixture.Context();
         if (!Validate() || !Redeem().AsTask().GetAwaiter().GetResult() || !RedeemAndRelease().AsTask().GetAwaiter().GetResult() || !RedeemAndRelease().AsTask().GetAwaiter().GetResult())
         {

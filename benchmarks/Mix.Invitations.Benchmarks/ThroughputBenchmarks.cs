@@ -34,7 +34,7 @@ public class ThroughputBenchmarks
     public void Setup()
     {
         _service = Fixture.Service();
-        _invitation = _service.Issue(Fixture.Request()).Invitation;
+        _invitation = _service.IssueNow(Fixture.Request()).Issued.Invitation;
         _context = Fixture.Context();
         if (Run(1) != 1)
         {

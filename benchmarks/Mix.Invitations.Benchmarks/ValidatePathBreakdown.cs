@@ -32,7 +32,7 @@ public class ValidatePathBreakdown
     public void Setup()
     {
         var service = Fixture.Service();
-        _token = service.Issue(Fixture.Request()).Invitation.Token;
+        _token = service.IssueNow(Fixture.Request()).Issued.Invitation.Token;
         _cache[(Fixture.KeyId, Fixture.Channel)] = new object();
         _pool[1] = new object();
         _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, new byte[32]);

@@ -15,7 +15,7 @@ public class ValidationBenchmarks
     public void Setup()
     {
         _service = Fixture.Service();
-        _invitation = _service.Issue(Fixture.Request()).Invitation;
+        _invitation = _service.IssueNow(Fixture.Request()).Issued.Invitation;
         _context = Fixture.Context();
         _baselines = new Baselines(_invitation.Token);
         if (!Validate())

@@ -22,7 +22,7 @@ public class XmlBenchmarks
     public void Setup()
     {
         _service = Fixture.Service();
-        _invitation = _service.Issue(Fixture.Request()).Invitation;
+        _invitation = _service.IssueNow(Fixture.Request()).Issued.Invitation;
         _context = Fixture.Context();
 
         // XEP-0369 §7.1.2's join, with the XEP-0407 §6 invitation in it.

@@ -126,8 +126,8 @@ internal sealed class MixService
 
         return (type, payload.Name) switch
         {
-            ("get", var n) when n == Names.MixMisc + "invite" => Invite(stanza, payload, from, channel),
-            ("get", var n) when n == Names.Pars + "preauth" => PreAuth(stanza, from, channel),
+            ("get", var n) when n == Names.MixMisc + "invite" => await InviteAsync(stanza, payload, from, channel, cancellationToken).ConfigureAwait(false),
+            ("get", var n) when n == Names.Pars + "preauth" => await PreAuthAsync(stanza, from, channel, cancellationToken).ConfigureAwait(false),
             ("set", var n) when n == Names.MixCore + "join" => await JoinAsync(stanza, payload, from, channel, cancellationToken).ConfigureAwait(false),
             ("get", var n) when n == Names.Ping + "ping" => Result(stanza),
             _ => Error(stanza, new InvitationStanzaError("cancel", "service-unavailable", null)),
@@ -152,7 +152,7 @@ internal sealed class MixService
         return Result(stanza, new XElement(Names.MixCore + "create", new XAttribute("channel", address.Local!)));
     }
 
-    private XElement Invite(XElement stanza, XElement invite, Jid from, MixChannel channel)
+    private async ValueTask<XElement> InviteAsync(XElement stanza, XElement invite, Jid from, MixChannel channel, CancellationToken cancellationToken)
     {
         if (!channel.IsParticipant(from))
         {
@@ -166,31 +166,47 @@ internal sealed class MixService
 
         var invitee = request.Invitee;
 
-        var invitation = _invitations.Issue(new InvitationIssueRequest
+        var issued = await _invitations.IssueAsync(
+            new InvitationIssueRequest
+            {
+                Channel = channel.Address,
+                Inviter = from.Bare,
+                Invitee = invitee.Bare,
+                Policy = BindingPolicies.InviteeBoundName,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (!issued.IsIssued)
         {
-            Channel = channel.Address,
-            Inviter = from.Bare,
-            Invitee = invitee.Bare,
-            Policy = BindingPolicies.InviteeBoundName,
-        }).Invitation;
+            return Error(stanza, issued.StanzaError);
+        }
+
+        var invitation = issued.Issued.Invitation;
         Log($"issued an invitation to {channel.Address} from {from.Bare} for {invitee.Bare}");
         return Result(stanza, new InviteResult(invitation).ToXElement());
     }
 
-    private XElement PreAuth(XElement stanza, Jid from, MixChannel channel)
+    private async ValueTask<XElement> PreAuthAsync(XElement stanza, Jid from, MixChannel channel, CancellationToken cancellationToken)
     {
         if (!channel.IsParticipant(from))
         {
             return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
         }
 
-        var invitation = _invitations.Issue(new InvitationIssueRequest
+        var issued = await _invitations.IssueAsync(
+            new InvitationIssueRequest
+            {
+                Channel = channel.Address,
+                Inviter = from.Bare,
+                Policy = BindingPolicies.UnboundName,
+                MaxUses = 1,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (!issued.IsIssued)
         {
-            Channel = channel.Address,
-            Inviter = from.Bare,
-            Policy = BindingPolicies.UnboundName,
-            MaxUses = 1,
-        }).Invitation;
+            return Error(stanza, issued.StanzaError);
+        }
+
+        var invitation = issued.Issued.Invitation;
         Log($"issued a single-use bearer token for {channel.Address} from {from.Bare}");
         return Result(stanza, new Preauth(invitation.Token).ToXElement());
     }

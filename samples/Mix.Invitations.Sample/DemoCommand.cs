@@ -39,7 +39,7 @@ internal static class DemoCommand
         steps.Line($"Configure: key {SigningKey.KeyId} is {key.Source}; the ledger is in memory; the clock is the demo's own, so it can move forward.");
 
         // 2. Issue an invitee-bound invitation, as the channel answers hag66's <invite/> request.
-        var invitation = service.Issue(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Invitee = Invitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime }).Invitation;
+        var invitation = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Invitee = Invitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime }, cancellationToken)).Issued.Invitation;
         steps.Line($"Issue: {Inviter} invites {Invitee} to {Channel} (invitee-bound, valid {Sample.Lifetime.Format(Lifetime)}). The <invitation/> the channel returns:");
         steps.Block(invitation.ToXElement().ToString());
 
@@ -70,7 +70,7 @@ internal static class DemoCommand
         steps.Outcome($"Expire: the clock moves forward {Sample.Lifetime.Format(Lifetime)} and 1m, and {cat.Bare} presents the invitation again", late, expectValid: false, InvitationFailureReason.Expired);
 
         // 7. A single-use link anyone may redeem, for a web page or a QR code.
-        var bearer = service.Issue(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1), MaxUses = 1 }).Invitation;
+        var bearer = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1), MaxUses = 1 }, cancellationToken)).Issued.Invitation;
         var link = InvitationUri.ToLandingLink(bearer, LandingPage);
         steps.Line("Issue a link: a single-use invitation anyone holding it may redeem (unbound, 1 use, valid 1d), as a web page shows it:");
         steps.Block(link);

@@ -49,6 +49,15 @@ internal static class IssueCommand
         return command;
     }
 
+    /// <summary>Issues through the library's issuance policies; a refusal is reported with the stanza error a server would send.</summary>
+    private static IssuedInvitation IssueOrRefuse(InvitationService service, InvitationIssueRequest request)
+    {
+        // The sample's service registers no policy that waits on a store, so the result is complete at once.
+        var pending = service.IssueAsync(request);
+        var result = pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        return result.IsIssued ? result.Issued : throw new UsageException($"refused ({result.Reason}): {result.StanzaError}");
+    }
+
     private static int Run(IssueRequest args, TextWriter output, TextWriter error, SampleEnvironment environment)
     {
         // Check every input before touching the key, so a typo never creates a key file.
@@ -92,7 +101,7 @@ internal static class IssueCommand
             var key = SigningKey.Resolve(args.KeyFile, environment, createKeyFile: true);
             error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
             var service = SampleServices.Create(key, environment.TimeProvider);
-            var issued = service.Issue(request);
+            var issued = IssueOrRefuse(service, request);
             (invitation, claims) = (issued.Invitation, issued.Claims);
         }
         catch (ArgumentException ex)

@@ -29,6 +29,20 @@ public sealed class InvitationIssueRequest
     /// <value>More than zero and at most the configured maximum (30 days unless configured); whole seconds count.</value>
     public TimeSpan? Lifetime { get; init; }
 
+    /// <summary>
+    /// Gets the inviter's role in the channel, as the server knows it (for example <see cref="InvitationRoles.Participant"/>),
+    /// or <see langword="null"/> when the server supplies none, which issuance rules treat as <see cref="InvitationRoles.Other"/>.
+    /// </summary>
+    /// <value>Any role name; the rules of <see cref="MixInvitationOptions.Issuance"/> are configured per name.</value>
+    public string? InviterRole { get; init; }
+
+    /// <summary>
+    /// Gets the channel's XEP-0406 setting "Participation Addition by Invitation from Participant" (whether
+    /// participants may invite), as the server knows it, or <see langword="null"/> when it supplies none (rules that
+    /// need it then refuse a participant).
+    /// </summary>
+    public bool? ChannelAllowsParticipantInvitations { get; init; }
+
     /// <summary>Gets how many times the invitation may be redeemed, or <see langword="null"/> for no limit.</summary>
     /// <value>1–65535. A limit is enforced by the redemption ledger; 1 makes a single-use invitation.</value>
     public int? MaxUses { get; init; }

@@ -174,7 +174,8 @@ public static class MixInvitationsServiceCollectionExtensions
         services.TryAddSingleton(sp => new InvitationService(
             sp.GetRequiredService<OptionsReloader>().State,
             sp.GetService<TimeProvider>(),
-            sp.GetRequiredService<InvitationTelemetry>()));
+            sp.GetRequiredService<InvitationTelemetry>(),
+            sp.GetServices<IInvitationIssuancePolicy>()));
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
         services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
 

@@ -19,6 +19,10 @@ public sealed class MixInvitationOptions
     [ValidateEnumeratedItems]
     public IList<InvitationKeyOptions> Keys { get; } = new List<InvitationKeyOptions>();
 
+    /// <summary>Gets the built-in issuance rules: who may invite, what, how often and how much. They apply once registered with <c>AddIssuanceRules</c>.</summary>
+    /// <value>The defaults of <see cref="InvitationIssuanceOptions"/>.</value>
+    public InvitationIssuanceOptions Issuance { get; } = new();
+
     /// <summary>Gets or sets the lifetime of an invitation whose request names none.</summary>
     /// <value>Default 7 days; 1 second to 3650 days, and at most <see cref="MaxLifetime"/>.</value>
     [OptionRange("00:00:01", "3650.00:00:00")]

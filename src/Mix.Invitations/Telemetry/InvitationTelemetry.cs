@@ -14,12 +14,14 @@ namespace Mix.Invitations;
 /// <item><c>mix.invitations.issued</c> — invitations issued; tag <c>policy</c>.</item>
 /// <item><c>mix.invitations.validated</c> — stateless validations; tags <c>outcome</c> (<c>valid</c>/<c>refused</c>) and <c>reason</c> (an <see cref="InvitationFailureReason"/> name, <c>None</c> when valid).</item>
 /// <item><c>mix.invitations.redeemed</c> — redemptions; tags <c>outcome</c> and <c>reason</c>.</item>
+/// <item><c>mix.invitations.issue_refused</c> — issues an <see cref="IInvitationIssuancePolicy"/> refused; tags <c>reason</c> (an <see cref="InvitationIssueRefusalReason"/> name) and <c>role</c> (the inviter's role as the server supplied it).</item>
 /// </list>
 /// <para>
 /// Log events (category <c>Mix.Invitations</c>): 1 <c>InvitationIssued</c> (Debug), 2 <c>InvitationRefused</c>
 /// (Debug), 3 <c>InvitationRedeemed</c> (Debug), 4 <c>RedemptionRefused</c> (Debug), 5 <c>KeyRingReloaded</c>
 /// (Information), 6 <c>KeyRingReloadFailed</c> (Error), 7 <c>LedgerUnavailable</c> (Warning), 8
-/// <c>InvitationRefusedUnverified</c> (Debug: malformed, unknown key or bad signature, so no key id is trusted).
+/// <c>InvitationRefusedUnverified</c> (Debug: malformed, unknown key or bad signature, so no key id is trusted), 9
+/// <c>IssueRefused</c> (Information: reason, inviter role and binding policy).
 /// Events carry the policy, the reason and the key id only: never a token, a token id or a secret. The ids are
 /// stable: an event may be added, never renumbered.
 /// </para>
@@ -31,11 +33,14 @@ public sealed partial class InvitationTelemetry : IDisposable
 
     private static readonly string[] ReasonNames = Enum.GetNames<InvitationFailureReason>();
 
+    private static readonly string[] IssueRefusalNames = Enum.GetNames<InvitationIssueRefusalReason>();
+
     private readonly Meter? _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long>? _issued;
     private readonly Counter<long>? _validated;
     private readonly Counter<long>? _redeemed;
+    private readonly Counter<long>? _issueRefused;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance.</summary>
@@ -50,6 +55,7 @@ public sealed partial class InvitationTelemetry : IDisposable
         _issued = _meter.CreateCounter<long>("mix.invitations.issued", "{invitation}", "Invitations issued, by binding policy.");
         _validated = _meter.CreateCounter<long>("mix.invitations.validated", "{invitation}", "Invitations validated statelessly, by outcome and reason.");
         _redeemed = _meter.CreateCounter<long>("mix.invitations.redeemed", "{invitation}", "Invitations redeemed, by outcome and reason.");
+        _issueRefused = _meter.CreateCounter<long>("mix.invitations.issue_refused", "{invitation}", "Issues refused by an issuance policy, by reason and inviter role.");
         _logger = loggerFactory?.CreateLogger(Name) ?? NullLogger.Instance;
     }
 
@@ -119,6 +125,14 @@ public sealed partial class InvitationTelemetry : IDisposable
         }
     }
 
+    /// <summary>Counts and logs an issue an issuance policy refused: reason, role and binding policy only, never a JID or a token.</summary>
+    internal void IssueRefused(InvitationIssueRefusalReason reason, string role, string policy)
+    {
+        var name = IssueRefusalNames[(int)reason];
+        _issueRefused?.Add(1, new KeyValuePair<string, object?>("reason", name), new KeyValuePair<string, object?>("role", role));
+        LogIssueRefused(_logger, name, role, policy);
+    }
+
     internal void KeyRingReloaded(int keys) => LogKeyRingReloaded(_logger, keys);
 
     internal void KeyRingReloadFailed(string problem) => LogKeyRingReloadFailed(_logger, problem);
@@ -150,6 +164,9 @@ public sealed partial class InvitationTelemetry : IDisposable
 
     [LoggerMessage(EventId = 7, EventName = "LedgerUnavailable", Level = LogLevel.Warning, Message = "The redemption ledger {Ledger} is unavailable; invitations are refused until it is back")]
     private static partial void LogLedgerUnavailable(ILogger logger, string ledger, Exception exception);
+
+    [LoggerMessage(EventId = 9, EventName = "IssueRefused", Level = LogLevel.Information, Message = "Issue refused by an issuance policy: {Reason} (inviter role {Role}, policy {Policy})")]
+    private static partial void LogIssueRefused(ILogger logger, string reason, string role, string policy);
 
     [LoggerMessage(EventId = 8, EventName = "InvitationRefusedUnverified", Level = LogLevel.Debug, Message = "Invitation refused before its signature verified: {Reason}")]
     private static partial void LogRefusedUnverified(ILogger logger, string reason);

@@ -27,13 +27,19 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     private readonly ServiceStateHolder _state;
     private readonly TimeProvider _time;
     private readonly InvitationTelemetry _telemetry;
+    private readonly IInvitationIssuancePolicy[] _issuancePolicies;
 
     /// <summary>Initializes a service over a state that its owner may replace (the dependency injection layer, on reload).</summary>
-    internal InvitationService(ServiceStateHolder state, TimeProvider? timeProvider, InvitationTelemetry? telemetry)
+    internal InvitationService(ServiceStateHolder state, TimeProvider? timeProvider, InvitationTelemetry? telemetry, IEnumerable<IInvitationIssuancePolicy>? issuancePolicies)
     {
         _state = state;
         _time = timeProvider ?? TimeProvider.System;
         _telemetry = telemetry ?? InvitationTelemetry.None;
+        _issuancePolicies = issuancePolicies?.ToArray() ?? [];
+        foreach (var policy in _issuancePolicies)
+        {
+            ArgumentNullException.ThrowIfNull(policy, nameof(issuancePolicies));
+        }
     }
 
     /// <summary>Creates a service without dependency injection.</summary>
@@ -42,8 +48,9 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     /// <param name="customPolicies">Binding policies to register beside the built-in ones, or <see langword="null"/>.</param>
     /// <param name="channelKeyProvider">The channel key provider, or <see langword="null"/> for HKDF derivation from the ring key.</param>
     /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
+    /// <param name="issuancePolicies">The rules <see cref="IssueAsync"/> consults, in order, or <see langword="null"/> for none (anyone the server lets call it may issue).</param>
     /// <returns>The service.</returns>
-    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>, or <paramref name="issuancePolicies"/> holds <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
     /// <exception cref="OptionsValidationException">Thrown when the options break a rule; the validators and messages are the ones dependency injection runs at start, naming each field and value (never a secret).</exception>
     /// <example>
@@ -58,13 +65,14 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         TimeProvider? timeProvider = null,
         IEnumerable<IInvitationBindingPolicy>? customPolicies = null,
         IChannelKeyProvider? channelKeyProvider = null,
-        InvitationTelemetry? telemetry = null)
+        InvitationTelemetry? telemetry = null,
+        IEnumerable<IInvitationIssuancePolicy>? issuancePolicies = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var policies = customPolicies as IReadOnlyCollection<IInvitationBindingPolicy> ?? customPolicies?.ToArray();
         MixInvitationOptionsValidation.ThrowIfInvalid(options, timeProvider, policies);
         var state = ServiceState.Create(options, PolicyRegistry.Create(policies), channelKeyProvider);
-        return new InvitationService(new ServiceStateHolder(state), timeProvider, telemetry);
+        return new InvitationService(new ServiceStateHolder(state), timeProvider, telemetry, issuancePolicies);
     }
 
     /// <summary>Fills a use-limited token's nonce; tests replace it to reproduce the documented vectors.</summary>
@@ -100,7 +108,7 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     public void InvalidateChannelKeys(Jid channel) => _state.Current.Signer.Invalidate(channel.Bare);
 
     /// <inheritdoc />
-    public IssuedInvitation Issue(InvitationIssueRequest request)
+    public ValueTask<InvitationIssueResult> IssueAsync(InvitationIssueRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var state = _state.Current;
@@ -109,9 +117,10 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         var key = state.Ring.SelectSigningKey(now)
             ?? throw new InvalidOperationException("No key of the ring may sign now: check the keys' ActiveFrom and SignUntil dates.");
 
-        var token = state.Signer.CreateToken(key, policy, request, lifetime, now, NonceSource, state.ExpiryToleranceTicks, out var claims);
-        _telemetry.Issued(policy.Name);
-        return new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims);
+        // Without issuance policies (the stateless default) nothing awaits, and the result is complete synchronously.
+        return _issuancePolicies.Length == 0
+            ? ValueTask.FromResult(Sign(state, key, policy, request, lifetime, now))
+            : DecideAndSignAsync(state, key, new InvitationIssuanceContext(request, policy, lifetime, now), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -122,6 +131,28 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         result = ValidateCore(invitation.Token, invitation.Channel, invitation.Inviter, invitation.Invitee, context);
         _telemetry.Validated(result.Reason, result.Claims.Policy, result.Claims.KeyId);
         return result.IsValid;
+    }
+
+    private async ValueTask<InvitationIssueResult> DecideAndSignAsync(ServiceState state, KeyRingEntry key, InvitationIssuanceContext context, CancellationToken cancellationToken)
+    {
+        foreach (var issuancePolicy in _issuancePolicies)
+        {
+            var decision = await issuancePolicy.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
+            if (!decision.IsAllowed)
+            {
+                _telemetry.IssueRefused(decision.Reason, context.InviterRole, context.Policy.Name);
+                return InvitationIssueResult.Refused(decision);
+            }
+        }
+
+        return Sign(state, key, context.Policy, context.Request, context.Lifetime, context.Now);
+    }
+
+    private InvitationIssueResult Sign(ServiceState state, KeyRingEntry key, IInvitationBindingPolicy policy, InvitationIssueRequest request, TimeSpan lifetime, DateTimeOffset now)
+    {
+        var token = state.Signer.CreateToken(key, policy, request, lifetime, now, NonceSource, state.ExpiryToleranceTicks, out var claims);
+        _telemetry.Issued(policy.Name);
+        return InvitationIssueResult.Success(new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims));
     }
 
     [SkipLocalsInit] // bytes and expected are written (decode, MAC) before any read: see docs/benchmarks.md

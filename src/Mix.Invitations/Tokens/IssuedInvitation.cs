@@ -1,6 +1,6 @@
 namespace Mix.Invitations;
 
-/// <summary>What <see cref="IInvitationIssuer.Issue"/> made: the invitation to send, and what its token says.</summary>
+/// <summary>What <see cref="IInvitationIssuer.IssueAsync"/> made: the invitation to send, and what its token says.</summary>
 /// <remarks>
 /// <see cref="Claims"/> are the claims a validator returns for this token: the policy, the key id, the issue and expiry
 /// instants, the use limit and the <see cref="InvitationClaims.TokenId"/> under which a ledger or an operator's list

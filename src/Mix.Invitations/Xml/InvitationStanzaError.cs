@@ -76,6 +76,30 @@ public readonly struct InvitationStanzaError
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Only a refusal has a stanza error."),
     };
 
+    /// <summary>Gets the stanza error XEP-0407 servers send for an issue an issuance policy refused.</summary>
+    /// <param name="reason">The refusal's reason.</param>
+    /// <param name="retryAfter">How long to wait before asking again, when known: said in the text (XMPP stanza errors have no retry-after of their own).</param>
+    /// <returns><c>auth/forbidden</c> for rights; <c>wait/resource-constraint</c> for rates and capacity.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="reason"/> is None or undefined.</exception>
+    public static InvitationStanzaError For(InvitationIssueRefusalReason reason, TimeSpan? retryAfter = null)
+    {
+        var wait = retryAfter is { } after ? $" Try again in {Math.Max(1, (long)Math.Ceiling(after.TotalSeconds))} s." : string.Empty;
+        return reason switch
+        {
+            InvitationIssueRefusalReason.InviterNotAllowed => new("auth", "forbidden", "You may not invite to this channel."),
+            InvitationIssueRefusalReason.ChannelForbidsParticipantInvitations => new("auth", "forbidden", "This channel does not let participants invite."),
+            InvitationIssueRefusalReason.PolicyNotAllowed => new("auth", "forbidden", "You may not issue invitations of this kind."),
+            InvitationIssueRefusalReason.LifetimeTooLong => new("auth", "forbidden", "You may not issue invitations that live this long."),
+            InvitationIssueRefusalReason.TooManyUses => new("auth", "forbidden", "You may not issue invitations with this many uses."),
+            InvitationIssueRefusalReason.Refused => new("auth", "forbidden", null),
+            InvitationIssueRefusalReason.InviterRateExceeded => new("wait", "resource-constraint", "You have issued too many invitations." + wait),
+            InvitationIssueRefusalReason.ChannelRateExceeded => new("wait", "resource-constraint", "This channel has issued too many invitations." + wait),
+            InvitationIssueRefusalReason.OutstandingUsesExceeded => new("wait", "resource-constraint", "This channel has too many open invitations." + wait),
+            InvitationIssueRefusalReason.LimiterUnavailable => new("wait", "resource-constraint", "Invitations cannot be issued now; try again later."),
+            _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Only a refusal has a stanza error."),
+        };
+    }
+
     /// <summary>Writes the <c>&lt;error/&gt;</c> element (in the writer's current default namespace, as RFC 6120 has it inside a stanza).</summary>
     /// <param name="writer">The writer, positioned inside the stanza.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="writer"/> is <see langword="null"/>.</exception>

@@ -35,6 +35,7 @@ internal static class ArchitectureRules
         new("Tokens", 6),
         new("Telemetry", 5),
         new("Links", 5, ["Xml", "Core", "Jids", "Internal"]),
+        new("Issuance", 5, ["Options", "Keys", "Policies", "Core", "Jids", "Internal"]),
         new("Options", 4),
         new("Xml", 4, ["Core", "Jids", "Internal"]),
         new("Keys", 3),

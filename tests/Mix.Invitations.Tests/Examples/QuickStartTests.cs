@@ -6,9 +6,9 @@ namespace Mix.Invitations.Tests.Examples;
 public partial class QuickStartTests
 {
     [Fact]
-    public void QuickStart_Runs_AndAdmitsOnlyTheInvitee()
+    public async Task QuickStart_Runs_AndAdmitsOnlyTheInvitee()
     {
-        var (xml, welcome, refusal) = QuickStart();
+        var (xml, welcome, refusal) = await QuickStartAsync();
 
         xml.Should().Contain("<token>");
         welcome.Should().BeTrue();
@@ -24,7 +24,7 @@ public partial class QuickStartTests
         Normalise(Between(readme, "<!-- quickstart -->\n```csharp\n", "```\n<!-- /quickstart -->")).Should().Be(Normalise(Between(source, "// quickstart:begin\n", "// quickstart:end")));
     }
 
-    private static (string Xml, bool Welcome, string Refusal) QuickStart()
+    private static async Task<(string Xml, bool Welcome, string Refusal)> QuickStartAsync()
     {
         // quickstart:begin
         // Configure once: a key ring of at least one 32-byte random secret (from your secret store).
@@ -33,12 +33,13 @@ public partial class QuickStartTests
         var invitations = InvitationService.Create(options);
 
         // Issue: hag66 asks the channel for an invitation for cat (the XEP-0407 <invite/> IQ).
-        IssuedInvitation issued = invitations.Issue(new InvitationIssueRequest
+        InvitationIssueResult result = await invitations.IssueAsync(new InvitationIssueRequest
         {
             Channel = Jid.Parse("coven@mix.shakespeare.example"),
             Inviter = Jid.Parse("hag66@shakespeare.example"),
             Invitee = Jid.Parse("cat@shakespeare.example"),
         });
+        IssuedInvitation issued = result.Issued; // or result.StanzaError, when an issuance rule refused
         Invitation invitation = issued.Invitation; // issued.Claims: expiry, key id, token id — nothing to validate again
         string xml = new InviteResult(invitation).ToXml(); // the IQ result's payload
 
@@ -48,7 +49,7 @@ public partial class QuickStartTests
         {
             Channel = Jid.Parse("coven@mix.shakespeare.example"),
             Joiner = Jid.Parse("cat@shakespeare.example/balcony"),
-        }, out var result);
+        }, out var validation);
 
         // Anyone else presenting it is refused, with the stanza error to send back.
         invitations.TryValidate(invitation, new InvitationContext { Channel = invitation.Channel, Joiner = Jid.Parse("rat@shakespeare.example") }, out var other);

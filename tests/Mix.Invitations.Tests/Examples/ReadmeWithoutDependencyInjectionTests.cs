@@ -7,7 +7,7 @@ namespace Mix.Invitations.Tests.Examples;
 public class ReadmeWithoutDependencyInjectionTests
 {
     [Fact]
-    public void Example_AsWrittenInTheReadme_IssuesAndValidates()
+    public async Task Example_AsWrittenInTheReadme_IssuesAndValidates()
     {
         Environment.SetEnvironmentVariable("MIX_INVITATIONS_KEY", TestKeys.Secret0);
         try
@@ -19,12 +19,12 @@ public class ReadmeWithoutDependencyInjectionTests
             using var telemetry = new InvitationTelemetry(meterFactory: null, loggerFactory: null); // or your ILoggerFactory
             var service = InvitationService.Create(options, TimeProvider.System, customPolicies: null, channelKeyProvider: null, telemetry);
 
-            var issued = service.Issue(new InvitationIssueRequest
+            var issued = (await service.IssueAsync(new InvitationIssueRequest
             {
                 Channel = Jid.Parse("coven@mix.shakespeare.example"),
                 Inviter = Jid.Parse("hag66@shakespeare.example"),
                 Invitee = Jid.Parse("cat@shakespeare.example"),
-            });
+            })).Issued;
             var valid = service.TryValidate(issued.Invitation, new InvitationContext
             {
                 Channel = Jid.Parse("coven@mix.shakespeare.example"),

@@ -32,5 +32,5 @@ internal static class ValidationShortcuts
         redeemer.RevokeAsync(Invitation.FromToken(channel, token), cancellationToken);
 
     /// <summary>Issues and keeps only the token.</summary>
-    public static string MintToken(this IInvitationIssuer issuer, InvitationIssueRequest request) => issuer.Issue(request).Token;
+    public static string MintToken(this IInvitationIssuer issuer, InvitationIssueRequest request) => IssueShortcuts.Issue(issuer, request).Token;
 }
