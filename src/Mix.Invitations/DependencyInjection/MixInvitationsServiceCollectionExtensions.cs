@@ -146,6 +146,56 @@ public static class MixInvitationsServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds the built-in issuance rules of <see cref="MixInvitationOptions.Issuance"/>: who may invite, what, how often
+    /// and how much (see <see cref="InvitationIssuanceRules"/>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// <para>
+    /// The rules (rights, rates, outstanding bearer uses) are added as <see cref="IInvitationIssuancePolicy"/> services
+    /// at the place of the call, so they run after the issuance policies added before it and before those added after;
+    /// calling it twice adds them once. They read the options monitor's current value on every issue, so a reload
+    /// changes a cap without a restart.
+    /// </para>
+    /// <para>
+    /// The rates are counted by the registered <see cref="IInvitationIssuanceLimiter"/>; when none is, an
+    /// <see cref="InMemoryIssuanceLimiter"/> on the container's <see cref="TimeProvider"/> (one node; the Redis package
+    /// replaces it for several). The outstanding bearer uses are kept by the registered
+    /// <see cref="IInvitationUseReservations"/>, else by the <see cref="IInvitationLedger"/> when it implements it. When
+    /// <see cref="InvitationIssuanceOptions.MaxOutstandingBearerUses"/> is set (1,000 by default) and there is no such
+    /// store, the host fails at start-up with a message naming <c>MixInvitations:Issuance:MaxOutstandingBearerUses</c>.
+    /// </para>
+    /// </remarks>
+    public static IMixInvitationsBuilder AddIssuanceRules(this IMixInvitationsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton<IInvitationIssuanceLimiter>(sp => new InMemoryIssuanceLimiter(sp.GetService<TimeProvider>()));
+
+        // One instance per concrete rule type, so TryAddEnumerable adds each once however often this is called.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInvitationIssuancePolicy, IssuanceRightsRule>(
+            sp => new IssuanceRightsRule(IssuanceOptions(sp))));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInvitationIssuancePolicy, IssuanceRateRule>(
+            sp => new IssuanceRateRule(IssuanceOptions(sp), sp.GetRequiredService<IInvitationIssuanceLimiter>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInvitationIssuancePolicy, OutstandingBearerUsesRule>(
+            sp => new OutstandingBearerUsesRule(IssuanceOptions(sp), UseReservations(sp))));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MixInvitationOptions>, IssuanceReservationsValidator>(
+            sp => new IssuanceReservationsValidator(() => UseReservations(sp) is not null)));
+        return builder;
+    }
+
+    private static Func<InvitationIssuanceOptions> IssuanceOptions(IServiceProvider services)
+    {
+        var monitor = services.GetRequiredService<IOptionsMonitor<MixInvitationOptions>>();
+        return () => monitor.CurrentValue.Issuance;
+    }
+
+    private static IInvitationUseReservations? UseReservations(IServiceProvider services) =>
+        services.GetService<IInvitationUseReservations>() ?? services.GetService<IInvitationLedger>() as IInvitationUseReservations;
+
     private static MixInvitationsBuilder AddCore(IServiceCollection services, IConfiguration? section = null)
     {
         services.AddOptions<MixInvitationOptions>().ValidateOnStart();
