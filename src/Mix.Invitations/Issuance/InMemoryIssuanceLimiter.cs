@@ -14,8 +14,11 @@ namespace Mix.Invitations;
 /// <c>floor(unixMilliseconds / windowMilliseconds)</c>, so every partition's windows start at the same instants, both
 /// stores give the same answers, and a refusal's retry-after is the time to the end of the current window (window
 /// lengths count in whole milliseconds). The clock is the <see cref="TimeProvider"/>, not the limiter's own stopwatch:
-/// each partition's <see cref="FixedWindowRateLimiter"/> runs without auto-replenishment (no timer), and is
-/// replenished (<see cref="ReplenishingRateLimiter.TryReplenish"/>) when the clock says its window has ended.
+/// each partition's <see cref="FixedWindowRateLimiter"/> runs without auto-replenishment (no timer) and with a window
+/// of one tick, and is replenished (<see cref="ReplenishingRateLimiter.TryReplenish"/>) when the clock says the
+/// partition's window has ended. (<c>TryReplenish</c> refills only once the limiter's own stopwatch has seen its window
+/// pass: with a real window a test clock could never end one; the BCL refuses a zero window; so one tick, and in the
+/// rare case that less than a tick passed since its last replenish, a new limiter.)
 /// </para>
 /// <para>
 /// Memory is bounded by the partitions used within one window: a partition whose window has ended holds nothing
@@ -149,7 +152,7 @@ public sealed class InMemoryIssuanceLimiter : IInvitationIssuanceLimiter, IDispo
             PermitLimit = permitLimit;
             WindowMs = windowMs;
             Index = index;
-            Limiter = Create(permitLimit, windowMs);
+            Limiter = Create(permitLimit);
         }
 
         public FixedWindowRateLimiter Limiter { get; private set; }
@@ -173,7 +176,7 @@ public sealed class InMemoryIssuanceLimiter : IInvitationIssuanceLimiter, IDispo
                     ? PermitLimit - (int)(Limiter.GetStatistics()?.CurrentAvailablePermits ?? PermitLimit)
                     : 0;
                 Limiter.Dispose();
-                Limiter = Create(permitLimit, windowMs);
+                Limiter = Create(permitLimit);
                 if (taken > 0)
                 {
                     Limiter.AttemptAcquire(Math.Min(taken, permitLimit)).Dispose();
@@ -187,17 +190,24 @@ public sealed class InMemoryIssuanceLimiter : IInvitationIssuanceLimiter, IDispo
 
             if (index != Index)
             {
-                // Without auto-replenishment, TryReplenish restores the permit limit at once, whatever the
-                // limiter's stopwatch says: the window's end is the TimeProvider's to decide.
+                // Without auto-replenishment and with a one-tick window, TryReplenish restores the permit limit at
+                // once: the window's end is the TimeProvider's to decide, not the limiter's stopwatch.
                 Limiter.TryReplenish();
+                if (Limiter.GetStatistics()?.CurrentAvailablePermits != PermitLimit)
+                {
+                    // Less than the limiter's one-tick window passed on its stopwatch since its last replenish.
+                    Limiter.Dispose();
+                    Limiter = Create(PermitLimit);
+                }
+
                 Index = index;
             }
         }
 
-        private static FixedWindowRateLimiter Create(int permitLimit, long windowMs) => new(new FixedWindowRateLimiterOptions
+        private static FixedWindowRateLimiter Create(int permitLimit) => new(new FixedWindowRateLimiterOptions
         {
             PermitLimit = permitLimit,
-            Window = TimeSpan.FromMilliseconds(windowMs),
+            Window = TimeSpan.FromTicks(1), // the window is WindowMs, by the TimeProvider; see Advance
             QueueLimit = 0,
             AutoReplenishment = false,
         });
