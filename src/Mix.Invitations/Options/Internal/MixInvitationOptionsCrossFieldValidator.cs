@@ -7,7 +7,7 @@ namespace Mix.Invitations.Internal;
 /// <summary>
 /// The rules of <see cref="MixInvitationOptions"/> that no single-field attribute can state: the key ring (secrets
 /// decode to at least 32 bytes, ids unique, a key may sign now), lifetimes in order, policy names registered and the
-/// default one enabled, the landing-link base absolute https.
+/// default one enabled, the landing-link base absolute https, and every issuance rule (<see cref="IssuanceOptionsRules"/>).
 /// </summary>
 /// <remarks>
 /// Every message names the field and the offending value, except a secret's value: for a secret only its position,
@@ -39,6 +39,7 @@ internal sealed class MixInvitationOptionsCrossFieldValidator : IValidateOptions
         ValidateKeys(options.Keys, failures);
         ValidateLifetimes(options, failures);
         ValidatePolicies(options, failures);
+        IssuanceOptionsRules.Validate(options, _policyNames, failures);
         if (options.LandingLinkBase is { } link && !(link.IsAbsoluteUri && link.Scheme == Uri.UriSchemeHttps))
         {
             failures.Add($"LandingLinkBase is '{link.OriginalString}'; it must be an absolute https URI, or unset for no landing links.");
