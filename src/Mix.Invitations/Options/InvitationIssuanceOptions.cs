@@ -43,9 +43,10 @@ public sealed class InvitationIssuanceOptions
     public InvitationRateLimitOptions? ChannelRate { get; set; } = new() { PermitLimit = 100, Window = TimeSpan.FromHours(1) };
 
     /// <summary>
-    /// Gets or sets how many uses the live unbound, use-limited (bearer) invitations of one channel may allow in all,
-    /// exempt roles aside, or <see langword="null"/> for no cap. Needs a ledger that keeps reservations
-    /// (<see cref="IInvitationUseReservations"/>: the in-memory and Redis ledgers do).
+    /// Gets or sets how many uses the live use-limited bearer invitations of one channel (those whose policy does not
+    /// bind the invitee: <c>unbound</c>, <c>inviter-bound</c>) may allow in all, exempt roles aside, or
+    /// <see langword="null"/> for no cap. Needs a ledger that keeps reservations (<see cref="IInvitationUseReservations"/>:
+    /// the in-memory and Redis ledgers do); with <c>AddIssuanceRules</c> and no such store, start-up fails.
     /// </summary>
     /// <value>Default 1,000; 1 to 10,000,000.</value>
     public int? MaxOutstandingBearerUses { get; set; } = 1_000;

@@ -16,16 +16,17 @@ public sealed class InvitationRoleOptions
     public bool RequiresChannelSetting { get; set; }
 
     /// <summary>Gets or sets the binding policies the role may issue, by name, or <see langword="null"/> for every enabled policy.</summary>
-    /// <value>Default <see langword="null"/>; for example <c>["invitee-bound"]</c> lets the role invite named users only.</value>
+    /// <value>Default <see langword="null"/>; for example <c>["invitee-bound"]</c> lets the role invite named users only. Each name must be a registered binding policy.</value>
     public IList<string>? AllowedPolicies { get; set; }
 
     /// <summary>Gets or sets the longest lifetime the role may issue, or <see langword="null"/> for the service's <see cref="MixInvitationOptions.MaxLifetime"/>.</summary>
-    /// <value>Default <see langword="null"/>; 7 days for <see cref="InvitationRoles.Participant"/>.</value>
+    /// <value>Default <see langword="null"/>; 7 days for <see cref="InvitationRoles.Participant"/>; 1 second to <see cref="MixInvitationOptions.MaxLifetime"/>.</value>
     public TimeSpan? MaxLifetime { get; set; }
 
     /// <summary>
-    /// Gets or sets the highest use limit the role may issue, or <see langword="null"/> for any. With a cap, an unbound
-    /// (bearer) invitation must carry a use limit: without one it could be used without end.
+    /// Gets or sets the highest use limit the role may issue, or <see langword="null"/> for any. With a cap, a bearer
+    /// invitation (one whose policy does not bind the invitee: <c>unbound</c>, <c>inviter-bound</c>) must carry a use
+    /// limit: without one it could be used without end.
     /// </summary>
     /// <value>Default <see langword="null"/>; 10 for <see cref="InvitationRoles.Participant"/>; 1 to 65535.</value>
     public int? MaxUses { get; set; }
