@@ -20,7 +20,7 @@ public sealed class InvitationRoleOptions
     public IList<string>? AllowedPolicies { get; set; }
 
     /// <summary>Gets or sets the longest lifetime the role may issue, or <see langword="null"/> for the service's <see cref="MixInvitationOptions.MaxLifetime"/>.</summary>
-    /// <value>Default <see langword="null"/>; 7 days for <see cref="InvitationRoles.Participant"/>; 1 second to <see cref="MixInvitationOptions.MaxLifetime"/>.</value>
+    /// <value>Default <see langword="null"/>; 7 days for <see cref="InvitationRoles.Participant"/>; 1 second to 3650 days. The shorter of it and <see cref="MixInvitationOptions.MaxLifetime"/> applies.</value>
     public TimeSpan? MaxLifetime { get; set; }
 
     /// <summary>

@@ -23,12 +23,12 @@ public sealed class IssuanceOptionsValidationTests
         { "role uses zero", o => o.Roles[InvitationRoles.Participant].MaxUses = 0, "Issuance:Roles:participant:MaxUses is 0; it must be between 1 and 65535, or unset for any." },
         { "role uses over 65535", o => o.Roles[InvitationRoles.Participant].MaxUses = 65_536, "Issuance:Roles:participant:MaxUses is 65536; it must be between 1 and 65535, or unset for any." },
         {
-            "role lifetime over the service's", o => o.Roles[InvitationRoles.Participant].MaxLifetime = TimeSpan.FromDays(31),
-            "Issuance:Roles:participant:MaxLifetime is 31.00:00:00; it must be between 00:00:01 and MaxLifetime (30.00:00:00), or unset for MaxLifetime."
+            "role lifetime over ten years", o => o.Roles[InvitationRoles.Participant].MaxLifetime = TimeSpan.FromDays(3651),
+            "Issuance:Roles:participant:MaxLifetime is 3651.00:00:00; it must be between 00:00:01 and 3650.00:00:00, or unset for MaxLifetime."
         },
         {
             "role lifetime zero", o => o.Roles[InvitationRoles.Other].MaxLifetime = TimeSpan.Zero,
-            "Issuance:Roles:other:MaxLifetime is 00:00:00; it must be between 00:00:01 and MaxLifetime (30.00:00:00), or unset for MaxLifetime."
+            "Issuance:Roles:other:MaxLifetime is 00:00:00; it must be between 00:00:01 and 3650.00:00:00, or unset for MaxLifetime."
         },
         { "empty allowed policy", o => o.Roles[InvitationRoles.Participant].AllowedPolicies = [""], "Issuance:Roles:participant:AllowedPolicies:0 is empty; it must name a binding policy." },
         {
@@ -88,6 +88,19 @@ public sealed class IssuanceOptionsValidationTests
             role.InviterRate = new InvitationRateLimitOptions { PermitLimit = 1_000_000, Window = TimeSpan.Parse(window, System.Globalization.CultureInfo.InvariantCulture) };
             o.Issuance.ChannelRate = new InvitationRateLimitOptions { PermitLimit = 1, Window = TimeSpan.Parse(window, System.Globalization.CultureInfo.InvariantCulture) };
             o.Issuance.MaxOutstandingBearerUses = uses == 1 ? 1 : 10_000_000;
+        });
+
+        FluentActions.Invoking(() => InvitationService.Create(options, new FakeTimeProvider(TestKeys.Epoch))).Should().NotThrow();
+    }
+
+    [Fact]
+    public void Validate_ServiceMaxLifetimeBelowTheParticipantsDefault_Passes_AndTheShorterApplies()
+    {
+        // A server that shortens MaxLifetime to a day never set the participant's 7-day cap: it must still start.
+        var options = TestKeys.Options(o =>
+        {
+            o.DefaultLifetime = TimeSpan.FromHours(1);
+            o.MaxLifetime = TimeSpan.FromDays(1);
         });
 
         FluentActions.Invoking(() => InvitationService.Create(options, new FakeTimeProvider(TestKeys.Epoch))).Should().NotThrow();

@@ -10,8 +10,8 @@ namespace Mix.Invitations.Internal;
 /// </summary>
 /// <remarks>
 /// Written by hand rather than with <c>[OptionRange]</c> and the source-generated validator: that validator cannot
-/// reach the values of the <see cref="InvitationIssuanceOptions.Roles"/> dictionary, several bounds depend on other
-/// fields (a role's lifetime on <see cref="MixInvitationOptions.MaxLifetime"/>, its policies on the registered ones),
+/// reach the values of the <see cref="InvitationIssuanceOptions.Roles"/> dictionary, a role's policies depend on the
+/// registered ones,
 /// and one place gives every issuance field the same path form.
 /// </remarks>
 internal static class IssuanceOptionsRules
@@ -22,6 +22,9 @@ internal static class IssuanceOptionsRules
     public static readonly TimeSpan MinWindow = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(7);
     public static readonly TimeSpan MinLifetime = TimeSpan.FromSeconds(1);
+
+    /// <summary>The range of <see cref="MixInvitationOptions.MaxLifetime"/> itself.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3650);
 
     public static void Validate(MixInvitationOptions options, IReadOnlyCollection<string> policyNames, List<string> failures)
     {
@@ -57,7 +60,7 @@ internal static class IssuanceOptionsRules
                 continue;
             }
 
-            ValidateRole(path, role, options.MaxLifetime, policyNames, failures);
+            ValidateRole(path, role, policyNames, failures);
         }
 
         ValidateRate("Issuance:ChannelRate", issuance.ChannelRate, failures);
@@ -67,7 +70,7 @@ internal static class IssuanceOptionsRules
         }
     }
 
-    private static void ValidateRole(string path, InvitationRoleOptions role, TimeSpan serviceMaxLifetime, IReadOnlyCollection<string> policyNames, List<string> failures)
+    private static void ValidateRole(string path, InvitationRoleOptions role, IReadOnlyCollection<string> policyNames, List<string> failures)
     {
         if (role.AllowedPolicies is { } allowed)
         {
@@ -84,9 +87,11 @@ internal static class IssuanceOptionsRules
             }
         }
 
-        if (role.MaxLifetime is { } lifetime && (lifetime < MinLifetime || lifetime > serviceMaxLifetime))
+        // Not bounded by the service's MaxLifetime: a server that shortens that (below the participant's default of
+        // 7 days, say) must not fail to start for a role cap it never set; the shorter of the two applies.
+        if (role.MaxLifetime is { } lifetime && (lifetime < MinLifetime || lifetime > MaxLifetime))
         {
-            failures.Add($"{path}:MaxLifetime is {Format(lifetime)}; it must be between {Format(MinLifetime)} and MaxLifetime ({Format(serviceMaxLifetime)}), or unset for MaxLifetime.");
+            failures.Add($"{path}:MaxLifetime is {Format(lifetime)}; it must be between {Format(MinLifetime)} and {Format(MaxLifetime)}, or unset for MaxLifetime.");
         }
 
         if (role.MaxUses is { } uses && uses is < 1 or > MaxUses)
