@@ -39,6 +39,13 @@ namespace Mix.Invitations;
 /// reconnects on its own and redemptions succeed again. For consumed uses to survive a Redis restart, run Redis with
 /// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication.
 /// </para>
+/// <para>
+/// <b>Bearer-use reservations.</b> The ledger is also the store of the outstanding bearer-uses cap
+/// (<see cref="IInvitationUseReservations"/>): per channel a sorted set <c>{prefix}bearer:{{channel hash}}</c> of the
+/// live reservations (member <c>random id:uses</c>, score its expiry in Unix milliseconds) and their running total
+/// <c>{prefix}bearer:{{channel hash}}:total</c>, where the channel hash is SHA-256 over a label and the bare JID (no JID
+/// in clear). Both keys expire with the latest reservation. See <see cref="TryReserveAsync"/>.
+/// </para>
 /// <para>Thread-safe. Register with <c>services.AddMixInvitations(…).AddRedisLedger(…)</c>.</para>
 /// </remarks>
 public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable, IAsyncDisposable
