@@ -134,8 +134,8 @@ public sealed class RedisIssuanceLimiterBehaviourTests : IClassFixture<RedisServ
             results.Should().NotContain(r => r.IsUnavailable);
             results.Count(r => r.IsAcquired).Should().Be(Limit, "round {0}: the count is shared by both nodes", round);
             results.Where(r => !r.IsAcquired).Should().OnlyContain(r => r.RetryAfter == window);
-            results.Where((_, i) => i % 2 == 0).Count(r => r.IsAcquired).Should().BeGreaterThan(0, "both nodes took part");
-            results.Where((_, i) => i % 2 == 1).Count(r => r.IsAcquired).Should().BeGreaterThan(0, "both nodes took part");
+            // Which node wins how many is up to the scheduler (on a loaded machine one node's racers may all come first);
+            // only the sum is the contract.
 
             Time.Advance(window);
         }
