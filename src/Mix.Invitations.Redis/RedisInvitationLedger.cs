@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace Mix.Invitations;
@@ -37,9 +39,16 @@ namespace Mix.Invitations;
 /// reconnects on its own and redemptions succeed again. For consumed uses to survive a Redis restart, run Redis with
 /// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication.
 /// </para>
+/// <para>
+/// <b>Bearer-use reservations.</b> The ledger is also the store of the outstanding bearer-uses cap
+/// (<see cref="IInvitationUseReservations"/>): per channel a sorted set <c>{prefix}bearer:{{channel hash}}</c> of the
+/// live reservations (member <c>random id:uses</c>, score its expiry in Unix milliseconds) and their running total
+/// <c>{prefix}bearer:{{channel hash}}:total</c>, where the channel hash is SHA-256 over a label and the bare JID (no JID
+/// in clear). Both keys expire with the latest reservation. See <see cref="TryReserveAsync"/>.
+/// </para>
 /// <para>Thread-safe. Register with <c>services.AddMixInvitations(…).AddRedisLedger(…)</c>.</para>
 /// </remarks>
-public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsyncDisposable
+public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable, IAsyncDisposable
 {
     // keep(): both keys of the token get the longest time to live either has or is asked for (ARGV[ttl], milliseconds):
     // lengthened, never shortened; a key without one (just created) gets it; a key that does not exist is left alone.
@@ -85,13 +94,56 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         return redis.call('SREM', KEYS[1], ARGV[1])
         """;
 
+    // KEYS: sorted set of the channel's reservations (member "<random id>:<uses>", score = expiry in Unix ms by the
+    // ledger's clock), running total of their uses. ARGV: now (Unix ms), expiry (Unix ms, > now), uses, capacity, id.
+    // Drops the expired members (each once: amortised O(log n) a reservation) and subtracts their uses; reserves when
+    // the total leaves room. Both keys live until the latest expiry (lengthened only) and vanish with the last one.
+    // Returns {1, 0} when reserved, {0, ms until the earliest live reservation expires} when not ({0, -1}: unknown).
+    private const string ReserveScript = """
+        local set, sum = KEYS[1], KEYS[2]
+        local now, expiry = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local uses, capacity = tonumber(ARGV[3]), tonumber(ARGV[4])
+        local function uses_of(member) return tonumber(string.match(member, ':(%d+)$')) end
+        local expired = redis.call('ZRANGEBYSCORE', set, '-inf', now)
+        local stored = redis.call('GET', sum)
+        local total = 0
+        if stored then
+          total = tonumber(stored)
+          for _, member in ipairs(expired) do total = total - uses_of(member) end
+        else
+          -- No running total: a new channel, or the key was lost (eviction); count the live members again.
+          for _, member in ipairs(redis.call('ZRANGEBYSCORE', set, '(' .. now, '+inf')) do total = total + uses_of(member) end
+        end
+        if #expired > 0 then redis.call('ZREMRANGEBYSCORE', set, '-inf', now) end
+        if redis.call('ZCARD', set) == 0 then
+          -- Nothing live: the total is 0 whatever was stored (the set alone may have been lost).
+          total = 0
+          redis.call('DEL', sum)
+          stored = false
+        end
+        local reserved = total + uses <= capacity
+        if reserved then
+          redis.call('ZADD', set, expiry, ARGV[5] .. ':' .. uses)
+          total = total + uses
+        end
+        if (reserved or #expired > 0 or not stored) and redis.call('ZCARD', set) > 0 then
+          local target = tonumber(redis.call('ZRANGE', set, -1, -1, 'WITHSCORES')[2]) - now
+          local left = redis.call('PTTL', set)
+          if left > target then target = left end
+          redis.call('SET', sum, total, 'PX', target)
+          if left ~= target then redis.call('PEXPIRE', set, target) end
+        end
+        if reserved then return {1, 0} end
+        local earliest = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
+        if #earliest == 0 then return {0, -1} end
+        return {0, tonumber(earliest[2]) - now}
+        """;
+
     private readonly string _keyPrefix;
     private readonly int _database;
     private readonly TimeProvider _time;
-    private readonly Func<Task<IConnectionMultiplexer>>? _connect;
-    private readonly bool _ownsConnection;
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private volatile IConnectionMultiplexer? _connection;
+    private readonly RedisConnector _connector;
+    private readonly bool _ownsConnector;
     private bool _disposed;
 
     /// <summary>Initializes a ledger on a connection the caller owns (and disposes).</summary>
@@ -103,7 +155,8 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     public RedisInvitationLedger(IConnectionMultiplexer connection, string? keyPrefix = null, int database = -1, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _connection = connection;
+        _connector = new RedisConnector(connection); // the caller's connection: disposing the connector leaves it open
+        _ownsConnector = true;
         _keyPrefix = keyPrefix ?? RedisInvitationLedgerOptions.DefaultKeyPrefix;
         _database = database;
         _time = timeProvider ?? TimeProvider.System;
@@ -126,33 +179,20 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
     public RedisInvitationLedger(RedisInvitationLedgerOptions options, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _time = timeProvider ?? TimeProvider.System;
-        if (options.KeyPrefix is null)
-        {
-            throw new ArgumentException("RedisInvitationLedgerOptions.KeyPrefix must not be null (use \"\" for no prefix).", nameof(options));
-        }
-
-        if (options.ConnectionMultiplexerFactory is { } factory)
-        {
-            _connect = factory;
-        }
-        else if (!string.IsNullOrWhiteSpace(options.Configuration))
-        {
-            var configuration = ConfigurationOptions.Parse(options.Configuration);
-
-            // While Redis is unreachable, refuse at once rather than queue the command until its timeout: a join is
-            // refused either way (fail closed), and a quick refusal holds no server resources.
-            configuration.BacklogPolicy = BacklogPolicy.FailFast;
-            _connect = async () => await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-            _ownsConnection = true;
-        }
-        else
-        {
-            throw new ArgumentException("Set RedisInvitationLedgerOptions.Configuration or ConnectionMultiplexerFactory.", nameof(options));
-        }
-
+        _connector = RedisConnector.FromOptions(options, nameof(options));
+        _ownsConnector = true;
         _keyPrefix = options.KeyPrefix;
         _database = options.Database;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Initializes a ledger on a connector shared with other stores (the DI registrations), which it does not dispose.</summary>
+    internal RedisInvitationLedger(RedisConnector connector, string keyPrefix, int database, TimeProvider? timeProvider)
+    {
+        _connector = connector;
+        _keyPrefix = keyPrefix;
+        _database = database;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Gets the prefix of every key this ledger writes.</summary>
@@ -210,6 +250,63 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         return removed == 1;
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>
+    /// One Lua script on two keys of the channel (one slot through the hash tag <c>{channel hash}</c>): it drops the
+    /// reservations that have expired, subtracts their uses from the running total, and reserves when the total leaves
+    /// room — so two nodes racing for the last uses of a channel can never both get them. Expiry instants are this
+    /// ledger's clock in Unix milliseconds (the expiry rounded up, so a reservation never ends before its invitation);
+    /// nodes whose clocks disagree see a reservation end that much earlier or later.
+    /// </para>
+    /// <para>
+    /// When the channel's live reservations leave too little room, the result is exceeded with the time until the
+    /// earliest of them expires: the soonest any room is made, though it may be too little for
+    /// <paramref name="uses"/>. A reservation of more uses than <paramref name="capacity"/> can never fit: exceeded
+    /// without a retry-after, and nothing is sent. An invitation whose expiry has passed holds no uses: acquired, and
+    /// nothing is sent. A Redis error or timeout is <see cref="InvitationLimitResult.Unavailable"/>, never an exception.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is <c>default(Jid)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="uses"/> or <paramref name="capacity"/> is less than 1.</exception>
+    /// <exception cref="ObjectDisposedException">Thrown when the ledger has been disposed.</exception>
+    public async ValueTask<InvitationLimitResult> TryReserveAsync(Jid channel, int uses, int capacity, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var keys = ReservationKeys(channel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(uses);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ThrowIfUnusable(cancellationToken);
+        if (uses > capacity)
+        {
+            return InvitationLimitResult.Exceeded(null); // it will never fit
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var expiry = CeilingUnixMilliseconds(until);
+        if (expiry <= now)
+        {
+            return InvitationLimitResult.Acquired; // an expired invitation holds no uses
+        }
+
+        RedisResult[] answer;
+        try
+        {
+            answer = (RedisResult[])(await EvaluateAsync(ReserveScript, keys, [now, expiry, uses, capacity, RandomNumberGenerator.GetHexString(16, lowercase: true)], cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (InvitationLedgerUnavailableException)
+        {
+            return InvitationLimitResult.Unavailable; // fail closed: the issue is refused, nothing is taken
+        }
+
+        if ((long)answer[0] == 1)
+        {
+            return InvitationLimitResult.Acquired;
+        }
+
+        var wait = (long)answer[1];
+        return InvitationLimitResult.Exceeded(wait >= 0 ? TimeSpan.FromMilliseconds(wait) : null);
+    }
+
     /// <summary>Disposes the connection when this ledger made it from a configuration string.</summary>
     public void Dispose()
     {
@@ -219,12 +316,10 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         }
 
         _disposed = true;
-        if (_ownsConnection)
+        if (_ownsConnector)
         {
-            _connection?.Dispose();
+            _connector.Dispose();
         }
-
-        _connectLock.Dispose();
     }
 
     /// <summary>Disposes the connection when this ledger made it from a configuration string.</summary>
@@ -237,12 +332,10 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         }
 
         _disposed = true;
-        if (_ownsConnection && _connection is { } connection)
+        if (_ownsConnector)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await _connector.DisposeAsync().ConfigureAwait(false);
         }
-
-        _connectLock.Dispose();
     }
 
     /// <summary>The token's hash and the set of its outstanding use ids, in one slot through the hash tag <c>{token id}</c>.</summary>
@@ -257,6 +350,42 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         // in ":uses" (a domainpart holds no ':' outside an IP literal's brackets), so the set's key is no hash's key.
         var hash = string.Concat(_keyPrefix, "{", tokenId.ToString(), "}:", channel.Bare.ToString());
         return [new RedisKey(hash), new RedisKey(hash + ":uses")];
+    }
+
+    /// <summary>
+    /// The channel's sorted set of reservations and the running total of their uses: <c>{prefix}bearer:{{hash}}</c> and
+    /// the same with <c>:total</c>, in one slot through the hash tag. The hash is SHA-256 over a label and the bare JID,
+    /// cut to 16 bytes (32 hexadecimal digits), so Redis holds no channel JID in these keys.
+    /// </summary>
+    private RedisKey[] ReservationKeys(Jid channel)
+    {
+        if (channel.IsEmpty)
+        {
+            throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
+        }
+
+        var set = string.Concat(_keyPrefix, "bearer:{", ChannelHash(channel.Bare), "}");
+        return [new RedisKey(set), new RedisKey(set + ":total")];
+    }
+
+    /// <summary>SHA-256("Mix.Invitations channel v1" || 0x00 || bare JID in UTF-8), first 16 bytes, in lowercase hexadecimal.</summary>
+    internal static string ChannelHash(Jid bare)
+    {
+        var jid = bare.ToString();
+        var label = "Mix.Invitations channel v1\0"u8;
+        var input = new byte[label.Length + Encoding.UTF8.GetByteCount(jid)];
+        label.CopyTo(input);
+        Encoding.UTF8.GetBytes(jid, input.AsSpan(label.Length));
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input, hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+
+    /// <summary>An instant in Unix milliseconds, rounded up.</summary>
+    private static long CeilingUnixMilliseconds(DateTimeOffset instant)
+    {
+        var ticks = instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return (ticks / TimeSpan.TicksPerMillisecond) + (ticks % TimeSpan.TicksPerMillisecond > 0 ? 1 : 0);
     }
 
     /// <summary>
@@ -281,7 +410,7 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
         ThrowIfUnusable(cancellationToken);
         try
         {
-            var connection = _connection ?? await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
             var database = connection.GetDatabase(_database);
             return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -290,35 +419,6 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IDisposable, IAsy
             // RedisConnectionException, RedisTimeoutException (a TimeoutException), RedisServerException (LOADING,
             // MISCONF, READONLY, a foreign value under our key): the ledger cannot answer, so the redemption is refused.
             throw new InvitationLedgerUnavailableException($"Redis did not answer the ledger: {ex.GetType().Name}.", ex);
-        }
-    }
-
-    private async Task<IConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken)
-    {
-        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_connection is { } existing)
-            {
-                return existing;
-            }
-
-            IConnectionMultiplexer connection;
-            try
-            {
-                connection = await _connect!().WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
-            {
-                throw new InvitationLedgerUnavailableException($"Could not connect to Redis: {ex.GetType().Name}.", ex);
-            }
-
-            _connection = connection ?? throw new InvalidOperationException("RedisInvitationLedgerOptions.ConnectionMultiplexerFactory returned null.");
-            return connection;
-        }
-        finally
-        {
-            _connectLock.Release();
         }
     }
 }

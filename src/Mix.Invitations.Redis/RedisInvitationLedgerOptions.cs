@@ -2,7 +2,10 @@ using StackExchange.Redis;
 
 namespace Mix.Invitations;
 
-/// <summary>Configures <see cref="RedisInvitationLedger"/>: where Redis is and under which key prefix the entries live.</summary>
+/// <summary>
+/// Configures <see cref="RedisInvitationLedger"/> — and <see cref="RedisIssuanceLimiter"/>, which shares the ledger's
+/// options and, when both are registered, its connection: where Redis is and under which key prefix the entries live.
+/// </summary>
 public sealed class RedisInvitationLedgerOptions
 {
     /// <summary>The default key prefix.</summary>
@@ -24,7 +27,12 @@ public sealed class RedisInvitationLedgerOptions
     public Func<Task<IConnectionMultiplexer>>? ConnectionMultiplexerFactory { get; set; }
 
     /// <summary>Gets or sets the prefix of every key the ledger writes.</summary>
-    /// <value>Default <c>mixinv:</c>. A token's keys are the prefix, the 32 hexadecimal digits of the token id in braces (a hash tag), <c>:</c> and the bare channel JID — and the same followed by <c>:uses</c>.</value>
+    /// <value>
+    /// Default <c>mixinv:</c>. A token's keys are the prefix, the 32 hexadecimal digits of the token id in braces (a hash
+    /// tag), <c>:</c> and the bare channel JID — and the same followed by <c>:uses</c>. A channel's bearer-use
+    /// reservations are <c>{prefix}bearer:{{channel hash}}</c> and the same followed by <c>:total</c>; the issuance
+    /// limiter's counters are <c>{prefix}rl:{{partition}}:{window ms}:{window index}</c>.
+    /// </value>
     /// <remarks>Give each deployment that shares a Redis database its own prefix. All nodes of one deployment must use the same one.</remarks>
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
 

@@ -12,14 +12,23 @@ public static class RedisLedgerMixInvitationsBuilderExtensions
     /// <param name="configure">Sets the connection (<see cref="RedisInvitationLedgerOptions.Configuration"/> or <see cref="RedisInvitationLedgerOptions.ConnectionMultiplexerFactory"/>) and the key prefix.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">Thrown when an argument is <see langword="null"/>.</exception>
-    /// <remarks>The ledger connects on first use; an options mistake (no connection configured) surfaces when the ledger is first resolved.</remarks>
+    /// <remarks>
+    /// The ledger connects on first use; an options mistake (no connection configured) surfaces when the ledger is first
+    /// resolved. It is also the store of the outstanding bearer-uses cap (<see cref="IInvitationUseReservations"/>), and
+    /// it shares its connection with the Redis issuance limiter (<c>AddRedisIssuanceLimiter</c>): one connection per
+    /// container, disposed with it.
+    /// </remarks>
     public static IMixInvitationsBuilder AddRedisLedger(this IMixInvitationsBuilder builder, Action<RedisInvitationLedgerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
+        AddSharedConnector(builder.Services);
         builder.Services.Replace(ServiceDescriptor.Singleton<IInvitationLedger>(sp =>
-            new RedisInvitationLedger(sp.GetRequiredService<IOptions<RedisInvitationLedgerOptions>>().Value, sp.GetService<TimeProvider>())));
+        {
+            var options = sp.GetRequiredService<IOptions<RedisInvitationLedgerOptions>>().Value;
+            return new RedisInvitationLedger(sp.GetRequiredService<RedisConnector>(), options.KeyPrefix, options.Database, sp.GetService<TimeProvider>());
+        }));
         return builder;
     }
 
@@ -40,4 +49,12 @@ public static class RedisLedgerMixInvitationsBuilderExtensions
             options.KeyPrefix = keyPrefix ?? RedisInvitationLedgerOptions.DefaultKeyPrefix;
         });
     }
+
+    /// <summary>
+    /// Registers, once, the connection every Redis store of the container shares: made on first use from
+    /// <see cref="RedisInvitationLedgerOptions"/>, disposed with the container (when the options' factory supplied it,
+    /// the application disposes it).
+    /// </summary>
+    internal static void AddSharedConnector(IServiceCollection services) =>
+        services.TryAddSingleton(sp => RedisConnector.FromOptions(sp.GetRequiredService<IOptions<RedisInvitationLedgerOptions>>().Value, "options"));
 }

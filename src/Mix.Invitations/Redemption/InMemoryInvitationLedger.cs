@@ -25,10 +25,18 @@ namespace Mix.Invitations;
 /// ever given out twice): a release removes its id, once. Entries do not survive a restart: a consumed single-use token becomes redeemable again after a
 /// restart (within its lifetime).
 /// </para>
+/// <para>
+/// It also keeps the bearer-use reservations of <see cref="IInvitationUseReservations"/>: per channel, the running total
+/// of the uses reserved and a min-heap of the reservations by expiry, under the channel's own lock. Each call first drops
+/// the reservations that have expired (each is dropped once: amortised O(log n) a reservation), and the purge drops a
+/// channel whose reservations have all expired, so memory is bounded by the live reservations — at most the capacity of
+/// a channel, since each holds at least one use.
+/// </para>
 /// </remarks>
-public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
+public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable
 {
     private readonly ConcurrentDictionary<EntryKey, Entry> _entries = new();
+    private readonly ConcurrentDictionary<Jid, Reservations> _reservations = new();
     private readonly TimeProvider _time;
     private readonly ITimer _purgeTimer;
 
@@ -50,6 +58,9 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
 
     /// <summary>Gets the number of entries held, including expired ones not yet purged (for diagnostics and tests).</summary>
     internal int Count => _entries.Count;
+
+    /// <summary>Gets the number of channels with reservations held, including expired ones not yet purged (for diagnostics and tests).</summary>
+    internal int ReservedChannelCount => _reservations.Count;
 
     /// <inheritdoc />
     public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
@@ -78,9 +89,32 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
         return ValueTask.FromResult(ReleaseCore(new EntryKey(tokenId, channel), useId));
     }
 
-    /// <summary>Removes every entry whose retention instant has passed. The purge timer calls it; callers need not.</summary>
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>
+    /// When the channel's live reservations leave too little room, the result is exceeded with the time until the
+    /// earliest of them expires: the soonest any room is made, though it may be too little for
+    /// <paramref name="uses"/> (asked again then, it answers with the next expiry). A reservation of more uses than
+    /// <paramref name="capacity"/> can never fit: exceeded without a retry-after. An invitation whose expiry has passed
+    /// holds no uses: acquired, and nothing is kept.
+    /// </para>
+    /// <para>The clock is this ledger's <see cref="TimeProvider"/>, read under the channel's lock.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is <c>default(Jid)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="uses"/> or <paramref name="capacity"/> is less than 1.</exception>
+    public ValueTask<InvitationLimitResult> TryReserveAsync(Jid channel, int uses, int capacity, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        CheckChannel(channel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(uses);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(TryReserveCore(channel.Bare, uses, capacity, until.UtcTicks));
+    }
+
+    /// <summary>Removes every entry whose retention instant has passed, and every channel whose reservations have all expired. The purge timer calls it; callers need not.</summary>
     public void Purge()
     {
+        PurgeReservations();
         foreach (var pair in _entries)
         {
             var entry = pair.Value;
@@ -102,6 +136,69 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
 
     /// <summary>Stops the purge timer.</summary>
     public void Dispose() => _purgeTimer.Dispose();
+
+    private InvitationLimitResult TryReserveCore(Jid channel, int uses, int capacity, long untilTicks)
+    {
+        if (uses > capacity)
+        {
+            return InvitationLimitResult.Exceeded(null); // it will never fit
+        }
+
+        if (untilTicks <= _time.GetUtcNow().UtcTicks)
+        {
+            return InvitationLimitResult.Acquired; // an expired invitation holds no uses; checked again under the lock
+        }
+
+        while (true)
+        {
+            var reservations = _reservations.GetOrAdd(channel, static _ => new Reservations());
+            lock (reservations)
+            {
+                if (reservations.Removed)
+                {
+                    continue; // the purge took it out meanwhile: use a fresh one
+                }
+
+                var now = _time.GetUtcNow().UtcTicks;
+                reservations.DropExpired(now);
+                if (untilTicks <= now)
+                {
+                    return InvitationLimitResult.Acquired;
+                }
+
+                if (reservations.Total + uses > capacity)
+                {
+                    // Total + uses > capacity >= uses, so the total is positive: there is a live reservation.
+                    reservations.Heap.TryPeek(out _, out var earliest);
+                    return InvitationLimitResult.Exceeded(TimeSpan.FromTicks(earliest - now));
+                }
+
+                reservations.Heap.Enqueue(uses, untilTicks);
+                reservations.Total += uses;
+                return InvitationLimitResult.Acquired;
+            }
+        }
+    }
+
+    private void PurgeReservations()
+    {
+        foreach (var pair in _reservations)
+        {
+            var reservations = pair.Value;
+            lock (reservations)
+            {
+                reservations.DropExpired(_time.GetUtcNow().UtcTicks);
+                if (reservations.Removed || reservations.Heap.Count > 0)
+                {
+                    continue;
+                }
+
+                // Mark first: a caller that fetched this instance before the removal retries with a fresh one.
+                reservations.Removed = true;
+                _reservations.TryRemove(pair);
+            }
+        }
+    }
 
     private InvitationLedgerResult TryConsumeCore(EntryKey key, int maxUses, long retainUntilTicks)
     {
@@ -232,6 +329,29 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IDisposable
     private static void CheckChannel(Jid channel)
     {
         JidArgument.ThrowIfEmpty(channel, nameof(channel));
+    }
+
+    /// <summary>One channel's live bearer-use reservations; every member is used under a lock on the instance.</summary>
+    private sealed class Reservations
+    {
+        /// <summary>The uses of each reservation, by its expiry in UTC ticks (earliest first).</summary>
+        public PriorityQueue<int, long> Heap { get; } = new();
+
+        /// <summary>The sum of the uses in <see cref="Heap"/>.</summary>
+        public long Total { get; set; }
+
+        /// <summary>Set once the instance left the dictionary; whoever still holds it must fetch a fresh one.</summary>
+        public bool Removed { get; set; }
+
+        /// <summary>Drops the reservations that expire at or before <paramref name="nowTicks"/>.</summary>
+        public void DropExpired(long nowTicks)
+        {
+            while (Heap.TryPeek(out var uses, out var expiry) && expiry <= nowTicks)
+            {
+                Heap.Dequeue();
+                Total -= uses;
+            }
+        }
     }
 
     private readonly record struct EntryKey(InvitationTokenId TokenId, Jid Channel);

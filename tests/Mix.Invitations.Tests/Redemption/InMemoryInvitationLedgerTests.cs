@@ -136,6 +136,58 @@ public class InMemoryInvitationLedgerTests
     }
 
     [Fact]
+    public async Task Purge_OnTimer_DropsChannelsWhoseReservationsAllExpired()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 100; i++)
+        {
+            var channel = Jid.Parse($"c{i}@mix.shakespeare.example");
+            (await ledger.TryReserveAsync(channel, 1, 10, _time.GetUtcNow().AddMinutes(5), TestContext.Current.CancellationToken)).IsAcquired.Should().BeTrue();
+            (await ledger.TryReserveAsync(channel, 1, 10, _time.GetUtcNow().AddMinutes(i == 0 ? 60 : 10), TestContext.Current.CancellationToken)).IsAcquired.Should().BeTrue();
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(6));
+        ledger.ReservedChannelCount.Should().Be(100, "every channel still holds a live reservation");
+
+        _time.Advance(TimeSpan.FromMinutes(5)); // the purge timer fires on the fake clock
+
+        ledger.ReservedChannelCount.Should().Be(1, "only the channel with a live reservation is left");
+        (await ledger.TryReserveAsync(Jid.Parse("c0@mix.shakespeare.example"), 10, 10, _time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).IsAcquired.Should().BeFalse();
+        (await ledger.TryReserveAsync(Jid.Parse("c0@mix.shakespeare.example"), 9, 10, _time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken)).IsAcquired.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Purge_RacingWithReservations_NeverLosesOne()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var until = _time.GetUtcNow().AddHours(1);
+
+        var reservers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await ledger.TryReserveAsync(Channel, 1, 10, until, TestContext.Current.CancellationToken))).ToArray();
+        var purger = Task.Run(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                ledger.Purge();
+            }
+        }, TestContext.Current.CancellationToken);
+        var results = await Task.WhenAll(reservers);
+        await purger;
+
+        results.Count(r => r.IsAcquired).Should().Be(10);
+        (await ledger.TryReserveAsync(Channel, 1, 10, until, TestContext.Current.CancellationToken)).IsAcquired.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task TryReserve_ExpiredInvitation_KeepsNothing()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time);
+
+        (await ledger.TryReserveAsync(Channel, 1, 10, _time.GetUtcNow(), TestContext.Current.CancellationToken)).IsAcquired.Should().BeTrue();
+
+        ledger.ReservedChannelCount.Should().Be(0);
+    }
+
+    [Fact]
     public void Constructor_PurgeIntervalNotPositive_Throws()
     {
         FluentActions.Invoking(() => new InMemoryInvitationLedger(_time, TimeSpan.Zero)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("purgeInterval");
