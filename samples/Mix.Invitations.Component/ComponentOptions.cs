@@ -24,6 +24,12 @@ internal sealed class ComponentOptions
     /// <summary>Gets the channels created at start, each with its owner: (channel localpart, owner bare JID).</summary>
     public IList<(string Channel, string Owner)> Owners { get; } = [];
 
+    /// <summary>
+    /// Gets or sets how many invitations one participant may ask for per window in one channel (owners are exempt).
+    /// Small for the demo, so a refusal is easy to see; the library's own default is 10 per hour.
+    /// </summary>
+    public InvitationRateLimitOptions ParticipantRate { get; set; } = new() { PermitLimit = 3, Window = TimeSpan.FromMinutes(1) };
+
     /// <summary>Gets the usage text of <see cref="Parse"/>.</summary>
     public const string Usage = """
         Mix.Invitations.Component: an XEP-0114 external component serving invitation-only MIX channels.
@@ -35,6 +41,8 @@ internal sealed class ComponentOptions
           --secret SECRET      the component secret (required)          [MIX_COMPONENT_SECRET]
           --key BASE64         invitation key, >= 32 random bytes       [MIX_COMPONENT_KEY]    default: generated at start
           --owner CHANNEL=JID  create CHANNEL owned by JID (repeatable) [MIX_COMPONENT_OWNERS] "c1=a@x;c2=b@y"
+          --participant-rate N/WINDOW  invitations per participant per channel, WINDOW in s, m or h
+                                                                    [MIX_COMPONENT_PARTICIPANT_RATE] default 3/1m
         """;
 
     /// <summary>Reads the options from the command line, falling back to the environment.</summary>
@@ -48,6 +56,7 @@ internal sealed class ComponentOptions
         ArgumentNullException.ThrowIfNull(environment);
         var options = new ComponentOptions();
         string? port = environment("MIX_COMPONENT_PORT");
+        string? rate = environment("MIX_COMPONENT_PARTICIPANT_RATE");
         options.Host = environment("MIX_COMPONENT_HOST") ?? options.Host;
         options.Domain = environment("MIX_COMPONENT_DOMAIN") ?? options.Domain;
         options.Secret = environment("MIX_COMPONENT_SECRET") ?? options.Secret;
@@ -69,6 +78,7 @@ internal sealed class ComponentOptions
                 case "--secret": options.Secret = Value(); break;
                 case "--key": options.Key = Value(); break;
                 case "--owner": options.Owners.Add(ParseOwner(Value())); break;
+                case "--participant-rate": rate = Value(); break;
                 default: throw new FormatException($"Unknown argument '{name}'.");
             }
         }
@@ -80,6 +90,11 @@ internal sealed class ComponentOptions
                 : throw new FormatException($"The port '{port}' is not a number between 1 and 65535.");
         }
 
+        if (rate is not null)
+        {
+            options.ParticipantRate = ParseRate(rate);
+        }
+
         if (string.IsNullOrEmpty(options.Secret))
         {
             throw new FormatException("The component secret is required (--secret or MIX_COMPONENT_SECRET).");
@@ -88,7 +103,7 @@ internal sealed class ComponentOptions
         return options;
     }
 
-    /// <summary>Builds the library options: one key, the given one or a fresh random one.</summary>
+    /// <summary>Builds the library options: one key, the given one or a fresh random one, and the participants' rate.</summary>
     /// <param name="generated">Set when the key was generated, so its tokens die with the process.</param>
     /// <returns>The invitation options.</returns>
     public MixInvitationOptions ToInvitationOptions(out bool generated)
@@ -100,7 +115,32 @@ internal sealed class ComponentOptions
             Id = 1,
             Secret = generated ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : Key!,
         });
+
+        // The built-in rules' other defaults stand: participants invite only where the channel lets them (XEP-0406),
+        // owners are exempt, anyone else may not invite.
+        options.Issuance.Roles[InvitationRoles.Participant].InviterRate = new InvitationRateLimitOptions
+        {
+            PermitLimit = ParticipantRate.PermitLimit,
+            Window = ParticipantRate.Window,
+        };
         return options;
+    }
+
+    /// <summary>Reads <c>N/WINDOW</c>: for example <c>3/1m</c>, <c>10/1h</c> or <c>5/30s</c>.</summary>
+    private static InvitationRateLimitOptions ParseRate(string value)
+    {
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0
+            && int.TryParse(value.AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= 1_000_000
+            && value.Length - slash > 2
+            && int.TryParse(value.AsSpan(slash + 1, value.Length - slash - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 604_800
+            && value[^1] switch { 's' => TimeSpan.FromSeconds(count), 'm' => TimeSpan.FromMinutes(count), 'h' => TimeSpan.FromHours(count), _ => TimeSpan.Zero } is var window
+            && window > TimeSpan.Zero && window <= TimeSpan.FromDays(7))
+        {
+            return new InvitationRateLimitOptions { PermitLimit = limit, Window = window };
+        }
+
+        throw new FormatException($"The participant rate '{value}' is not N/WINDOW (1 to 1000000 per 1s to 168h, e.g. 3/1m).");
     }
 
     private static (string Channel, string Owner) ParseOwner(string value)

@@ -14,17 +14,29 @@ namespace Mix.Invitations.Component;
 /// <item>IQ set <c>&lt;create channel='name' xmlns='urn:xmpp:mix:core:1'/&gt;</c> to the service domain: creates an
 /// invitation-only channel whose owner (and first participant) is the sender.</item>
 /// <item>IQ get <c>&lt;invite xmlns='urn:xmpp:mix:misc:0'&gt;&lt;invitee&gt;jid&lt;/invitee&gt;&lt;/invite&gt;</c> to a
-/// channel (XEP-0407 §6): a participant asks for an invitee-bound invitation; the reply is
-/// <c>&lt;invite&gt;&lt;invitation&gt;…&lt;/invitation&gt;&lt;/invite&gt;</c> with the sender as inviter.</item>
-/// <item>IQ get <c>&lt;preauth xmlns='urn:xmpp:pars:0'/&gt;</c> to a channel: a participant asks for a single-use
+/// channel (XEP-0407 §6): the owner, or a participant where the channel lets participants invite, asks for an
+/// invitee-bound invitation; the reply is <c>&lt;invite&gt;&lt;invitation&gt;…&lt;/invitation&gt;&lt;/invite&gt;</c>
+/// with the sender as inviter.</item>
+/// <item>IQ get <c>&lt;preauth xmlns='urn:xmpp:pars:0'/&gt;</c> to a channel: the same inviters ask for a single-use
 /// bearer token (unbound policy, one use), answered as <c>&lt;preauth token='…'/&gt;</c>, to put in a link
 /// <c>xmpp:channel?join;preauth=TOKEN</c>.</item>
+/// <item>IQ get <c>&lt;pubsub xmlns='http://jabber.org/protocol/pubsub'&gt;&lt;items node='urn:xmpp:mix:nodes:config'/&gt;&lt;/pubsub&gt;</c>
+/// and IQ set <c>&lt;pubsub&gt;&lt;publish node='urn:xmpp:mix:nodes:config'&gt;&lt;item&gt;&lt;x xmlns='jabber:x:data' type='submit'&gt;…</c>
+/// to a channel (XEP-0406 §3.2, owner only): read and change the one configuration field this sample keeps,
+/// "Participation Addition by Invitation from Participant" (boolean, default false); other fields are left as they
+/// are, as XEP-0406 asks of fields not provided.</item>
 /// <item>IQ set <c>&lt;join xmlns='urn:xmpp:mix:core:1'&gt;</c> to a channel, holding either an
 /// <c>&lt;invitation xmlns='urn:xmpp:mix:misc:0'&gt;</c> or a <c>&lt;preauth xmlns='urn:xmpp:pars:0' token='…'/&gt;</c>:
 /// checked against the sender's bare JID and the addressed channel; accepted joins add a participant, refusals carry
 /// the stanza error of <see cref="InvitationStanzaError.For"/>. A join without either is refused with
 /// <c>auth/forbidden</c> unless the sender already participates.</item>
 /// </list>
+/// <para>
+/// Who may invite is the library's built-in issuance rules (<see cref="InvitationIssuanceRules"/>): each request
+/// carries the sender's role (owner, participant, or other for anyone else) and the channel's XEP-0406 setting, and
+/// a refusal goes back as <see cref="InvitationIssueResult.StanzaError"/>: <c>auth/forbidden</c> for rights,
+/// <c>wait/resource-constraint</c> with the retry-after in its text for the participants' rate.
+/// </para>
 /// </remarks>
 internal sealed class MixService
 {
@@ -32,8 +44,9 @@ internal sealed class MixService
     private readonly InvitationService _invitations;
     private readonly InvitationRedeemer _redemption;
     private readonly TextWriter? _log;
+    private readonly TimeProvider _time;
 
-    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, TextWriter? log = null)
+    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, TextWriter? log = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(invitations);
         ArgumentNullException.ThrowIfNull(redemption);
@@ -41,6 +54,7 @@ internal sealed class MixService
         _invitations = invitations;
         _redemption = redemption;
         _log = log;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Gets the component's domain.</summary>
@@ -54,11 +68,26 @@ internal sealed class MixService
     /// <returns>The service.</returns>
     public static MixService Create(string domain, MixInvitationOptions options, TimeProvider? timeProvider = null, TextWriter? log = null)
     {
-        var invitations = InvitationService.Create(options, timeProvider);
-        // One node: the in-memory ledger counts the uses of single-use links. Several nodes share a Redis ledger
-        // (package Mix.Invitations.Redis) instead. The ledger lives as long as the process.
-        var redemption = new InvitationRedeemer(invitations, new InMemoryInvitationLedger(timeProvider), ledgerRetentionMargin: options.LedgerRetentionMargin);
-        return new MixService(Jid.Parse(domain), invitations, redemption, log);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // One node: the in-memory ledger counts the uses of single-use links, and the in-memory limiter counts the
+        // participants' rate. Several nodes share a Redis ledger and limiter (package Mix.Invitations.Redis) instead.
+        // Both live as long as the process.
+        var ledger = new InMemoryInvitationLedger(timeProvider);
+
+        // The cap on a channel's outstanding bearer uses needs a ledger that keeps use reservations. Where this
+        // ledger does not (yet) keep them, the cap is off rather than the start-up failing; where it does, the cap
+        // (1,000 uses per channel by default) applies.
+        var reservations = (object)ledger as IInvitationUseReservations;
+        if (reservations is null)
+        {
+            options.Issuance.MaxOutstandingBearerUses = null;
+        }
+
+        var rules = InvitationIssuanceRules.Create(options, new InMemoryIssuanceLimiter(timeProvider), reservations);
+        var invitations = InvitationService.Create(options, timeProvider, issuancePolicies: rules);
+        var redemption = new InvitationRedeemer(invitations, ledger, ledgerRetentionMargin: options.LedgerRetentionMargin);
+        return new MixService(Jid.Parse(domain), invitations, redemption, log, timeProvider);
     }
 
     /// <summary>Creates an invitation-only channel owned by <paramref name="owner"/>, or returns the existing one.</summary>
@@ -129,6 +158,8 @@ internal sealed class MixService
             ("get", var n) when n == Names.MixMisc + "invite" => await InviteAsync(stanza, payload, from, channel, cancellationToken).ConfigureAwait(false),
             ("get", var n) when n == Names.Pars + "preauth" => await PreAuthAsync(stanza, from, channel, cancellationToken).ConfigureAwait(false),
             ("set", var n) when n == Names.MixCore + "join" => await JoinAsync(stanza, payload, from, channel, cancellationToken).ConfigureAwait(false),
+            ("get", var n) when n == Names.PubSub + "pubsub" => ReadConfiguration(stanza, payload, from, channel),
+            ("set", var n) when n == Names.PubSub + "pubsub" => Configure(stanza, payload, from, channel),
             ("get", var n) when n == Names.Ping + "ping" => Result(stanza),
             _ => Error(stanza, new InvitationStanzaError("cancel", "service-unavailable", null)),
         };
@@ -154,11 +185,8 @@ internal sealed class MixService
 
     private async ValueTask<XElement> InviteAsync(XElement stanza, XElement invite, Jid from, MixChannel channel, CancellationToken cancellationToken)
     {
-        if (!channel.IsParticipant(from))
-        {
-            return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
-        }
-
+        // No check of the sender here: a non-participant is role "other", which the built-in rules refuse
+        // (auth/forbidden), as they refuse a participant where the channel does not let participants invite.
         if (!InvitationXml.TryRead<InviteRequest>(invite, out var request, out var problem))
         {
             return Error(stanza, new InvitationStanzaError("modify", "bad-request", problem));
@@ -173,11 +201,13 @@ internal sealed class MixService
                 Inviter = from.Bare,
                 Invitee = invitee.Bare,
                 Policy = BindingPolicies.InviteeBoundName,
+                InviterRole = channel.RoleOf(from),
+                ChannelAllowsParticipantInvitations = channel.ParticipantsMayInvite,
             },
             cancellationToken).ConfigureAwait(false);
         if (!issued.IsIssued)
         {
-            return Error(stanza, issued.StanzaError);
+            return RefuseIssue(stanza, from, channel, issued);
         }
 
         var invitation = issued.Issued.Invitation;
@@ -187,11 +217,6 @@ internal sealed class MixService
 
     private async ValueTask<XElement> PreAuthAsync(XElement stanza, Jid from, MixChannel channel, CancellationToken cancellationToken)
     {
-        if (!channel.IsParticipant(from))
-        {
-            return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only participants may invite."));
-        }
-
         var issued = await _invitations.IssueAsync(
             new InvitationIssueRequest
             {
@@ -199,11 +224,13 @@ internal sealed class MixService
                 Inviter = from.Bare,
                 Policy = BindingPolicies.UnboundName,
                 MaxUses = 1,
+                InviterRole = channel.RoleOf(from),
+                ChannelAllowsParticipantInvitations = channel.ParticipantsMayInvite,
             },
             cancellationToken).ConfigureAwait(false);
         if (!issued.IsIssued)
         {
-            return Error(stanza, issued.StanzaError);
+            return RefuseIssue(stanza, from, channel, issued);
         }
 
         var invitation = issued.Issued.Invitation;
@@ -255,6 +282,83 @@ internal sealed class MixService
         Log($"{from.Bare} joined {channel.Address} with a {result.Claims.Policy} {how}");
         return Joined(stanza, join, channel, from);
     }
+
+    private XElement RefuseIssue(XElement stanza, Jid from, MixChannel channel, InvitationIssueResult result)
+    {
+        Log($"refused an invitation to {channel.Address} from {from.Bare}: {result}");
+        return Error(stanza, result.StanzaError);
+    }
+
+    /// <summary>XEP-0406 §3.2: the configuration form, to the owner (the default "Configuration Node Access").</summary>
+    private static XElement ReadConfiguration(XElement stanza, XElement pubsub, Jid from, MixChannel channel)
+    {
+        if (pubsub.Element(Names.PubSub + "items") is not { } items || (string?)items.Attribute("node") != Names.ConfigNode)
+        {
+            return Error(stanza, new InvitationStanzaError("cancel", "feature-not-implemented", "Only the configuration node is served."));
+        }
+
+        if (from.Bare != channel.Owner)
+        {
+            return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only the owner may read the configuration."));
+        }
+
+        return Result(stanza, new XElement(
+            Names.PubSub + "pubsub",
+            new XElement(
+                Names.PubSub + "items",
+                new XAttribute("node", Names.ConfigNode),
+                new XElement(Names.PubSub + "item", ConfigurationForm("form", channel)))));
+    }
+
+    /// <summary>XEP-0406 §3.2: the owner publishes a form; the fields given change, the others stay.</summary>
+    private XElement Configure(XElement stanza, XElement pubsub, Jid from, MixChannel channel)
+    {
+        if (pubsub.Element(Names.PubSub + "publish") is not { } publish || (string?)publish.Attribute("node") != Names.ConfigNode)
+        {
+            return Error(stanza, new InvitationStanzaError("cancel", "feature-not-implemented", "Only the configuration node is served."));
+        }
+
+        if (from.Bare != channel.Owner)
+        {
+            return Error(stanza, new InvitationStanzaError("auth", "forbidden", "Only the owner may change the configuration."));
+        }
+
+        var form = publish.Descendants(Names.DataForms + "x").FirstOrDefault();
+        if (form is null || (string?)form.Attribute("type") != "submit")
+        {
+            return Error(stanza, new InvitationStanzaError("modify", "bad-request", "A submitted data form is expected."));
+        }
+
+        var field = form.Elements(Names.DataForms + "field").FirstOrDefault(f => (string?)f.Attribute("var") == Names.ParticipantInvitationField);
+        if (field is not null)
+        {
+            // XEP-0004 booleans: "1"/"true" and "0"/"false".
+            switch (((string?)field.Element(Names.DataForms + "value"))?.Trim())
+            {
+                case "1" or "true": channel.ParticipantsMayInvite = true; break;
+                case "0" or "false": channel.ParticipantsMayInvite = false; break;
+                default: return Error(stanza, new InvitationStanzaError("modify", "not-acceptable", $"'{Names.ParticipantInvitationField}' is a boolean."));
+            }
+
+            Log($"{from.Bare} set participants may invite to {channel.ParticipantsMayInvite} in {channel.Address}");
+        }
+
+        var id = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return Result(stanza, new XElement(
+            Names.PubSub + "pubsub",
+            new XElement(Names.PubSub + "publish", new XAttribute("node", Names.ConfigNode), new XElement(Names.PubSub + "item", new XAttribute("id", id)))));
+    }
+
+    private static XElement ConfigurationForm(string type, MixChannel channel) => new(
+        Names.DataForms + "x",
+        new XAttribute("type", type),
+        new XElement(Names.DataForms + "field", new XAttribute("var", "FORM_TYPE"), new XAttribute("type", "hidden"), new XElement(Names.DataForms + "value", Names.MixAdmin)),
+        new XElement(Names.DataForms + "field", new XAttribute("var", "Owner"), new XAttribute("type", "jid-multi"), new XElement(Names.DataForms + "value", channel.Owner.ToString())),
+        new XElement(
+            Names.DataForms + "field",
+            new XAttribute("var", Names.ParticipantInvitationField),
+            new XAttribute("type", "boolean"),
+            new XElement(Names.DataForms + "value", channel.ParticipantsMayInvite ? "true" : "false")));
 
     private XElement Refuse(XElement stanza, Jid from, MixChannel channel, InvitationFailureReason reason)
     {

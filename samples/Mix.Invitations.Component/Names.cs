@@ -20,6 +20,21 @@ internal static class Names
     /// <summary>XEP-0379 pre-authenticated roster subscription (bearer tokens).</summary>
     public static readonly XNamespace Pars = "urn:xmpp:pars:0";
 
+    /// <summary>XEP-0060 publish-subscribe: how XEP-0406 reads and changes a channel's configuration node.</summary>
+    public static readonly XNamespace PubSub = "http://jabber.org/protocol/pubsub";
+
+    /// <summary>XEP-0004 data forms.</summary>
+    public static readonly XNamespace DataForms = "jabber:x:data";
+
+    /// <summary>XEP-0406: the configuration node of a channel.</summary>
+    public const string ConfigNode = "urn:xmpp:mix:nodes:config";
+
+    /// <summary>XEP-0406: the FORM_TYPE of the configuration form.</summary>
+    public const string MixAdmin = "urn:xmpp:mix:admin:0";
+
+    /// <summary>XEP-0406: the configuration field that lets participants invite (boolean, default false).</summary>
+    public const string ParticipantInvitationField = "Participation Addition by Invitation from Participant";
+
     /// <summary>XEP-0030 service discovery, info.</summary>
     public static readonly XNamespace DiscoInfo = "http://jabber.org/protocol/disco#info";
 

@@ -24,13 +24,23 @@ internal static class IssueCommand
         var linkBase = new Option<string>("--link-base") { Description = "The landing page for --format link; the invitation travels in the fragment, so it never reaches the web server.", HelpName = "URI", DefaultValueFactory = _ => "https://invite.example/" };
         var noQr = new Option<bool>("--no-qr") { Description = "Do not draw a QR code after a uri or link." };
         var lightTerminal = new Option<bool>("--light-terminal") { Description = "Draw the QR code for a terminal with a light background." };
+        var role = new Option<string?>("--role")
+        {
+            Description = "Issue as an inviter of this role in the channel (owner, administrator, participant, other, or any name): applies the library's built-in issuance rules, so a refusal shows the stanza error a server would send and exits 3.",
+            HelpName = "owner|administrator|participant|other|NAME",
+        };
+        var channelAllowsParticipants = new Option<bool?>("--channel-allows-participants")
+        {
+            Description = "The channel's XEP-0406 setting 'Participation Addition by Invitation from Participant' the rules check for a participant (unset: unknown, which they refuse). Also applies the rules.",
+            HelpName = "true|false",
+        };
         var keyFile = SampleCommands.KeyFileOption();
 
-        var command = new Command("issue", "Issue an invitation and print it.")
+        var command = new Command("issue", $"Issue an invitation and print it. Exit codes: {Program.Success} issued, {Program.UsageError} bad input, {Program.IssueRefused} refused by the issuance rules (--role or --channel-allows-participants).")
         {
-            channel, inviter, invitee, policy, lifetime, uses, format, linkBase, noQr, lightTerminal, keyFile,
+            channel, inviter, invitee, policy, lifetime, uses, role, channelAllowsParticipants, format, linkBase, noQr, lightTerminal, keyFile,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var request = new IssueRequest(
                 parse.GetRequiredValue(channel),
@@ -39,26 +49,19 @@ internal static class IssueCommand
                 parse.GetValue(policy),
                 parse.GetValue(lifetime),
                 parse.GetValue(uses),
+                parse.GetValue(role),
+                parse.GetValue(channelAllowsParticipants),
                 parse.GetRequiredValue(format),
                 parse.GetRequiredValue(linkBase),
                 !parse.GetValue(noQr),
                 !parse.GetValue(lightTerminal),
                 parse.GetValue(keyFile));
-            return Run(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, environment);
+            return RunAsync(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, environment, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Issues through the library's issuance policies; a refusal is reported with the stanza error a server would send.</summary>
-    private static IssuedInvitation IssueOrRefuse(InvitationService service, InvitationIssueRequest request)
-    {
-        // The sample's service registers no policy that waits on a store, so the result is complete at once.
-        var pending = service.IssueAsync(request);
-        var result = pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-        return result.IsIssued ? result.Issued : throw new UsageException($"refused ({result.Reason}): {result.StanzaError}");
-    }
-
-    private static int Run(IssueRequest args, TextWriter output, TextWriter error, SampleEnvironment environment)
+    private static async Task<int> RunAsync(IssueRequest args, TextWriter output, TextWriter error, SampleEnvironment environment, CancellationToken cancellationToken)
     {
         // Check every input before touching the key, so a typo never creates a key file.
         var format = args.Format.ToLowerInvariant();
@@ -82,6 +85,12 @@ internal static class IssueCommand
             throw new UsageException($"--lifetime: '{args.Lifetime}' is longer than the {Sample.Lifetime.Format(maxLifetime)} an invitation may live");
         }
 
+        var role = args.Role?.Trim();
+        if (role is { Length: 0 })
+        {
+            throw new UsageException("--role: a role name is needed, e.g. owner, participant or other");
+        }
+
         var request = new InvitationIssueRequest
         {
             Channel = channel,
@@ -90,7 +99,12 @@ internal static class IssueCommand
             Policy = policy.Name,
             Lifetime = lifetime,
             MaxUses = uses,
+            InviterRole = role,
+            ChannelAllowsParticipantInvitations = args.ChannelAllowsParticipants,
         };
+
+        // Without either option the sample issues as a server's own code would, under no issuance rule.
+        var withRules = role is not null || args.ChannelAllowsParticipants is not null;
 
         Invitation invitation;
         InvitationClaims claims; // what the issued token says, for JSON and the note on stderr
@@ -100,9 +114,23 @@ internal static class IssueCommand
             policy.ValidateRequest(request);
             var key = SigningKey.Resolve(args.KeyFile, environment, createKeyFile: true);
             error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
-            var service = SampleServices.Create(key, environment.TimeProvider);
-            var issued = IssueOrRefuse(service, request);
-            (invitation, claims) = (issued.Invitation, issued.Claims);
+            using var service = SampleServices.CreateIssuer(key, environment.TimeProvider, withRules);
+            var result = await service.Issuer.IssueAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!result.IsIssued)
+            {
+                // What a server sends back to the inviter, and why.
+                var stanzaError = result.StanzaError;
+                error.WriteLine($"refused ({result.Reason}{(result.RetryAfter is { } wait ? $", retry after {Sample.Lifetime.Format(wait)}" : string.Empty)}): {stanzaError}");
+                error.WriteLine(stanzaError.ToXElement().ToString(System.Xml.Linq.SaveOptions.DisableFormatting));
+                if (result.Reason == InvitationIssueRefusalReason.InviterNotAllowed && inviter is null)
+                {
+                    error.WriteLine("note: without --inviter, a role whose rate is counted per inviter is refused too");
+                }
+
+                return Program.IssueRefused;
+            }
+
+            (invitation, claims) = (result.Issued.Invitation, result.Issued.Claims);
         }
         catch (ArgumentException ex)
         {
@@ -194,6 +222,8 @@ internal static class IssueCommand
         string? Policy,
         string? Lifetime,
         string? Uses,
+        string? Role,
+        bool? ChannelAllowsParticipants,
         string Format,
         string LinkBase,
         bool DrawQr,

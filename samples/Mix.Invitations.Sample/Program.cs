@@ -17,6 +17,9 @@ internal static class Program
     /// <summary>Exit code: bad usage or bad input (a malformed JID, XML, URI, lifetime, policy or key).</summary>
     internal const int UsageError = 2;
 
+    /// <summary>Exit code: <c>issue</c> was refused by the built-in issuance rules (<c>--role</c>).</summary>
+    internal const int IssueRefused = 3;
+
     public static int Main(string[] args) =>
         Run(args, Console.Out, Console.Error, SampleEnvironment.FromProcess());
 
@@ -25,7 +28,7 @@ internal static class Program
     /// <param name="output">Where results go (invitations, verdicts, the demo).</param>
     /// <param name="error">Where errors and notes about the key go.</param>
     /// <param name="environment">Environment variables, configuration folder, standard input and clock; the process's own when null.</param>
-    /// <returns>0 valid or done, 1 refused, 2 usage or input error.</returns>
+    /// <returns>0 valid or done, 1 refused, 2 usage or input error, 3 issue refused by the issuance rules.</returns>
     internal static int Run(string[] args, TextWriter output, TextWriter error, SampleEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Mix.Invitations.Component;
 using Mix.Invitations.Interop.Tests.Infrastructure;
 using static Mix.Invitations.Interop.Tests.Infrastructure.Stanzas;
 
@@ -188,9 +189,62 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
 
         var reply = await Client.SendAsync("carol", Iq("get", channel, Invite(InteropFixture.Jid("bob"))));
 
-        TypeOf(reply).Should().Be("error");
-        var error = ErrorOf(reply);
-        (error.Type, error.Condition).Should().Be(("auth", "forbidden"));
+        // Role "other": the built-in rules refuse it whatever the channel's setting.
+        ShouldBeRefused(reply, InvitationIssueRefusalReason.InviterNotAllowed);
+    }
+
+    [Fact]
+    public async Task Invite_AsParticipant_RefusedUntilTheOwnerLetsParticipantsInvite()
+    {
+        var channel = await CreateChannelAsync("alice");
+        await AddParticipantAsync(channel, "bob");
+
+        var refused = await Client.SendAsync("bob", Iq("get", channel, Invite(InteropFixture.Jid("carol"))));
+        var bobConfigures = await Client.SendAsync("bob", Iq("set", channel, Configure(participantsMayInvite: true)));
+        var ownerConfigures = await Client.SendAsync("alice", Iq("set", channel, Configure(participantsMayInvite: true)));
+        var invitation = await InviteAsync("bob", channel, InteropFixture.Jid("carol"));
+
+        ShouldBeRefused(refused, InvitationIssueRefusalReason.ChannelForbidsParticipantInvitations);
+        TypeOf(bobConfigures).Should().Be("error", "only the owner changes the configuration");
+        (ErrorOf(bobConfigures).Type, ErrorOf(bobConfigures).Condition).Should().Be(("auth", "forbidden"));
+        TypeOf(ownerConfigures).Should().Be("result", _fixture.Diagnostics());
+        Text(invitation, "inviter").Should().Be(InteropFixture.Jid("bob"));
+        var join = await Client.SendAsync("carol", Iq("set", channel, JoinWith(invitation)));
+        TypeOf(join).Should().Be("result", _fixture.Diagnostics());
+    }
+
+    [Fact]
+    public async Task Invite_AsParticipantBeyondTheRate_IsRefusedResourceConstraintWithRetryAfter()
+    {
+        var channel = await CreateChannelAsync("alice");
+        await AddParticipantAsync(channel, "bob");
+        (await Client.SendAsync("alice", Iq("set", channel, Configure(participantsMayInvite: true)))).Should().Match<XElement>(r => TypeOf(r) == "result");
+        var rate = new ComponentOptions().ParticipantRate;
+        for (var i = 0; i < rate.PermitLimit; i++)
+        {
+            await InviteAsync("bob", channel, InteropFixture.Jid("carol"));
+        }
+
+        var reply = await Client.SendAsync("bob", Iq("get", channel, PreAuthRequest()));
+
+        // Windows are aligned to the epoch: the retry-after is the time to the end of the current one.
+        var windowMs = (long)rate.Window.TotalMilliseconds;
+        var retryAfter = TimeSpan.FromMilliseconds(windowMs - (_fixture.Time.GetUtcNow().ToUnixTimeMilliseconds() % windowMs));
+        ShouldBeRefused(reply, InvitationIssueRefusalReason.InviterRateExceeded, retryAfter);
+        ErrorOf(reply).Text.Should().Contain("Try again in");
+    }
+
+    [Fact]
+    public async Task Invite_AsOwner_IsExemptFromTheParticipantRate()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var limit = new ComponentOptions().ParticipantRate.PermitLimit;
+
+        for (var i = 0; i <= limit; i++)
+        {
+            var reply = await Client.SendAsync("alice", Iq("get", channel, PreAuthRequest()));
+            TypeOf(reply).Should().Be("result", $"invitation {i + 1} of the owner\n{_fixture.Diagnostics()}");
+        }
     }
 
     private async Task<string> CreateChannelAsync(string owner)
@@ -210,6 +264,22 @@ public sealed class InvitationFlowTests : IClassFixture<InteropFixture>
         var invitation = Child(reply, "invite")?.Element(MixMisc + "invitation");
         invitation.Should().NotBeNull(reply.ToString());
         return new XElement(invitation!);
+    }
+
+    /// <summary>The owner invites <paramref name="user"/>, who joins with the invitation.</summary>
+    private async Task AddParticipantAsync(string channel, string user)
+    {
+        var invitation = await InviteAsync("alice", channel, InteropFixture.Jid(user));
+        var reply = await Client.SendAsync(user, Iq("set", channel, JoinWith(invitation)));
+        TypeOf(reply).Should().Be("result", _fixture.Diagnostics());
+    }
+
+    private void ShouldBeRefused(XElement reply, InvitationIssueRefusalReason reason, TimeSpan? retryAfter = null)
+    {
+        TypeOf(reply).Should().Be("error", _fixture.Diagnostics());
+        var expected = InvitationStanzaError.For(reason, retryAfter);
+        var error = ErrorOf(reply);
+        (error.Type, error.Condition, error.Text).Should().Be((expected.Type, expected.Condition, expected.Text), reply.ToString());
     }
 
     private void ShouldBeRefused(XElement reply, InvitationFailureReason reason)

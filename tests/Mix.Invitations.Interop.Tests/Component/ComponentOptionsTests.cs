@@ -31,11 +31,36 @@ public class ComponentOptionsTests
     [InlineData(new[] { "--secret" }, "needs a value")]
     [InlineData(new[] { "--owner", "coven", "--secret", "s" }, "CHANNEL=OWNER-JID")]
     [InlineData(new string[0], "secret is required")]
+    [InlineData(new[] { "--participant-rate", "3", "--secret", "s" }, "participant rate")]
+    [InlineData(new[] { "--participant-rate", "0/1m", "--secret", "s" }, "participant rate")]
+    [InlineData(new[] { "--participant-rate", "3/0m", "--secret", "s" }, "participant rate")]
+    [InlineData(new[] { "--participant-rate", "3/1d", "--secret", "s" }, "participant rate")]
+    [InlineData(new[] { "--participant-rate", "3/169h", "--secret", "s" }, "participant rate")]
     public void Parse_BadArguments_ThrowsFormatExceptionNamingTheProblem(string[] args, string expected)
     {
         var act = () => ComponentOptions.Parse(args, NoEnvironment.GetValueOrDefault);
 
         act.Should().Throw<FormatException>().WithMessage($"*{expected}*");
+    }
+
+    [Fact]
+    public void ParticipantRate_DefaultAndSet_ReachTheParticipantsRuleOnly()
+    {
+        var byDefault = ComponentOptions.Parse(["--secret", "s"], NoEnvironment.GetValueOrDefault).ToInvitationOptions(out _);
+        var fromEnvironment = ComponentOptions.Parse(["--secret", "s"], new Dictionary<string, string> { ["MIX_COMPONENT_PARTICIPANT_RATE"] = "10/1h" }.GetValueOrDefault).ToInvitationOptions(out _);
+        var fromArgument = ComponentOptions.Parse(["--secret", "s", "--participant-rate", "5/30s"], NoEnvironment.GetValueOrDefault).ToInvitationOptions(out _);
+
+        Rate(byDefault).Should().Be((3, TimeSpan.FromMinutes(1)));
+        Rate(fromEnvironment).Should().Be((10, TimeSpan.FromHours(1)));
+        Rate(fromArgument).Should().Be((5, TimeSpan.FromSeconds(30)));
+        byDefault.Issuance.Roles[InvitationRoles.Participant].RequiresChannelSetting.Should().BeTrue("the XEP-0406 setting still decides");
+        byDefault.Issuance.Roles[InvitationRoles.Other].MayInvite.Should().BeFalse();
+
+        static (int, TimeSpan) Rate(MixInvitationOptions options)
+        {
+            var rate = options.Issuance.Roles[InvitationRoles.Participant].InviterRate!;
+            return (rate.PermitLimit, rate.Window);
+        }
     }
 
     [Fact]

@@ -10,6 +10,8 @@ public class MixServiceTests
     private static readonly XNamespace Accept = "jabber:component:accept";
     private static readonly XNamespace MixCore = "urn:xmpp:mix:core:1";
     private static readonly XNamespace MixMisc = "urn:xmpp:mix:misc:0";
+    private static readonly XNamespace PubSub = "http://jabber.org/protocol/pubsub";
+    private static readonly XNamespace DataForms = "jabber:x:data";
 
     private readonly MixService _service;
 
@@ -72,6 +74,60 @@ public class MixServiceTests
         (await _service.HandleAsync(result, TestContext.Current.CancellationToken)).Should().BeNull();
         (await _service.HandleAsync(message, TestContext.Current.CancellationToken)).Should().BeNull();
     }
+
+    [Fact]
+    public async Task Configuration_OwnerReadsTheForm_WithTheParticipantSettingOffByDefault()
+    {
+        var reply = await _service.HandleAsync(Iq("get", "hag66@example.org/a", "coven@mix.example.org", new XElement(PubSub + "pubsub", new XElement(PubSub + "items", new XAttribute("node", "urn:xmpp:mix:nodes:config"))), "7"), TestContext.Current.CancellationToken);
+
+        ((string?)reply!.Attribute("type")).Should().Be("result", reply.ToString());
+        var fields = reply.Descendants(DataForms + "field").ToDictionary(f => (string)f.Attribute("var")!, f => (string?)f.Element(DataForms + "value"));
+        fields.Should().Contain("FORM_TYPE", "urn:xmpp:mix:admin:0");
+        fields.Should().Contain("Participation Addition by Invitation from Participant", "false");
+    }
+
+    [Theory]
+    [InlineData("cat@example.org/b", "true", "auth/forbidden: Only the owner may change the configuration.")]
+    [InlineData("hag66@example.org/a", "maybe", "modify/not-acceptable: 'Participation Addition by Invitation from Participant' is a boolean.")]
+    public async Task Configuration_NotOwnerOrNotBoolean_IsRefusedAndChangesNothing(string from, string value, string expected)
+    {
+        _service.TryGetChannel(Jid.Parse("coven@mix.example.org"), out var channel).Should().BeTrue();
+        channel!.Join(Jid.Parse("cat@example.org"));
+
+        var reply = await _service.HandleAsync(Iq("set", from, "coven@mix.example.org", Publish(value), "8"), TestContext.Current.CancellationToken);
+
+        ErrorOf(reply!).Should().Be(expected);
+        channel.ParticipantsMayInvite.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Invite_ParticipantOnceAllowed_IsIssuedWithParticipantLimits()
+    {
+        _service.TryGetChannel(Jid.Parse("coven@mix.example.org"), out var channel).Should().BeTrue();
+        channel!.Join(Jid.Parse("cat@example.org"));
+        var invite = new XElement(MixMisc + "invite", new XElement(MixMisc + "invitee", "rat@example.org"));
+
+        var before = await _service.HandleAsync(Iq("get", "cat@example.org/b", "coven@mix.example.org", invite, "9"), TestContext.Current.CancellationToken);
+        var configured = await _service.HandleAsync(Iq("set", "hag66@example.org/a", "coven@mix.example.org", Publish("1"), "10"), TestContext.Current.CancellationToken);
+        var after = await _service.HandleAsync(Iq("get", "cat@example.org/b", "coven@mix.example.org", invite, "11"), TestContext.Current.CancellationToken);
+
+        ErrorOf(before!).Should().Be(InvitationStanzaError.For(InvitationIssueRefusalReason.ChannelForbidsParticipantInvitations).ToString());
+        ((string?)configured!.Attribute("type")).Should().Be("result", configured.ToString());
+        channel.ParticipantsMayInvite.Should().BeTrue();
+        ((string?)after!.Attribute("type")).Should().Be("result", after.ToString());
+    }
+
+    private static XElement Publish(string participantsMayInvite) => new(
+        PubSub + "pubsub",
+        new XElement(
+            PubSub + "publish",
+            new XAttribute("node", "urn:xmpp:mix:nodes:config"),
+            new XElement(
+                PubSub + "item",
+                new XElement(
+                    DataForms + "x",
+                    new XAttribute("type", "submit"),
+                    new XElement(DataForms + "field", new XAttribute("var", "Participation Addition by Invitation from Participant"), new XElement(DataForms + "value", participantsMayInvite))))));
 
     private static XElement Iq(string type, string from, string to, XElement payload, string id) => new(
         Accept + "iq",
