@@ -139,12 +139,7 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
         return {0, tonumber(earliest[2]) - now}
         """;
 
-    private readonly string _keyPrefix;
-    private readonly int _database;
-    private readonly TimeProvider _time;
-    private readonly RedisConnector _connector;
-    private readonly bool _ownsConnector;
-    private bool _disposed;
+    private readonly RedisStore _store;
 
     /// <summary>Initializes a ledger on a connection the caller owns (and disposes).</summary>
     /// <param name="connection">The connection.</param>
@@ -153,13 +148,8 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="connection"/> is <see langword="null"/>.</exception>
     public RedisInvitationLedger(IConnectionMultiplexer connection, string? keyPrefix = null, int database = -1, TimeProvider? timeProvider = null)
+        : this(RedisStore.On(connection, keyPrefix, database, timeProvider))
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        _connector = new RedisConnector(connection); // the caller's connection: disposing the connector leaves it open
-        _ownsConnector = true;
-        _keyPrefix = keyPrefix ?? RedisInvitationLedgerOptions.DefaultKeyPrefix;
-        _database = database;
-        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Initializes a ledger that connects on first use, from options, on the system clock.</summary>
@@ -177,26 +167,20 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
     public RedisInvitationLedger(RedisInvitationLedgerOptions options, TimeProvider? timeProvider)
+        : this(RedisStore.From(options, timeProvider, nameof(options)))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _connector = RedisConnector.FromOptions(options, nameof(options));
-        _ownsConnector = true;
-        _keyPrefix = options.KeyPrefix;
-        _database = options.Database;
-        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Initializes a ledger on a connector shared with other stores (the DI registrations), which it does not dispose.</summary>
     internal RedisInvitationLedger(RedisConnector connector, string keyPrefix, int database, TimeProvider? timeProvider)
+        : this(RedisStore.Shared(connector, keyPrefix, database, timeProvider))
     {
-        _connector = connector;
-        _keyPrefix = keyPrefix;
-        _database = database;
-        _time = timeProvider ?? TimeProvider.System;
     }
 
+    private RedisInvitationLedger(RedisStore store) => _store = store;
+
     /// <summary>Gets the prefix of every key this ledger writes.</summary>
-    public string KeyPrefix => _keyPrefix;
+    public string KeyPrefix => _store.KeyPrefix;
 
     /// <inheritdoc />
     public async ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
@@ -281,7 +265,7 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
             return InvitationLimitResult.Exceeded(null); // it will never fit
         }
 
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _store.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var expiry = CeilingUnixMilliseconds(until);
         if (expiry <= now)
         {
@@ -308,35 +292,11 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     }
 
     /// <summary>Disposes the connection when this ledger made it from a configuration string.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_ownsConnector)
-        {
-            _connector.Dispose();
-        }
-    }
+    public void Dispose() => _store.Dispose();
 
     /// <summary>Disposes the connection when this ledger made it from a configuration string.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_ownsConnector)
-        {
-            await _connector.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     /// <summary>The token's hash and the set of its outstanding use ids, in one slot through the hash tag <c>{token id}</c>.</summary>
     private RedisKey[] Keys(InvitationTokenId tokenId, Jid channel)
@@ -348,7 +308,7 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
 
         // The id has a fixed length, so "prefix + {id} + ':' + channel" cannot be read two ways; a bare JID never ends
         // in ":uses" (a domainpart holds no ':' outside an IP literal's brackets), so the set's key is no hash's key.
-        var hash = string.Concat(_keyPrefix, "{", tokenId.ToString(), "}:", channel.Bare.ToString());
+        var hash = string.Concat(_store.KeyPrefix, "{", tokenId.ToString(), "}:", channel.Bare.ToString());
         return [new RedisKey(hash), new RedisKey(hash + ":uses")];
     }
 
@@ -364,7 +324,7 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
             throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
         }
 
-        var set = string.Concat(_keyPrefix, "bearer:{", ChannelHash(channel.Bare), "}");
+        var set = string.Concat(_store.KeyPrefix, "bearer:{", ChannelHash(channel.Bare), "}");
         return [new RedisKey(set), new RedisKey(set + ":total")];
     }
 
@@ -395,13 +355,13 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     /// </summary>
     private long? TimeToLive(DateTimeOffset retainUntil)
     {
-        var ticks = retainUntil.UtcTicks - _time.GetUtcNow().UtcTicks;
+        var ticks = retainUntil.UtcTicks - _store.Time.GetUtcNow().UtcTicks;
         return ticks <= 0 ? null : (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
     }
 
     private void ThrowIfUnusable(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        _store.ThrowIfDisposed(this);
         cancellationToken.ThrowIfCancellationRequested();
     }
 
@@ -410,8 +370,8 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
         ThrowIfUnusable(cancellationToken);
         try
         {
-            var connection = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
-            var database = connection.GetDatabase(_database);
+            var connection = await _store.Connector.GetAsync(cancellationToken).ConfigureAwait(false);
+            var database = connection.GetDatabase(_store.Database);
             return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

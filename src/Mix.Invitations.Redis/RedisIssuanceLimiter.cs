@@ -47,12 +47,7 @@ public sealed class RedisIssuanceLimiter : IInvitationIssuanceLimiter, IDisposab
 
     private static readonly long SlackMilliseconds = (long)ExpirySlack.TotalMilliseconds;
 
-    private readonly string _keyPrefix;
-    private readonly int _database;
-    private readonly TimeProvider _time;
-    private readonly RedisConnector _connector;
-    private readonly bool _ownsConnector;
-    private bool _disposed;
+    private readonly RedisStore _store;
 
     /// <summary>Initializes a limiter on a connection the caller owns (and disposes).</summary>
     /// <param name="connection">The connection.</param>
@@ -61,13 +56,8 @@ public sealed class RedisIssuanceLimiter : IInvitationIssuanceLimiter, IDisposab
     /// <param name="timeProvider">The clock that decides the window and sets the counters' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="connection"/> is <see langword="null"/>.</exception>
     public RedisIssuanceLimiter(IConnectionMultiplexer connection, string? keyPrefix = null, int database = -1, TimeProvider? timeProvider = null)
+        : this(RedisStore.On(connection, keyPrefix, database, timeProvider))
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        _connector = new RedisConnector(connection); // the caller's connection: disposing the connector leaves it open
-        _ownsConnector = true;
-        _keyPrefix = keyPrefix ?? RedisInvitationLedgerOptions.DefaultKeyPrefix;
-        _database = database;
-        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Initializes a limiter that connects on first use, from the Redis options the ledger takes, on the system clock.</summary>
@@ -85,26 +75,20 @@ public sealed class RedisIssuanceLimiter : IInvitationIssuanceLimiter, IDisposab
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
     public RedisIssuanceLimiter(RedisInvitationLedgerOptions options, TimeProvider? timeProvider)
+        : this(RedisStore.From(options, timeProvider, nameof(options)))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _connector = RedisConnector.FromOptions(options, nameof(options));
-        _ownsConnector = true;
-        _keyPrefix = options.KeyPrefix;
-        _database = options.Database;
-        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Initializes a limiter on a connector shared with other stores (the DI registrations), which it does not dispose.</summary>
     internal RedisIssuanceLimiter(RedisConnector connector, string keyPrefix, int database, TimeProvider? timeProvider)
+        : this(RedisStore.Shared(connector, keyPrefix, database, timeProvider))
     {
-        _connector = connector;
-        _keyPrefix = keyPrefix;
-        _database = database;
-        _time = timeProvider ?? TimeProvider.System;
     }
 
+    private RedisIssuanceLimiter(RedisStore store) => _store = store;
+
     /// <summary>Gets the prefix of every key this limiter writes.</summary>
-    public string KeyPrefix => _keyPrefix;
+    public string KeyPrefix => _store.KeyPrefix;
 
     /// <inheritdoc />
     /// <remarks>One round trip. A refused attempt is counted too (the counter only grows within a window), which gives nobody a permit.</remarks>
@@ -116,21 +100,21 @@ public sealed class RedisIssuanceLimiter : IInvitationIssuanceLimiter, IDisposab
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permitLimit);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.FromMilliseconds(1));
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        _store.ThrowIfDisposed(this);
         cancellationToken.ThrowIfCancellationRequested();
 
         var windowMs = window.Ticks / TimeSpan.TicksPerMillisecond;
-        var nowTicks = _time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var nowTicks = _store.Time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         var index = nowTicks / TimeSpan.TicksPerMillisecond / windowMs;
         var untilEnd = TimeSpan.FromTicks(((index + 1) * windowMs * TimeSpan.TicksPerMillisecond) - nowTicks);
         var ttl = (long)Math.Ceiling(untilEnd.TotalMilliseconds) + SlackMilliseconds;
-        var key = new RedisKey(string.Concat(_keyPrefix, "rl:{", partition, "}:", windowMs.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var key = new RedisKey(string.Concat(_store.KeyPrefix, "rl:{", partition, "}:", windowMs.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         long count;
         try
         {
-            var connection = await _connector.GetAsync(cancellationToken).ConfigureAwait(false);
-            var database = connection.GetDatabase(_database);
+            var connection = await _store.Connector.GetAsync(cancellationToken).ConfigureAwait(false);
+            var database = connection.GetDatabase(_store.Database);
             count = (long)(await database.ScriptEvaluateAsync(AcquireScript, [key], [ttl]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or InvitationLedgerUnavailableException)
@@ -144,33 +128,9 @@ public sealed class RedisIssuanceLimiter : IInvitationIssuanceLimiter, IDisposab
     }
 
     /// <summary>Disposes the connection when this limiter made it from a configuration string.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_ownsConnector)
-        {
-            _connector.Dispose();
-        }
-    }
+    public void Dispose() => _store.Dispose();
 
     /// <summary>Disposes the connection when this limiter made it from a configuration string.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_ownsConnector)
-        {
-            await _connector.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

@@ -1,18 +1,16 @@
 using Microsoft.Extensions.Time.Testing;
 using Mix.Invitations.Tests.Redemption;
-using StackExchange.Redis;
 
 namespace Mix.Invitations.Redis.Tests;
 
 /// <summary>Runs the ledger contract over Redis; the two "nodes" are two independent connections, each with its own ledger.</summary>
 public sealed class RedisInvitationLedgerContractTests : LedgerContract, IClassFixture<RedisServerFixture>, IDisposable
 {
-    private readonly RedisServerFixture _fixture;
-    private readonly List<IConnectionMultiplexer> _connections = [];
+    private readonly RedisConnections _connections;
 
     public RedisInvitationLedgerContractTests(RedisServerFixture fixture)
     {
-        _fixture = fixture;
+        _connections = new RedisConnections(fixture);
     }
 
     // The ledgers decide by this clock and set relative times to live from it, so Redis's own clock does not matter.
@@ -23,19 +21,8 @@ public sealed class RedisInvitationLedgerContractTests : LedgerContract, IClassF
 
     protected override (IInvitationLedger First, IInvitationLedger Second) CreateNodes()
     {
-        var server = _fixture.Server;
-        var first = server.ConnectAsync().GetAwaiter().GetResult();
-        var second = server.ConnectAsync().GetAwaiter().GetResult();
-        _connections.Add(first);
-        _connections.Add(second);
-        return (new RedisInvitationLedger(first, KeyPrefix, timeProvider: Time), new RedisInvitationLedger(second, KeyPrefix, timeProvider: Time));
+        return (new RedisInvitationLedger(_connections.Open(), KeyPrefix, timeProvider: Time), new RedisInvitationLedger(_connections.Open(), KeyPrefix, timeProvider: Time));
     }
 
-    public void Dispose()
-    {
-        foreach (var connection in _connections)
-        {
-            connection.Dispose();
-        }
-    }
+    public void Dispose() => _connections.Dispose();
 }

@@ -1,18 +1,16 @@
 using Microsoft.Extensions.Time.Testing;
 using Mix.Invitations.Tests.Issuance;
-using StackExchange.Redis;
 
 namespace Mix.Invitations.Redis.Tests;
 
 /// <summary>Runs the use-reservations contract over the Redis ledger; the two "nodes" are two independent connections, each with its own ledger.</summary>
 public sealed class RedisUseReservationsContractTests : UseReservationsContract, IClassFixture<RedisServerFixture>, IDisposable
 {
-    private readonly RedisServerFixture _fixture;
-    private readonly List<IConnectionMultiplexer> _connections = [];
+    private readonly RedisConnections _connections;
 
     public RedisUseReservationsContractTests(RedisServerFixture fixture)
     {
-        _fixture = fixture;
+        _connections = new RedisConnections(fixture);
     }
 
     // The ledgers decide by this clock (scores and times to live come from it), so Redis's own clock does not matter.
@@ -22,19 +20,8 @@ public sealed class RedisUseReservationsContractTests : UseReservationsContract,
 
     protected override (IInvitationUseReservations First, IInvitationUseReservations Second) CreateNodes()
     {
-        var server = _fixture.Server;
-        var first = server.ConnectAsync().GetAwaiter().GetResult();
-        var second = server.ConnectAsync().GetAwaiter().GetResult();
-        _connections.Add(first);
-        _connections.Add(second);
-        return (new RedisInvitationLedger(first, KeyPrefix, timeProvider: Time), new RedisInvitationLedger(second, KeyPrefix, timeProvider: Time));
+        return (new RedisInvitationLedger(_connections.Open(), KeyPrefix, timeProvider: Time), new RedisInvitationLedger(_connections.Open(), KeyPrefix, timeProvider: Time));
     }
 
-    public void Dispose()
-    {
-        foreach (var connection in _connections)
-        {
-            connection.Dispose();
-        }
-    }
+    public void Dispose() => _connections.Dispose();
 }
