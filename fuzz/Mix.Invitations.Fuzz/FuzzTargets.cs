@@ -81,7 +81,7 @@ internal static class FuzzTargets
     };
 
     /// <summary>
-    /// The token decoder, through <see cref="InvitationService.TryValidateToken"/> and <see cref="InvitationService.TryValidate"/>.
+    /// The token decoder, through <see cref="InvitationService.TryValidate"/> of a bare token (<see cref="Invitation.FromToken"/>) and of an invitation.
     /// The first byte chooses how the rest becomes a token: as text (UTF-8), as bytes to base64url-encode (so the
     /// fuzzer reaches the header checks behind the encoding), or as an XOR mask over a genuine token's bytes.
     /// </summary>
