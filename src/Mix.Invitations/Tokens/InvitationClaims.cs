@@ -1,6 +1,6 @@
 namespace Mix.Invitations;
 
-/// <summary>What a verified token says: its policy, key, time window, use limit and id, and the fields it binds.</summary>
+/// <summary>What a verified token says: its policy, key, time window, use limit and id, the channel, and the inviter and invitee it binds.</summary>
 /// <remarks>Only <see cref="InvitationValidationResult.Claims"/> of a valid result holds meaningful values.</remarks>
 public readonly struct InvitationClaims
 {
@@ -14,14 +14,18 @@ public readonly struct InvitationClaims
     /// <param name="maxUses">The use limit, or 0 when the token is not use-limited.</param>
     /// <param name="tokenId">The token's id for the redemption ledger.</param>
     /// <param name="channel">The channel the token admits to.</param>
+    /// <param name="inviter">The inviter the token's tag covers (bare), or <see langword="null"/> when its policy does not bind the inviter.</param>
+    /// <param name="invitee">The invitee the token's tag covers (bare), or <see langword="null"/> when its policy does not bind the invitee.</param>
     /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="acceptedUntil"/> is before <paramref name="expiresAt"/>.</exception>
-    public InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, DateTimeOffset acceptedUntil, int maxUses, InvitationTokenId tokenId, Jid channel)
-        : this(policy, policyId, keyId, issuedAt, expiresAt, acceptedUntil < expiresAt ? throw new ArgumentOutOfRangeException(nameof(acceptedUntil), "A token cannot be accepted for less time than it lives.") : (acceptedUntil - expiresAt).Ticks, maxUses, tokenId, channel)
+    public InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, DateTimeOffset acceptedUntil, int maxUses, InvitationTokenId tokenId, Jid channel, Jid? inviter, Jid? invitee)
+        : this(policy, policyId, keyId, issuedAt, expiresAt, acceptedUntil < expiresAt ? throw new ArgumentOutOfRangeException(nameof(acceptedUntil), "A token cannot be accepted for less time than it lives.") : (acceptedUntil - expiresAt).Ticks, maxUses, tokenId, channel, inviter, invitee)
     {
     }
 
-    private InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, InvitationTokenId tokenId, Jid channel)
+    private InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, InvitationTokenId tokenId, Jid channel, Jid? inviter, Jid? invitee)
     {
+        Inviter = inviter;
+        Invitee = invitee;
         _toleranceTicks = toleranceTicks;
         Policy = policy;
         PolicyId = policyId;
@@ -38,8 +42,8 @@ public readonly struct InvitationClaims
     /// Validation does not hash the tag: most validations never need the id, and a SHA-256 would cost a quarter of a
     /// validation. The tag stays inside this struct, never exposed; <see cref="TokenId"/> derives the id from it.
     /// </remarks>
-    internal InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, ReadOnlySpan<byte> tag, Jid channel)
-        : this(policy, policyId, keyId, issuedAt, expiresAt, toleranceTicks, maxUses, new InvitationTokenId(tag), channel)
+    internal InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, ReadOnlySpan<byte> tag, Jid channel, Jid? inviter, Jid? invitee)
+        : this(policy, policyId, keyId, issuedAt, expiresAt, toleranceTicks, maxUses, new InvitationTokenId(tag), channel, inviter, invitee)
     {
         _idIsTag = true;
     }
@@ -86,6 +90,19 @@ public readonly struct InvitationClaims
 
     /// <summary>Gets the channel the token admits to.</summary>
     public Jid Channel { get; }
+
+    /// <summary>
+    /// Gets the inviter the token's tag covers, as a bare JID: set only when the token's policy binds the inviter
+    /// (<see cref="InvitationBinding.Inviter"/>), so that it is authentic; <see langword="null"/> otherwise, even when the
+    /// presented invitation names an inviter.
+    /// </summary>
+    public Jid? Inviter { get; }
+
+    /// <summary>
+    /// Gets the invitee the token's tag covers, as a bare JID: set only when the token's policy binds the invitee
+    /// (<see cref="InvitationBinding.Invitee"/>); <see langword="null"/> otherwise.
+    /// </summary>
+    public Jid? Invitee { get; }
 
     private static InvitationTokenId FromTag(in InvitationTokenId tag)
     {

@@ -155,6 +155,9 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         return InvitationIssueResult.Success(new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims));
     }
 
+    /// <summary>The bare form of an optional JID (a copy when it is bare already: no allocation).</summary>
+    private static Jid? BareOrNull(in Jid? jid) => jid.HasValue ? jid.GetValueOrDefault().Bare : null;
+
     [SkipLocalsInit] // bytes and expected are written (decode, MAC) before any read: see docs/benchmarks.md
     private InvitationValidationResult ValidateCore(ReadOnlySpan<char> token, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context)
     {
@@ -198,7 +201,9 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
             state.ExpiryToleranceTicks,
             header.MaxUses,
             tag,
-            channel.Bare);
+            channel.Bare,
+            (policy.Binds & InvitationBinding.Inviter) != 0 ? BareOrNull(inviter) : null,
+            (policy.Binds & InvitationBinding.Invitee) != 0 ? BareOrNull(invitee) : null);
 
         if (!state.Enabled[policy.Id])
         {

@@ -76,7 +76,7 @@ public class TokenIdTests
     {
         var id = new InvitationTokenId(Enumerable.Range(1, 16).Select(i => (byte)i).ToArray());
 
-        var claims = new InvitationClaims("unbound", 3, 1, TestKeys.Epoch, TestKeys.Epoch.AddDays(1), TestKeys.Epoch.AddDays(1), 0, id, TestKeys.Channel);
+        var claims = new InvitationClaims("unbound", 3, 1, TestKeys.Epoch, TestKeys.Epoch.AddDays(1), TestKeys.Epoch.AddDays(1), 0, id, TestKeys.Channel, null, null);
 
         claims.TokenId.Should().Be(id);
     }

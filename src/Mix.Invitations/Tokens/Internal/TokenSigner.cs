@@ -83,7 +83,9 @@ internal sealed class TokenSigner
             toleranceTicks,
             header.MaxUses,
             tag,
-            request.Channel.Bare);
+            request.Channel.Bare,
+            (policy.Binds & InvitationBinding.Inviter) != 0 && request.Inviter is { } inviter ? inviter.Bare : null,
+            (policy.Binds & InvitationBinding.Invitee) != 0 && request.Invitee is { } invitee ? invitee.Bare : null);
         return Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
     }
 
