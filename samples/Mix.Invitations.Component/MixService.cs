@@ -86,7 +86,7 @@ internal sealed class MixService
 
         var rules = InvitationIssuanceRules.Create(options, new InMemoryIssuanceLimiter(timeProvider), reservations);
         var invitations = InvitationService.Create(options, timeProvider, issuancePolicies: rules);
-        var redemption = new InvitationRedeemer(invitations, ledger, ledgerRetentionMargin: options.LedgerRetentionMargin);
+        var redemption = new InvitationRedeemer(invitations, ledger, options: options, timeProvider: timeProvider);
         return new MixService(Jid.Parse(domain), invitations, redemption, log, timeProvider);
     }
 

@@ -9,18 +9,23 @@ namespace Mix.Invitations;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Atomicity.</b> Each operation is one Lua script (<c>EVAL</c>/<c>EVALSHA</c>) on the keys of one token, so Redis
-/// runs it without interleaving: two nodes racing for the last use of a token can never both consume it, and two
-/// releases of one use can never both give it back. The keys share the hash tag <c>{token id}</c>, so they live in one
-/// slot and Redis Cluster runs the scripts too.
+/// <b>Atomicity.</b> Each operation is one Lua script (<c>EVAL</c>/<c>EVALSHA</c>, one round trip) on keys of one
+/// channel, so Redis runs it without interleaving: two nodes racing for the last use of a token can never both consume
+/// it, two releases of one use can never both give it back, and a consume reads the cut-offs of a bulk revocation in
+/// the same step as it takes the use. Every key of a channel shares the hash tag <c>{channel hash}</c>, so they live in
+/// one slot and Redis Cluster runs the scripts too.
 /// </para>
 /// <para>
-/// <b>Keys.</b> A token's entry is two keys: a hash <c>{prefix}{{token id}}:{channel}</c> with the revocation mark
-/// (<c>r</c>) and the last use id given out (<c>n</c>, a counter, so no id is ever given out twice), and a set
-/// <c>{prefix}{{token id}}:{channel}:uses</c> of the ids of the outstanding uses — small integers, so Redis keeps it as
-/// a compact intset — whose cardinality is the use count. A consume adds an id, a release removes its own id
-/// (<c>SREM</c> answers 1 once). Redis holds no token, no JID other than the channel, and no secret. Tokens without a
-/// use limit are only read, never written, unless revoked.
+/// <b>Keys.</b> With <c>C</c> = <c>{prefix}{{channel hash}}</c>, a token's entry is a hash <c>C:t:{token id}</c> with
+/// the revocation mark (<c>r</c>), the last use id given out (<c>n</c>, a counter, so no id is ever given out twice) and,
+/// for each outstanding use taken with a joiner, <c>j:{joiner hash}</c> → use id and <c>u:{use id}</c> → that field
+/// (so a retry answers the same use, and a release forgets the joiner); and a set <c>C:u:{token id}</c> of the ids of
+/// the outstanding uses — small integers, so Redis keeps it as a compact intset — whose cardinality is the use count.
+/// Bulk revocations are strings: <c>C:cut</c>, the channel's cut-off, and <c>C:cut:{inviter hash}</c>, an inviter's,
+/// each the instant in Unix milliseconds (rounded up) before which a token's signed issued-at is revoked, each expiring
+/// on its own with the latest retention it was given. Every hash is SHA-256 over a label of its own and the bare JID,
+/// cut to 16 bytes: Redis holds no token, no JID in clear, and no secret. Tokens without a use limit are only read,
+/// never written, unless revoked.
 /// </para>
 /// <para>
 /// <b>Retention and clocks.</b> Keys get a relative time to live (<c>PEXPIRE</c>) computed by this ledger's
@@ -50,36 +55,50 @@ namespace Mix.Invitations;
 /// </remarks>
 public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable, IAsyncDisposable
 {
-    // keep(): both keys of the token get the longest time to live either has or is asked for (ARGV[ttl], milliseconds):
-    // lengthened, never shortened; a key without one (just created) gets it; a key that does not exist is left alone.
+    // keep(): both keys of the token (KEYS[1], KEYS[2]) get the longest time to live either has or is asked for (ttl,
+    // milliseconds): lengthened, never shortened; a key without one (just created) gets it; a key that does not exist is
+    // left alone. The cut-off keys that follow them in KEYS are never touched here.
     private const string KeepFunction = """
         local function keep(ttl)
           local target = ttl
-          for _, key in ipairs(KEYS) do
-            local left = redis.call('PTTL', key)
+          for i = 1, 2 do
+            local left = redis.call('PTTL', KEYS[i])
             if left > target then target = left end
           end
-          for _, key in ipairs(KEYS) do
-            local left = redis.call('PTTL', key)
-            if left == -1 or (left >= 0 and left < target) then redis.call('PEXPIRE', key, target) end
+          for i = 1, 2 do
+            local left = redis.call('PTTL', KEYS[i])
+            if left == -1 or (left >= 0 and left < target) then redis.call('PEXPIRE', KEYS[i], target) end
           end
         end
 
         """;
 
-    // KEYS: hash, set of outstanding use ids. ARGV: max uses, time to live.
-    // Returns the new use's id (positive), 0 when only revocation was checked, -1 when revoked, -2 when exhausted.
+    // KEYS: token hash, set of outstanding use ids, the channel's cut-off, [the bound inviter's cut-off in the channel].
+    // ARGV: max uses, time to live (ms), issued-at (Unix ms), joiner field ('' for none).
+    // Returns {use id, 0} for a new use, {use id, 1} for the use the joiner already holds, {0, 0} when only revocation
+    // was checked, {-1, 0} when revoked (the token, or a cut-off), {-2, 0} when exhausted.
     private const string ConsumeScript = KeepFunction + """
         local hash, uses = KEYS[1], KEYS[2]
         local ttl = tonumber(ARGV[2])
-        if redis.call('HEXISTS', hash, 'r') == 1 then keep(ttl) return -1 end
+        if redis.call('HEXISTS', hash, 'r') == 1 then keep(ttl) return {-1, 0} end
+        local issued = tonumber(ARGV[3])
+        for i = 3, #KEYS do
+          local cut = redis.call('GET', KEYS[i])
+          if cut and issued < tonumber(cut) then return {-1, 0} end
+        end
         local max = tonumber(ARGV[1])
-        if max == 0 then return 0 end
-        if redis.call('SCARD', uses) >= max then keep(ttl) return -2 end
+        if max == 0 then return {0, 0} end
+        local joiner = ARGV[4]
+        if joiner ~= '' then
+          local held = redis.call('HGET', hash, joiner)
+          if held and redis.call('SISMEMBER', uses, held) == 1 then keep(ttl) return {tonumber(held), 1} end
+        end
+        if redis.call('SCARD', uses) >= max then keep(ttl) return {-2, 0} end
         local id = redis.call('HINCRBY', hash, 'n', 1)
         redis.call('SADD', uses, id)
+        if joiner ~= '' then redis.call('HSET', hash, joiner, id, 'u:' .. id, joiner) end
         keep(ttl)
-        return id
+        return {id, 0}
         """;
 
     // KEYS: hash, set. ARGV: time to live.
@@ -89,9 +108,25 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
         return 1
         """;
 
-    // KEYS: set of outstanding use ids. ARGV: the use id. Returns 1 when it was outstanding (once), else 0.
+    // KEYS: a cut-off. ARGV: the cut-off (Unix ms), time to live (ms). The later cut-off and the longer time to live win.
+    private const string CutOffScript = """
+        local cut, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local current = redis.call('GET', KEYS[1])
+        if current and tonumber(current) > cut then cut = tonumber(current) end
+        local left = redis.call('PTTL', KEYS[1])
+        if left > ttl then ttl = left end
+        redis.call('SET', KEYS[1], cut, 'PX', ttl)
+        return 1
+        """;
+
+    // KEYS: token hash, set of outstanding use ids. ARGV: the use id. Returns 1 when it was outstanding (once), else 0;
+    // the joiner who took the use, if any, is forgotten with it.
     private const string ReleaseScript = """
-        return redis.call('SREM', KEYS[1], ARGV[1])
+        if redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+        local field = 'u:' .. ARGV[1]
+        local joiner = redis.call('HGET', KEYS[1], field)
+        if joiner then redis.call('HDEL', KEYS[1], joiner, field) end
+        return 1
         """;
 
     // KEYS: sorted set of the channel's reservations (member "<random id>:<uses>", score = expiry in Unix ms by the
@@ -183,33 +218,53 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     public string KeyPrefix => _store.KeyPrefix;
 
     /// <inheritdoc />
-    public async ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
+    public async ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationLedgerRequest request, CancellationToken cancellationToken = default)
     {
-        var keys = Keys(tokenId, channel);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxUses);
+        var keys = ConsumeKeys(request);
         ThrowIfUnusable(cancellationToken);
-        if (TimeToLive(retainUntil) is not { } ttl)
+        if (TimeToLive(request.RetainUntil) is not { } ttl)
         {
             // Too late to decide from state; and never a time to live of zero or less.
             return new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
         }
 
-        var result = (long)await EvaluateAsync(ConsumeScript, keys, [maxUses, ttl], cancellationToken).ConfigureAwait(false);
+        var joiner = request.Joiner is { } j ? JoinerField(j) : string.Empty;
+        var answer = (RedisResult[])(await EvaluateAsync(ConsumeScript, keys, [request.MaxUses, ttl, FloorUnixMilliseconds(request.IssuedAt), joiner], cancellationToken).ConfigureAwait(false))!;
 
         // The answer counts only if it came back before the retention instant: then the script ran before it too, while
         // the keys (which live at least that long) still held every use and revocation. Later, the keys may have
         // expired while the command was on its way, and the script seen nothing: refuse (a use it took stays taken).
-        if (TimeToLive(retainUntil) is null)
+        if (TimeToLive(request.RetainUntil) is null)
         {
             return new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
         }
 
+        var result = (long)answer[0];
         return result switch
         {
             -1 => new InvitationLedgerResult(InvitationLedgerOutcome.Revoked),
             -2 => new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted),
-            _ => new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, result),
+            _ => new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, result, isRepeat: (long)answer[1] == 1),
         };
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RevokeIssuedBeforeAsync(Jid channel, Jid? inviter, DateTimeOffset issuedBefore, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
+    {
+        var channelTag = ChannelTag(channel);
+        if (inviter is { IsEmpty: true })
+        {
+            throw new ArgumentException("The inviter must be a JID or null, not default(Jid).", nameof(inviter));
+        }
+
+        ThrowIfUnusable(cancellationToken);
+        if (TimeToLive(retainUntil) is { } ttl)
+        {
+            var key = inviter is { } who ? InviterCutOffKey(channelTag, who) : ChannelCutOffKey(channelTag);
+            await EvaluateAsync(CutOffScript, [key], [CeilingUnixMilliseconds(issuedBefore), ttl], cancellationToken).ConfigureAwait(false);
+        }
+
+        // Past the retention instant nothing is stored: no token the cut-off reaches can be redeemed any more.
     }
 
     /// <inheritdoc />
@@ -230,7 +285,7 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     {
         var keys = Keys(tokenId, channel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(useId);
-        var removed = (long)await EvaluateAsync(ReleaseScript, [keys[1]], [useId], cancellationToken).ConfigureAwait(false);
+        var removed = (long)await EvaluateAsync(ReleaseScript, keys, [useId], cancellationToken).ConfigureAwait(false);
         return removed == 1;
     }
 
@@ -298,19 +353,53 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     /// <returns>A task that completes when the connection is closed.</returns>
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 
-    /// <summary>The token's hash and the set of its outstanding use ids, in one slot through the hash tag <c>{token id}</c>.</summary>
+    /// <summary>
+    /// The token's hash and the set of its outstanding use ids: <c>{prefix}{{channel hash}}:t:{token id}</c> and
+    /// <c>…:u:{token id}</c>, in the channel's slot through the hash tag, with the channel's cut-offs.
+    /// </summary>
     private RedisKey[] Keys(InvitationTokenId tokenId, Jid channel)
+    {
+        var tag = ChannelTag(channel);
+        var id = tokenId.ToString();
+        return [new RedisKey(string.Concat(tag, ":t:", id)), new RedisKey(string.Concat(tag, ":u:", id))];
+    }
+
+    /// <summary>The keys one consume reads: the token's two, the channel's cut-off, and the bound inviter's cut-off when there is one — all in one slot.</summary>
+    private RedisKey[] ConsumeKeys(in InvitationLedgerRequest request)
+    {
+        var tag = ChannelTag(request.Channel);
+        var id = request.TokenId.ToString();
+        var token = new RedisKey(string.Concat(tag, ":t:", id));
+        var uses = new RedisKey(string.Concat(tag, ":u:", id));
+        return request.Inviter is { } inviter
+            ? [token, uses, ChannelCutOffKey(tag), InviterCutOffKey(tag, inviter)]
+            : [token, uses, ChannelCutOffKey(tag)];
+    }
+
+    /// <summary>
+    /// <c>{prefix}{{channel hash}}</c>: the start of every key of the channel's tokens and cut-offs, whose hash tag puts
+    /// them in one slot so that one script reads a token and the cut-offs that apply to it. The channel hash has a fixed
+    /// length, and what follows it (<c>:t:</c>, <c>:u:</c>, <c>:cut</c>) tells the kinds apart.
+    /// </summary>
+    private string ChannelTag(Jid channel)
     {
         if (channel.IsEmpty)
         {
             throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
         }
 
-        // The id has a fixed length, so "prefix + {id} + ':' + channel" cannot be read two ways; a bare JID never ends
-        // in ":uses" (a domainpart holds no ':' outside an IP literal's brackets), so the set's key is no hash's key.
-        var hash = string.Concat(_store.KeyPrefix, "{", tokenId.ToString(), "}:", channel.Bare.ToString());
-        return [new RedisKey(hash), new RedisKey(hash + ":uses")];
+        return string.Concat(_store.KeyPrefix, "{", ChannelHash(channel.Bare), "}");
     }
+
+    /// <summary>The channel's cut-off: a string, the instant in Unix milliseconds before which its tokens are revoked.</summary>
+    private static RedisKey ChannelCutOffKey(string channelTag) => new(channelTag + ":cut");
+
+    /// <summary>An inviter's cut-off in the channel: <c>…:cut:{inviter hash}</c>, expiring on its own.</summary>
+    private static RedisKey InviterCutOffKey(string channelTag, Jid inviter) =>
+        new(string.Concat(channelTag, ":cut:", AddressHash("Mix.Invitations inviter v1\0"u8, inviter.Bare)));
+
+    /// <summary>The token hash's field that holds a joiner's use: <c>j:</c> and the joiner's hash (no JID in clear).</summary>
+    private static string JoinerField(Jid joiner) => "j:" + AddressHash("Mix.Invitations joiner v1\0"u8, joiner.Bare);
 
     /// <summary>
     /// The channel's sorted set of reservations and the running total of their uses: <c>{prefix}bearer:{{hash}}</c> and
@@ -329,10 +418,12 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
     }
 
     /// <summary>SHA-256("Mix.Invitations channel v1" || 0x00 || bare JID in UTF-8), first 16 bytes, in lowercase hexadecimal.</summary>
-    internal static string ChannelHash(Jid bare)
+    internal static string ChannelHash(Jid bare) => AddressHash("Mix.Invitations channel v1\0"u8, bare);
+
+    /// <summary>SHA-256(label || bare JID in UTF-8), first 16 bytes, in lowercase hexadecimal: a JID in a key or value without the JID in clear.</summary>
+    private static string AddressHash(ReadOnlySpan<byte> label, Jid bare)
     {
         var jid = bare.ToString();
-        var label = "Mix.Invitations channel v1\0"u8;
         var input = new byte[label.Length + Encoding.UTF8.GetByteCount(jid)];
         label.CopyTo(input);
         Encoding.UTF8.GetBytes(jid, input.AsSpan(label.Length));
@@ -340,6 +431,9 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
         SHA256.HashData(input, hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
+
+    /// <summary>An instant in Unix milliseconds, rounded down.</summary>
+    private static long FloorUnixMilliseconds(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
 
     /// <summary>An instant in Unix milliseconds, rounded up.</summary>
     private static long CeilingUnixMilliseconds(DateTimeOffset instant)

@@ -44,7 +44,7 @@ public sealed class RedisFaultTests
         // Redemption works again once the connections are back.
         var first = await RedeemWhenBackAsync(nodes.First, tokens[20]);
         first.IsValid.Should().BeTrue();
-        (await RedeemWhenBackAsync(nodes.Second, tokens[20])).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await RedeemWhenBackAsync(nodes.Second, tokens[20], JoinAs("rat"))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
         for (var i = 21; i < 40; i++)
         {
             (await RedeemWhenBackAsync(i % 2 == 0 ? nodes.First : nodes.Second, tokens[i])).IsValid.Should().BeTrue();
@@ -73,7 +73,7 @@ public sealed class RedisFaultTests
 
             var index = i;
             tasks.Add(Task.Run(async () => results[2 * index] = (index, await nodes.First.RedeemAsync(tokens[index], Join))));
-            tasks.Add(Task.Run(async () => results[(2 * index) + 1] = (index, await nodes.Second.RedeemAsync(tokens[index], Join))));
+            tasks.Add(Task.Run(async () => results[(2 * index) + 1] = (index, await nodes.Second.RedeemAsync(tokens[index], JoinAs("rat")))));
         }
 
         await Task.WhenAll(tasks);
@@ -98,20 +98,24 @@ public sealed class RedisFaultTests
         var fresh = nodes.Service.Issue(Request(maxUses: 1)).Invitation;
         (await nodes.First.RedeemAsync(single, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await nodes.First.RedeemAsync(limited, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await nodes.First.RedeemAsync(limited, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await nodes.First.RedeemAsync(limited, JoinAs("rat"), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         (await nodes.First.RevokeBearerAsync(bearer.Token, Channel, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         server.Kill(); // SIGKILL: no shutdown save; only the AOF (appendfsync always) keeps the writes
         server.Restart();
 
-        (await RedeemWhenBackAsync(nodes.Second, single)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await RedeemWhenBackAsync(nodes.Second, limited)).IsValid.Should().BeTrue("one of three uses was left");
-        (await RedeemWhenBackAsync(nodes.Second, limited)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await RedeemWhenBackAsync(nodes.Second, single, JoinAs("rat"))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await RedeemWhenBackAsync(nodes.Second, single)).IsRepeat.Should().BeTrue("the joiner's record survives the restart with its use");
+        (await RedeemWhenBackAsync(nodes.Second, limited, JoinAs("bat"))).IsValid.Should().BeTrue("one of three uses was left");
+        (await RedeemWhenBackAsync(nodes.Second, limited, JoinAs("owl"))).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
         (await nodes.Second.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = Channel }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
         (await nodes.Second.RedeemAsync(fresh, Join, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
     }
 
-    private static InvitationContext Join => new InvitationContext { Channel = Channel, Joiner = Jid.Parse("cat@shakespeare.example") };
+    private static InvitationContext Join => JoinAs("cat");
+
+    /// <summary>Another joiner: the same one redeeming again is a retry that takes no second use.</summary>
+    private static InvitationContext JoinAs(string user) => new() { Channel = Channel, Joiner = Jid.Parse($"{user}@shakespeare.example") };
 
     private static InvitationIssueRequest Request(int maxUses) => new()
     {
@@ -122,12 +126,12 @@ public sealed class RedisFaultTests
     };
 
     /// <summary>Redeems, retrying while the ledger is still unavailable (bounded: 150 tries, 100 ms apart), as a client would retry its join.</summary>
-    private static async Task<InvitationRedemptionResult> RedeemWhenBackAsync(InvitationRedeemer redeemer, Invitation invitation)
+    private static async Task<InvitationRedemptionResult> RedeemWhenBackAsync(InvitationRedeemer redeemer, Invitation invitation, InvitationContext? context = null)
     {
         InvitationRedemptionResult result = default;
         for (var attempt = 0; attempt < 150; attempt++)
         {
-            result = await redeemer.RedeemAsync(invitation, Join);
+            result = await redeemer.RedeemAsync(invitation, context ?? Join);
             if (result.Reason != InvitationFailureReason.LedgerUnavailable)
             {
                 return result;

@@ -30,8 +30,8 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         (await ledger.ReleaseAsync(id, Channel, first.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
 
         var db = connection.GetDatabase();
-        var hash = $"test-layout:{{{id}}}:coven@mix.shakespeare.example"; // the token id in braces: one hash slot for both keys
-        var uses = hash + ":uses";
+        var hash = TokenKey("test-layout:", id); // the channel's hash in braces: one hash slot for every key of the channel
+        var uses = UsesKey("test-layout:", id);
         (first.UseId, second.UseId).Should().Be((1L, 2L));
         ((long)await db.HashGetAsync(hash, "n")).Should().Be(2, "the counter of use ids given out stays after a release");
         (await db.HashExistsAsync(hash, "r")).Should().BeFalse();
@@ -53,8 +53,8 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         var db = connection.GetDatabase();
         var limited = NewId();
         var revoked = NewId();
-        var limitedKey = $"test-ttl:{{{limited}}}:coven@mix.shakespeare.example";
-        var revokedKey = $"test-ttl:{{{revoked}}}:coven@mix.shakespeare.example";
+        var limitedKey = TokenKey("test-ttl:", limited);
+        var revokedKey = TokenKey("test-ttl:", revoked);
 
         await ledger.TryConsumeAsync(limited, Channel, 5, time.GetUtcNow().AddHours(2), TestContext.Current.CancellationToken);
         await ledger.RevokeAsync(revoked, Channel, time.GetUtcNow().AddHours(2), TestContext.Current.CancellationToken);
@@ -69,7 +69,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await ledger.TryConsumeAsync(revoked, Channel, 0, time.GetUtcNow().AddHours(3), TestContext.Current.CancellationToken);
 
         (await db.KeyTimeToLiveAsync(limitedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a later instant lengthens it");
-        (await db.KeyTimeToLiveAsync(limitedKey + ":uses"))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "both keys of a token live as long");
+        (await db.KeyTimeToLiveAsync(UsesKey("test-ttl:", limited)))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "both keys of a token live as long");
         (await db.KeyTimeToLiveAsync(revokedKey))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "a revocation check lengthens a revoked key too");
     }
 
@@ -125,7 +125,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         await using var connection = await _fixture.Server.ConnectAsync();
         var ledger = new RedisInvitationLedger(connection, "test-foreign:");
         var id = NewId();
-        await connection.GetDatabase().StringSetAsync($"test-foreign:{{{id}}}:coven@mix.shakespeare.example", "not a hash");
+        await connection.GetDatabase().StringSetAsync(TokenKey("test-foreign:", id), "not a hash");
 
         await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(id, Channel, 1, TimeProvider.System.GetUtcNow().AddHours(1)))
             .Should().ThrowAsync<InvitationLedgerUnavailableException>().Where(e => e.InnerException is RedisServerException);
@@ -174,7 +174,7 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         (await ledger.TryConsumeAsync(NewId(), Channel, 1, time.GetUtcNow().AddTicks(-1), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Expired, "by the container's clock, not the system's, this instant has passed");
 
         await using var connection = await _fixture.Server.ConnectAsync();
-        (await connection.GetDatabase().KeyTimeToLiveAsync($"test-di-time:{{{id}}}:coven@mix.shakespeare.example"))!.Value
+        (await connection.GetDatabase().KeyTimeToLiveAsync(TokenKey("test-di-time:", id)))!.Value
             .Should().BeLessThanOrEqualTo(TimeSpan.FromHours(1), "an hour from the container's clock, not fourteen years from the system's");
     }
 
@@ -218,6 +218,11 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
         FluentActions.Invoking(() => new RedisInvitationLedger((IConnectionMultiplexer)null!)).Should().Throw<ArgumentNullException>().WithParameterName("connection");
         FluentActions.Invoking(() => new ServiceCollection().AddMixInvitations().AddRedisLedger(" ")).Should().Throw<ArgumentException>().WithParameterName("configuration");
     }
+
+    /// <summary>The token's hash: under the channel's labelled hash as the hash tag, no channel JID in clear.</summary>
+    private static string TokenKey(string prefix, InvitationTokenId id) => $"{prefix}{{{RedisInvitationLedger.ChannelHash(Channel)}}}:t:{id}";
+
+    private static string UsesKey(string prefix, InvitationTokenId id) => $"{prefix}{{{RedisInvitationLedger.ChannelHash(Channel)}}}:u:{id}";
 
     private static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
 

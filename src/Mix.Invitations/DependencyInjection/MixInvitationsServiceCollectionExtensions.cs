@@ -239,7 +239,8 @@ public static class MixInvitationsServiceCollectionExtensions
                 sp.GetService<IInvitationLedger>(),
                 sp.GetServices<IInvitationRedemptionCheck>(),
                 sp.GetRequiredService<InvitationTelemetry>(),
-                () => options.CurrentValue.LedgerRetentionMargin);
+                () => options.CurrentValue,
+                sp.GetService<TimeProvider>());
         });
         return new MixInvitationsBuilder(services);
     }

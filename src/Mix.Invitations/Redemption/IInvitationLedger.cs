@@ -58,6 +58,24 @@ namespace Mix.Invitations;
 /// an entry, never lengthens one, and never lifts a revocation.</item>
 /// </list>
 /// <para>
+/// <b>Retries: one use per joiner.</b> A consume that names a joiner (<see cref="InvitationLedgerRequest.Joiner"/>) of a
+/// use-limited token records the joiner with the use it takes — hashed in a remote store, never in clear. A later
+/// consume of the same token by the same bare JID, while that use is outstanding, takes no second use: it answers
+/// <see cref="InvitationLedgerOutcome.Consumed"/> with the same id and <see cref="InvitationLedgerResult.IsRepeat"/>,
+/// even when the token is exhausted meanwhile (the joiner holds one of its uses), but not when it is revoked. So a
+/// server that retries after a timeout in which the store had acted admits the joiner without spending another use.
+/// <see cref="ReleaseAsync"/> drops the joiner's record with the use, so a later redemption by the same joiner takes a
+/// new use. The record lives with the token's entry, under the same retention.
+/// </para>
+/// <para>
+/// <b>Bulk revocation: cut-offs.</b> <see cref="RevokeIssuedBeforeAsync"/> stores an instant per channel, or per
+/// (channel, inviter): no list of tokens. Every consume compares the token's signed issued-at with them, in the same
+/// atomic decision as the rest: issued before the channel's cut-off, or before its bound inviter's cut-off in the
+/// channel, is <see cref="InvitationLedgerOutcome.Revoked"/>. A cut-off is kept only as long as a token issued before it
+/// could still be redeemed; after that it is forgotten, which changes no answer. A store keeps the later of two
+/// cut-offs and the longer of two retentions.
+/// </para>
+/// <para>
 /// <see cref="InvitationRedeemer"/> wraps the id in an <see cref="InvitationRedemptionReceipt"/>, handed out only on a
 /// redemption that took a use; so a refused redemption has nothing to release, and a successful one can give back its
 /// own use, once.
@@ -70,21 +88,38 @@ namespace Mix.Invitations;
 /// </remarks>
 public interface IInvitationLedger
 {
-    /// <summary>Atomically checks a token against the ledger and, when it is use-limited, consumes one use.</summary>
-    /// <param name="tokenId">The token's id (<see cref="InvitationClaims.TokenId"/>).</param>
-    /// <param name="channel">The bare channel the token admits to.</param>
-    /// <param name="maxUses">The token's use limit, or 0 for a token without one: then only revocation is checked and nothing is written.</param>
-    /// <param name="retainUntil">Until when the entry must be kept: the token's expiry, plus the expiry tolerance, plus the ledger retention margin. At or after it, the ledger answers <see cref="InvitationLedgerOutcome.Expired"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait; a use may still have been consumed when the store had already acted.</param>
+    /// <summary>
+    /// Atomically checks a token against the ledger — its own revocation, its channel's and its inviter's cut-offs —
+    /// and, when it is use-limited, consumes one use (or, for a retry by the same joiner, answers the use it holds).
+    /// </summary>
+    /// <param name="request">The token, its use limit, issued-at and bound inviter, its retention instant, and the joiner.</param>
+    /// <param name="cancellationToken">Cancels the wait; a use may still have been consumed when the store had already acted (the same joiner's retry then answers that use).</param>
     /// <returns>
-    /// <see cref="InvitationLedgerOutcome.Consumed"/> when the token may be redeemed — with the new use's id when
-    /// <paramref name="maxUses"/> is positive, else with none —, otherwise why not (and no id).
+    /// <see cref="InvitationLedgerOutcome.Consumed"/> when the token may be redeemed — with the use's id when the
+    /// request's <see cref="InvitationLedgerRequest.MaxUses"/> is positive (and <see cref="InvitationLedgerResult.IsRepeat"/>
+    /// when it is the use the same joiner already holds), else with none —, otherwise why not (and no id).
     /// </returns>
-    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="maxUses"/> is negative.</exception>
+    /// <exception cref="ArgumentException">Thrown when the request names no channel (<c>default(InvitationLedgerRequest)</c>).</exception>
     /// <exception cref="InvitationLedgerUnavailableException">Thrown when the store cannot be reached.</exception>
     /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
-    ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default);
+    ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationLedgerRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Revokes, without a list of tokens, every invitation of <paramref name="channel"/> — or, with
+    /// <paramref name="inviter"/>, every one of that inviter in the channel — issued before
+    /// <paramref name="issuedBefore"/>: every later <see cref="TryConsumeAsync"/>, on any node sharing the store, refuses
+    /// such a token with <see cref="InvitationLedgerOutcome.Revoked"/>.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="inviter">The inviter whose invitations are revoked, or <see langword="null"/> for every invitation of the channel. It reaches only tokens whose tag covers the inviter (<see cref="InvitationLedgerRequest.Inviter"/>).</param>
+    /// <param name="issuedBefore">The cut-off: a token whose signed issued-at is before it is refused. Of an existing and a new cut-off, the later is kept.</param>
+    /// <param name="retainUntil">Until when the cut-off must be kept: <paramref name="issuedBefore"/> plus the longest a token may live (<see cref="MixInvitationOptions.MaxLifetime"/>, <see cref="MixInvitationOptions.ExpiryTolerance"/>, <see cref="MixInvitationOptions.LedgerRetentionMargin"/>). Lengthened, never shortened; at or after it nothing is stored (no token it reaches can still be redeemed).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the cut-off is stored.</returns>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> or <paramref name="inviter"/> is <c>default(Jid)</c>.</exception>
+    /// <exception cref="InvitationLedgerUnavailableException">Thrown when the store cannot be reached.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    ValueTask RevokeIssuedBeforeAsync(Jid channel, Jid? inviter, DateTimeOffset issuedBefore, DateTimeOffset retainUntil, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes a token until <paramref name="retainUntil"/>: every later redemption of it is refused. Revoking twice does no harm.</summary>
     /// <param name="tokenId">The token's id.</param>

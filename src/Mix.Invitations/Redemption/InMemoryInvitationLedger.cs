@@ -22,7 +22,9 @@ namespace Mix.Invitations;
 /// is never read as "unused". Every clock read that decides is made under the entry's lock, as the purge's is, so a
 /// purge can never come between a decision and the entry it was made from. Tokens without a use limit take no memory
 /// unless revoked. A use-limited token's entry holds the ids of its outstanding uses (and a counter, so that no id is
-/// ever given out twice): a release removes its id, once. Entries do not survive a restart: a consumed single-use token becomes redeemable again after a
+/// ever given out twice), and for each use taken with a joiner that joiner, so a retry answers the same use: a release
+/// removes its id and its joiner, once. Bulk revocations are cut-off instants per channel and per (channel, inviter),
+/// read under the entry's lock by every consume, kept until their retention and purged with the entries. Entries do not survive a restart: a consumed single-use token becomes redeemable again after a
 /// restart (within its lifetime).
 /// </para>
 /// <para>
@@ -37,6 +39,7 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
 {
     private readonly ConcurrentDictionary<EntryKey, Entry> _entries = new();
     private readonly ConcurrentDictionary<Jid, Reservations> _reservations = new();
+    private readonly ConcurrentDictionary<CutOffKey, CutOff> _cutOffs = new();
     private readonly TimeProvider _time;
     private readonly ITimer _purgeTimer;
 
@@ -59,16 +62,28 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
     /// <summary>Gets the number of entries held, including expired ones not yet purged (for diagnostics and tests).</summary>
     internal int Count => _entries.Count;
 
+    /// <summary>Gets the number of cut-offs held (channels' and inviters'), including expired ones not yet purged (for diagnostics and tests).</summary>
+    internal int CutOffCount => _cutOffs.Count;
+
     /// <summary>Gets the number of channels with reservations held, including expired ones not yet purged (for diagnostics and tests).</summary>
     internal int ReservedChannelCount => _reservations.Count;
 
     /// <inheritdoc />
-    public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
+    public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationLedgerRequest request, CancellationToken cancellationToken = default)
+    {
+        CheckChannel(request.Channel);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(TryConsumeCore(request));
+    }
+
+    /// <inheritdoc />
+    public ValueTask RevokeIssuedBeforeAsync(Jid channel, Jid? inviter, DateTimeOffset issuedBefore, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
         CheckChannel(channel);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxUses);
+        JidArgument.ThrowIfEmpty(inviter, nameof(inviter));
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(TryConsumeCore(new EntryKey(tokenId, channel), maxUses, retainUntil.UtcTicks));
+        RevokeIssuedBeforeCore(new CutOffKey(channel.Bare, inviter.HasValue ? inviter.GetValueOrDefault().Bare : default), issuedBefore.UtcTicks, retainUntil.UtcTicks);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -115,6 +130,7 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
     public void Purge()
     {
         PurgeReservations();
+        PurgeCutOffs();
         foreach (var pair in _entries)
         {
             var entry = pair.Value;
@@ -200,32 +216,114 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
         }
     }
 
-    private InvitationLedgerResult TryConsumeCore(EntryKey key, int maxUses, long retainUntilTicks)
+    private InvitationLedgerResult TryConsumeCore(in InvitationLedgerRequest request)
     {
-        if (maxUses == 0)
+        var key = new EntryKey(request.TokenId, request.Channel);
+        var retainUntilTicks = request.RetainUntil.UtcTicks;
+        if (request.MaxUses == 0)
         {
-            // Not use-limited: only a revocation matters, and nothing is written unless the entry exists.
-            return new(WithEntry(key, retainUntilTicks, static entry => entry.Revoked ? InvitationLedgerOutcome.Revoked : InvitationLedgerOutcome.Consumed)
-                ?? InvitationLedgerOutcome.Consumed);
+            // Not use-limited: only revocations matter, and nothing is written. The cut-offs are read after the token's
+            // own entry: a decision that writes nothing is made at that read, and a revocation stored before it is seen.
+            var outcome = WithEntry(key, retainUntilTicks, static entry => entry.Revoked ? InvitationLedgerOutcome.Revoked : InvitationLedgerOutcome.Consumed)
+                ?? InvitationLedgerOutcome.Consumed;
+            return new(outcome == InvitationLedgerOutcome.Consumed && IsCutOff(request) ? InvitationLedgerOutcome.Revoked : outcome);
         }
 
-        return UpdateLive(key, retainUntilTicks, maxUses, static (entry, max) =>
+        return UpdateLive(key, retainUntilTicks, (Ledger: this, Request: request), static (entry, state) =>
         {
-            if (entry.Revoked)
+            // Under the entry's lock: the cut-offs read here and the use taken below are one decision.
+            if (entry.Revoked || state.Ledger.IsCutOff(state.Request))
             {
                 return new InvitationLedgerResult(InvitationLedgerOutcome.Revoked);
             }
 
             var outstanding = entry.Outstanding ??= [];
-            if (outstanding.Count >= max)
+            var joiner = state.Request.Joiner;
+            if (joiner.HasValue && entry.Joiners is { } joiners && joiners.TryGetValue(joiner.GetValueOrDefault(), out var held) && outstanding.Contains(held))
+            {
+                return new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, held, isRepeat: true); // a retry: no second use
+            }
+
+            if (outstanding.Count >= state.Request.MaxUses)
             {
                 return new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted);
             }
 
             var useId = ++entry.LastUseId; // never reused: a release removes the id, the counter stays
             outstanding.Add(useId);
+            if (joiner.HasValue)
+            {
+                (entry.Joiners ??= [])[joiner.GetValueOrDefault()] = useId;
+                (entry.JoinerOfUse ??= [])[useId] = joiner.GetValueOrDefault();
+            }
+
             return new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, useId);
         }) ?? new InvitationLedgerResult(InvitationLedgerOutcome.Expired);
+    }
+
+    /// <summary>Whether the token was issued before its channel's cut-off, or before its bound inviter's cut-off in the channel, while that cut-off is kept.</summary>
+    private bool IsCutOff(in InvitationLedgerRequest request)
+    {
+        var issuedAtTicks = request.IssuedAt.UtcTicks;
+        return IsBefore(new CutOffKey(request.Channel, default), issuedAtTicks)
+            || (request.Inviter is { } inviter && IsBefore(new CutOffKey(request.Channel, inviter), issuedAtTicks));
+    }
+
+    private bool IsBefore(CutOffKey key, long issuedAtTicks)
+    {
+        if (!_cutOffs.TryGetValue(key, out var cutOff))
+        {
+            return false;
+        }
+
+        lock (cutOff)
+        {
+            // A cut-off past its retention reaches no token that could still be redeemed: answering from it or not is alike.
+            return !cutOff.Removed && issuedAtTicks < cutOff.IssuedBeforeTicks;
+        }
+    }
+
+    private void RevokeIssuedBeforeCore(CutOffKey key, long issuedBeforeTicks, long retainUntilTicks)
+    {
+        if (retainUntilTicks <= _time.GetUtcNow().UtcTicks)
+        {
+            return; // no token it reaches can be redeemed any more
+        }
+
+        while (true)
+        {
+            var cutOff = _cutOffs.GetOrAdd(key, static _ => new CutOff());
+            lock (cutOff)
+            {
+                if (cutOff.Removed)
+                {
+                    continue; // the purge took it out meanwhile: use a fresh one
+                }
+
+                // The later cut-off and the longer retention win: a revocation never undoes an earlier, wider one.
+                cutOff.IssuedBeforeTicks = Math.Max(cutOff.IssuedBeforeTicks, issuedBeforeTicks);
+                cutOff.RetainUntilTicks = Math.Max(cutOff.RetainUntilTicks, retainUntilTicks);
+                return;
+            }
+        }
+    }
+
+    private void PurgeCutOffs()
+    {
+        foreach (var pair in _cutOffs)
+        {
+            var cutOff = pair.Value;
+            lock (cutOff)
+            {
+                if (cutOff.Removed || cutOff.RetainUntilTicks > _time.GetUtcNow().UtcTicks)
+                {
+                    continue;
+                }
+
+                cutOff.Removed = true;
+                _cutOffs.TryRemove(pair);
+            }
+        }
     }
 
     private void RevokeCore(EntryKey key, long retainUntilTicks)
@@ -319,7 +417,18 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
             lock (entry)
             {
                 // An entry the purge removed meanwhile had passed its retention: nothing of it is outstanding any more.
-                return !entry.Removed && entry.Outstanding is { } outstanding && outstanding.Remove(useId);
+                if (entry.Removed || entry.Outstanding is not { } outstanding || !outstanding.Remove(useId))
+                {
+                    return false;
+                }
+
+                // The joiner's record goes with the use: the same joiner redeeming later takes a new one.
+                if (entry.JoinerOfUse is { } joinerOfUse && joinerOfUse.Remove(useId, out var joiner))
+                {
+                    entry.Joiners!.Remove(joiner);
+                }
+
+                return true;
             }
         }
 
@@ -356,6 +465,22 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
 
     private readonly record struct EntryKey(InvitationTokenId TokenId, Jid Channel);
 
+    /// <summary>A channel's cut-off (<see cref="Inviter"/> empty) or an inviter's in a channel.</summary>
+    private readonly record struct CutOffKey(Jid Channel, Jid Inviter);
+
+    /// <summary>One cut-off; every member is used under a lock on the instance.</summary>
+    private sealed class CutOff
+    {
+        /// <summary>Tokens issued before this instant, in UTC ticks, are revoked.</summary>
+        public long IssuedBeforeTicks { get; set; }
+
+        /// <summary>Until when the cut-off is kept, in UTC ticks: the latest retention it was given.</summary>
+        public long RetainUntilTicks { get; set; }
+
+        /// <summary>Set once the instance left the dictionary; whoever still holds it must fetch a fresh one.</summary>
+        public bool Removed { get; set; }
+    }
+
     /// <summary>One token's state; every field is read and written under a lock on the instance.</summary>
     private sealed class Entry
     {
@@ -366,6 +491,12 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
         public long LastUseId { get; set; }
 
         public bool Revoked { get; set; }
+
+        /// <summary>The outstanding use each joiner holds, for retries: made on the first use taken with a joiner.</summary>
+        public Dictionary<Jid, long>? Joiners { get; set; }
+
+        /// <summary>The joiner of each outstanding use taken with one, so that a release drops the joiner's record too.</summary>
+        public Dictionary<long, Jid>? JoinerOfUse { get; set; }
 
         /// <summary>Until when the entry must be kept, in UTC ticks: the latest retention instant it was given; 0 for a new entry.</summary>
         public long RetainUntilTicks { get; set; }

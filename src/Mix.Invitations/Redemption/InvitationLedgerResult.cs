@@ -14,9 +14,15 @@ public readonly struct InvitationLedgerResult : IEquatable<InvitationLedgerResul
     /// The id of the use taken: positive when <paramref name="outcome"/> is <see cref="InvitationLedgerOutcome.Consumed"/>
     /// for a use-limited token; 0 otherwise (a refusal, or a token without a use limit, for which nothing is counted).
     /// </param>
-    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="useId"/> is negative, or not 0 for an outcome other than <see cref="InvitationLedgerOutcome.Consumed"/>.</exception>
-    public InvitationLedgerResult(InvitationLedgerOutcome outcome, long useId = 0)
+    /// <param name="isRepeat">Whether the use is one the same joiner already held (a retry), not one taken now; only with a positive <paramref name="useId"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="useId"/> is negative, or not 0 for an outcome other than <see cref="InvitationLedgerOutcome.Consumed"/>, or <paramref name="isRepeat"/> is set without a use id.</exception>
+    public InvitationLedgerResult(InvitationLedgerOutcome outcome, long useId = 0, bool isRepeat = false)
     {
+        if (isRepeat && useId == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(isRepeat), isRepeat, "Only a use held already can be repeated.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(useId);
         if (useId != 0 && outcome != InvitationLedgerOutcome.Consumed)
         {
@@ -25,6 +31,7 @@ public readonly struct InvitationLedgerResult : IEquatable<InvitationLedgerResul
 
         Outcome = outcome;
         UseId = useId;
+        IsRepeat = isRepeat;
     }
 
     /// <summary>Gets what the ledger decided.</summary>
@@ -33,6 +40,12 @@ public readonly struct InvitationLedgerResult : IEquatable<InvitationLedgerResul
     /// <summary>Gets the id of the use taken, or 0 when none was (a refusal, or a token without a use limit).</summary>
     /// <value>Positive and unique within the token's entry for as long as the entry lives: never reused, even after a release.</value>
     public long UseId { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether <see cref="UseId"/> is the use the same joiner already held — a retry of a
+    /// redemption the ledger had counted — rather than one taken by this consume.
+    /// </summary>
+    public bool IsRepeat { get; }
 
     /// <summary>Compares two results.</summary>
     /// <param name="left">The first result.</param>
@@ -47,15 +60,15 @@ public readonly struct InvitationLedgerResult : IEquatable<InvitationLedgerResul
     public static bool operator !=(InvitationLedgerResult left, InvitationLedgerResult right) => !left.Equals(right);
 
     /// <inheritdoc />
-    public bool Equals(InvitationLedgerResult other) => Outcome == other.Outcome && UseId == other.UseId;
+    public bool Equals(InvitationLedgerResult other) => Outcome == other.Outcome && UseId == other.UseId && IsRepeat == other.IsRepeat;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is InvitationLedgerResult other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Outcome, UseId);
+    public override int GetHashCode() => HashCode.Combine(Outcome, UseId, IsRepeat);
 
     /// <summary>Describes the result.</summary>
-    /// <returns>The outcome, and the use id when there is one.</returns>
-    public override string ToString() => UseId == 0 ? Outcome.ToString() : $"{Outcome} (use {UseId})";
+    /// <returns>The outcome, and the use id when there is one (marked when repeated).</returns>
+    public override string ToString() => UseId == 0 ? Outcome.ToString() : IsRepeat ? $"{Outcome} (use {UseId}, repeat)" : $"{Outcome} (use {UseId})";
 }

@@ -46,7 +46,8 @@ public sealed class InvitationRedeemer
     private readonly IInvitationLedger? _ledger;
     private readonly IInvitationRedemptionCheck[] _checks;
     private readonly InvitationTelemetry _telemetry;
-    private readonly Func<TimeSpan> _retentionMargin;
+    private readonly Func<MixInvitationOptions> _options;
+    private readonly TimeProvider _time;
     private readonly string _ledgerName;
 
     /// <summary>Initializes a new redeemer.</summary>
@@ -54,26 +55,34 @@ public sealed class InvitationRedeemer
     /// <param name="ledger">The ledger, or <see langword="null"/> for none: then use-limited tokens are refused and no token can be revoked one by one.</param>
     /// <param name="checks">The server's own checks, run in order, or <see langword="null"/> for none.</param>
     /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
-    /// <param name="ledgerRetentionMargin">How long past <see cref="InvitationClaims.AcceptedUntil"/> the ledger keeps a token's entry, or <see langword="null"/> for the default of <see cref="MixInvitationOptions.LedgerRetentionMargin"/> (5 minutes). With dependency injection it follows the options.</param>
+    /// <param name="options">
+    /// The options whose <see cref="MixInvitationOptions.LedgerRetentionMargin"/> (how long past
+    /// <see cref="InvitationClaims.AcceptedUntil"/> the ledger keeps a token's entry), <see cref="MixInvitationOptions.MaxLifetime"/>
+    /// and <see cref="MixInvitationOptions.ExpiryTolerance"/> (how long a bulk revocation's cut-off is kept) are used —
+    /// the same as the validator's —, or <see langword="null"/> for the defaults. With dependency injection they follow the options.
+    /// </param>
+    /// <param name="timeProvider">The clock that gives "now" to <see cref="RevokeChannelAsync"/> and <see cref="RevokeInviterAsync"/>; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="validator"/> is <see langword="null"/>, or <paramref name="checks"/> holds <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Thrown when <paramref name="ledgerRetentionMargin"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown when the options' <see cref="MixInvitationOptions.LedgerRetentionMargin"/> is not positive.</exception>
     public InvitationRedeemer(
         IInvitationValidator validator,
         IInvitationLedger? ledger = null,
         IEnumerable<IInvitationRedemptionCheck>? checks = null,
         InvitationTelemetry? telemetry = null,
-        TimeSpan? ledgerRetentionMargin = null)
-        : this(validator, ledger, checks, telemetry, FixedMargin(ledgerRetentionMargin ?? new MixInvitationOptions().LedgerRetentionMargin))
+        MixInvitationOptions? options = null,
+        TimeProvider? timeProvider = null)
+        : this(validator, ledger, checks, telemetry, FixedOptions(options ?? new MixInvitationOptions()), timeProvider)
     {
     }
 
-    /// <summary>Initializes a redeemer whose retention margin follows the options (dependency injection).</summary>
+    /// <summary>Initializes a redeemer whose options follow the options monitor (dependency injection).</summary>
     internal InvitationRedeemer(
         IInvitationValidator validator,
         IInvitationLedger? ledger,
         IEnumerable<IInvitationRedemptionCheck>? checks,
         InvitationTelemetry? telemetry,
-        Func<TimeSpan> ledgerRetentionMargin)
+        Func<MixInvitationOptions> options,
+        TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(validator);
         _validator = validator;
@@ -85,7 +94,8 @@ public sealed class InvitationRedeemer
         }
 
         _telemetry = telemetry ?? InvitationTelemetry.None;
-        _retentionMargin = ledgerRetentionMargin;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
         _ledgerName = ledger?.GetType().Name ?? "none";
     }
 
@@ -136,6 +146,60 @@ public sealed class InvitationRedeemer
         // No joiner: the revoker is not redeeming, so a policy's joiner check may refuse; the tag is what matters.
         _validator.TryValidate(invitation, new InvitationContext { Channel = invitation.Channel }, out var validated);
         return RevokeCoreAsync(ledger, validated, cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes every invitation of a channel issued before an instant — when the channel is destroyed and re-created
+    /// under the same JID, or its invitations must all go — without a list of tokens: the ledger keeps the cut-off, and
+    /// every later redemption on any node sharing it refuses a token whose signed issued-at is before it with
+    /// <see cref="InvitationFailureReason.Revoked"/>.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="issuedBefore">The cut-off, or <see langword="null"/> for now by this redeemer's clock. Issued-at is signed in whole seconds, so a token issued in the same second as the cut-off, before it is reached, is revoked too.</param>
+    /// <param name="cancellationToken">Cancels the wait for the ledger.</param>
+    /// <returns>
+    /// <see langword="true"/> when the cut-off is stored; <see langword="false"/> when the ledger could not be reached
+    /// (it may or may not be stored: revoke again — revoking twice does no harm).
+    /// </returns>
+    /// <remarks>
+    /// The cut-off is kept until <paramref name="issuedBefore"/> plus <see cref="MixInvitationOptions.MaxLifetime"/>,
+    /// <see cref="MixInvitationOptions.ExpiryTolerance"/> and <see cref="MixInvitationOptions.LedgerRetentionMargin"/>:
+    /// no token issued before it can be redeemed after that. A later cut-off of the same channel replaces an earlier
+    /// one; an earlier one never replaces a later one.
+    /// </remarks>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is <c>default(Jid)</c>.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when no ledger is registered.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    public ValueTask<bool> RevokeChannelAsync(Jid channel, DateTimeOffset? issuedBefore = null, CancellationToken cancellationToken = default)
+    {
+        JidArgument.ThrowIfEmpty(channel, nameof(channel));
+        return RevokeIssuedBeforeCoreAsync(RequireLedger(), channel, null, issuedBefore, cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes every invitation one inviter made in a channel before an instant — when the inviter loses the right to
+    /// invite, leaves or is banned — without a list of tokens: every later redemption on any node sharing the ledger
+    /// refuses such a token with <see cref="InvitationFailureReason.Revoked"/>.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="inviter">The inviter; compared by its bare JID.</param>
+    /// <param name="issuedBefore">The cut-off, or <see langword="null"/> for now by this redeemer's clock (whole seconds, as for <see cref="RevokeChannelAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait for the ledger.</param>
+    /// <returns><see langword="true"/> when the cut-off is stored; <see langword="false"/> when the ledger could not be reached (revoke again).</returns>
+    /// <remarks>
+    /// It reaches only tokens whose tag covers the inviter (<see cref="InvitationClaims.Inviter"/>: invitee-bound tokens
+    /// issued with an inviter, inviter-bound tokens). An unbound token carries no authenticated inviter: the inviter
+    /// named beside it could be anyone's. Revoke such tokens by the channel's cut-off (<see cref="RevokeChannelAsync"/>)
+    /// or one by one (<see cref="RevokeAsync"/>). The cut-off is kept as long as a channel's.
+    /// </remarks>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> or <paramref name="inviter"/> is <c>default(Jid)</c>.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when no ledger is registered.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    public ValueTask<bool> RevokeInviterAsync(Jid channel, Jid inviter, DateTimeOffset? issuedBefore = null, CancellationToken cancellationToken = default)
+    {
+        JidArgument.ThrowIfEmpty(channel, nameof(channel));
+        JidArgument.ThrowIfEmpty(inviter, nameof(inviter));
+        return RevokeIssuedBeforeCoreAsync(RequireLedger(), channel, inviter, issuedBefore, cancellationToken);
     }
 
     /// <summary>
@@ -213,7 +277,8 @@ public sealed class InvitationRedeemer
         InvitationLedgerResult decision;
         try
         {
-            decision = await _ledger.TryConsumeAsync(tokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), cancellationToken).ConfigureAwait(false);
+            var request = new InvitationLedgerRequest(tokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), claims.IssuedAt, claims.Inviter, joiner);
+            decision = await _ledger.TryConsumeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (InvitationLedgerUnavailableException ex)
         {
@@ -223,7 +288,7 @@ public sealed class InvitationRedeemer
 
         return decision.Outcome switch
         {
-            InvitationLedgerOutcome.Consumed => Admitted(claims, tokenId, decision.UseId),
+            InvitationLedgerOutcome.Consumed => Admitted(claims, tokenId, decision),
             InvitationLedgerOutcome.Exhausted => Refused(InvitationFailureReason.UsesExhausted, claims),
             InvitationLedgerOutcome.Revoked => Refused(InvitationFailureReason.Revoked, claims),
             InvitationLedgerOutcome.Expired => Refused(InvitationFailureReason.Expired, claims),
@@ -232,8 +297,9 @@ public sealed class InvitationRedeemer
     }
 
     /// <summary>A success, with the receipt of the use the ledger took for a use-limited token.</summary>
-    private InvitationRedemptionResult Admitted(in InvitationClaims claims, InvitationTokenId tokenId, long useId)
+    private InvitationRedemptionResult Admitted(in InvitationClaims claims, InvitationTokenId tokenId, InvitationLedgerResult decision)
     {
+        var useId = decision.UseId;
         if (claims.IsUseLimited != useId > 0)
         {
             throw new InvalidOperationException(claims.IsUseLimited
@@ -242,7 +308,7 @@ public sealed class InvitationRedeemer
         }
 
         var receipt = claims.IsUseLimited ? new InvitationRedemptionReceipt(tokenId, claims.Channel, useId) : null;
-        return new InvitationRedemptionResult(InvitationValidationResult.Success(claims), receipt);
+        return new InvitationRedemptionResult(InvitationValidationResult.Success(claims), receipt, decision.IsRepeat);
     }
 
     private static InvitationRedemptionResult Refused(InvitationFailureReason reason, in InvitationClaims claims) =>
@@ -280,12 +346,40 @@ public sealed class InvitationRedeemer
     /// Until when a ledger entry must be kept: until the validator stops accepting the token (expiry plus tolerance),
     /// plus the margin a redemption validated just before that may take to reach the ledger.
     /// </summary>
-    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.AcceptedUntil + _retentionMargin();
+    private DateTimeOffset RetainUntil(in InvitationClaims claims) => claims.AcceptedUntil + _options().LedgerRetentionMargin;
 
-    private static Func<TimeSpan> FixedMargin(TimeSpan margin)
+    private async ValueTask<bool> RevokeIssuedBeforeCoreAsync(IInvitationLedger ledger, Jid channel, Jid? inviter, DateTimeOffset? issuedBefore, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(margin, TimeSpan.Zero, "ledgerRetentionMargin");
-        return () => margin;
+        var cutOff = issuedBefore ?? _time.GetUtcNow();
+        var options = _options();
+
+        // No token issued before the cut-off lives past it by more than the longest lifetime, the tolerance, and the
+        // margin a redemption validated just in time may take to reach the ledger.
+        var retainUntil = cutOff + options.MaxLifetime + options.ExpiryTolerance + options.LedgerRetentionMargin;
+        try
+        {
+            await ledger.RevokeIssuedBeforeAsync(channel.Bare, inviter.HasValue ? inviter.GetValueOrDefault().Bare : null, cutOff, retainUntil, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (InvitationLedgerUnavailableException ex)
+        {
+            _telemetry.LedgerUnavailable(_ledgerName, ex);
+            return false;
+        }
+    }
+
+    private static Func<MixInvitationOptions> FixedOptions(MixInvitationOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LedgerRetentionMargin, TimeSpan.Zero, nameof(options));
+
+        // A copy of what is read: the caller's instance may change afterwards, this redeemer's settings do not.
+        var copy = new MixInvitationOptions
+        {
+            MaxLifetime = options.MaxLifetime,
+            ExpiryTolerance = options.ExpiryTolerance,
+            LedgerRetentionMargin = options.LedgerRetentionMargin,
+        };
+        return () => copy;
     }
 
     private IInvitationLedger RequireLedger() =>

@@ -7,10 +7,11 @@ namespace Mix.Invitations;
 /// <remarks>A bad token is an ordinary outcome: it is reported here, never thrown.</remarks>
 public readonly struct InvitationRedemptionResult
 {
-    internal InvitationRedemptionResult(InvitationValidationResult outcome, InvitationRedemptionReceipt? receipt = null)
+    internal InvitationRedemptionResult(InvitationValidationResult outcome, InvitationRedemptionReceipt? receipt = null, bool isRepeat = false)
     {
         Outcome = outcome;
         Receipt = receipt;
+        IsRepeat = isRepeat;
     }
 
     /// <summary>Gets a value indicating whether the invitation was redeemed.</summary>
@@ -32,6 +33,14 @@ public readonly struct InvitationRedemptionResult
     /// the token has no use limit — so there is nothing to give back.
     /// </summary>
     public InvitationRedemptionReceipt? Receipt { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether this redemption is a retry: the same bare joiner redeemed the same use-limited
+    /// token before, and that use is still outstanding, so the ledger took no second use. <see cref="Receipt"/> is then
+    /// the earlier redemption's (same use id). A server can tell a retry from a first join by it, for instance to
+    /// answer without announcing the participant again.
+    /// </summary>
+    public bool IsRepeat { get; }
 
     /// <summary>Gets the outcome as a validation result, for telemetry.</summary>
     internal InvitationValidationResult Outcome { get; }

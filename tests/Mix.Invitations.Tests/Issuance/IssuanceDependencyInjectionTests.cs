@@ -164,8 +164,11 @@ public sealed class IssuanceDependencyInjectionTests
 
     public void Dispose() => _ledger.Dispose();
 
-        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
-            _ledger.TryConsumeAsync(tokenId, channel, maxUses, retainUntil, cancellationToken);
+        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationLedgerRequest request, CancellationToken cancellationToken = default) =>
+            _ledger.TryConsumeAsync(request, cancellationToken);
+
+        public ValueTask RevokeIssuedBeforeAsync(Jid channel, Jid? inviter, DateTimeOffset issuedBefore, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
+            _ledger.RevokeIssuedBeforeAsync(channel, inviter, issuedBefore, retainUntil, cancellationToken);
 
         public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
             _ledger.RevokeAsync(tokenId, channel, retainUntil, cancellationToken);

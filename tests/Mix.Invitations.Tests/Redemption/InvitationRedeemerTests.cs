@@ -85,7 +85,7 @@ public class InvitationRedeemerTests
         var service = InvitationService.Create(TestKeys.Options(o => o.ExpiryTolerance = TimeSpan.FromSeconds(5)), _time);
         var ledger = new RecordingLedger();
         var invitation = service.Issue(TestKeys.InviteeBound(lifetime: TimeSpan.FromHours(1))).Invitation;
-        var redeemer = new InvitationRedeemer(service, ledger, ledgerRetentionMargin: TimeSpan.FromSeconds(90));
+        var redeemer = new InvitationRedeemer(service, ledger, options: new MixInvitationOptions { LedgerRetentionMargin = TimeSpan.FromSeconds(90) });
 
         await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
         await redeemer.RevokeAsync(invitation, TestContext.Current.CancellationToken);
@@ -120,9 +120,9 @@ public class InvitationRedeemerTests
     [Fact]
     public void Constructor_MarginNotPositive_Throws()
     {
-        var act = () => new InvitationRedeemer(_service, ledgerRetentionMargin: TimeSpan.Zero);
+        var act = () => new InvitationRedeemer(_service, options: new MixInvitationOptions { LedgerRetentionMargin = TimeSpan.Zero });
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("ledgerRetentionMargin");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("options");
     }
 
     [Fact]
@@ -362,13 +362,17 @@ public class InvitationRedeemerTests
         var redeemer = new InvitationRedeemer(_service, new InMemoryInvitationLedger(_time), null, telemetry);
         var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
 
+        var bearer = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 }).Token;
+
         await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
-        await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken); // a retry: redeemed again, no second use
         await redeemer.RedeemAsync(invitation, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken);
+        await redeemer.RedeemBearerAsync(bearer, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken);
+        await redeemer.RedeemBearerAsync(bearer, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }, TestContext.Current.CancellationToken);
 
         counts.Should().Equal(new Dictionary<string, long>
         {
-            ["None"] = 1,
+            ["None"] = 3,
             ["UsesExhausted"] = 1,
             ["InviteeMismatch"] = 1,
         });
@@ -389,7 +393,7 @@ public class InvitationRedeemerTests
         redeemer.Ledger.Should().BeOfType<InMemoryInvitationLedger>();
         (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.JoinerBanned);
         (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Inviter }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
     }
 
     [Fact]
@@ -418,10 +422,22 @@ public class InvitationRedeemerTests
         /// <summary>Gets or sets the use id a consume answers with: by default 1 for a use-limited token, none otherwise, as the contract has it.</summary>
         public long? UseId { get; set; }
 
-        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
+        public List<InvitationLedgerRequest> Requests { get; } = [];
+
+        public List<(Jid Channel, Jid? Inviter, DateTimeOffset IssuedBefore, DateTimeOffset RetainUntil)> CutOffs { get; } = [];
+
+        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationLedgerRequest request, CancellationToken cancellationToken = default)
         {
-            Record("consume", tokenId, channel, maxUses, retainUntil);
-            return ValueTask.FromResult(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, UseId ?? (maxUses > 0 ? 1 : 0)));
+            Record("consume", request.TokenId, request.Channel, request.MaxUses, request.RetainUntil);
+            Requests.Add(request);
+            return ValueTask.FromResult(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, UseId ?? (request.MaxUses > 0 ? 1 : 0)));
+        }
+
+        public ValueTask RevokeIssuedBeforeAsync(Jid channel, Jid? inviter, DateTimeOffset issuedBefore, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
+        {
+            Record("cut-off", default, channel, 0, retainUntil);
+            CutOffs.Add((channel, inviter, issuedBefore, retainUntil));
+            return ValueTask.CompletedTask;
         }
 
         public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
@@ -452,8 +468,11 @@ public class InvitationRedeemerTests
     {
         public bool Unavailable { get; set; }
 
-        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationTokenId tokenId, Jid channel, int maxUses, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
-            Unavailable ? throw Down() : inner.TryConsumeAsync(tokenId, channel, maxUses, retainUntil, cancellationToken);
+        public ValueTask<InvitationLedgerResult> TryConsumeAsync(InvitationLedgerRequest request, CancellationToken cancellationToken = default) =>
+            Unavailable ? throw Down() : inner.TryConsumeAsync(request, cancellationToken);
+
+        public ValueTask RevokeIssuedBeforeAsync(Jid channel, Jid? inviter, DateTimeOffset issuedBefore, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
+            Unavailable ? throw Down() : inner.RevokeIssuedBeforeAsync(channel, inviter, issuedBefore, retainUntil, cancellationToken);
 
         public ValueTask RevokeAsync(InvitationTokenId tokenId, Jid channel, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
             Unavailable ? throw Down() : inner.RevokeAsync(tokenId, channel, retainUntil, cancellationToken);

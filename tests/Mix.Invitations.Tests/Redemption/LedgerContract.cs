@@ -570,8 +570,8 @@ public abstract class LedgerContract
         var secondService = InvitationService.Create(options, Time);
         IInvitationRedemptionCheck[] checks = check is null ? [] : [check];
         return (
-            new InvitationRedeemer(firstService, firstLedger, checks, ledgerRetentionMargin: Margin),
-            new InvitationRedeemer(secondService, secondLedger, checks, ledgerRetentionMargin: Margin),
+            new InvitationRedeemer(firstService, firstLedger, checks, options: options, timeProvider: Time),
+            new InvitationRedeemer(secondService, secondLedger, checks, options: options, timeProvider: Time),
             firstService);
     }
 

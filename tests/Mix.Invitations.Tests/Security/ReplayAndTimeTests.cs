@@ -26,14 +26,22 @@ public sealed class ReplayAndTimeTests : IDisposable
     public void Dispose() => _ledger.Dispose();
 
     [Fact]
-    public async Task SingleUse_RedeemedTwiceInSequence_SecondIsUsesExhausted()
+    public async Task SingleUse_RedeemedAgainInSequence_ByItsJoinerIsARetry_ByAnotherIsUsesExhausted()
     {
-        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
+        var bearer = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName, MaxUses = 1 }).Invitation;
         var context = new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Invitee };
 
-        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
-        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
-        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        var first = await _redeemer.RedeemAsync(bearer, context, TestContext.Current.CancellationToken);
+        first.IsRepeat.Should().BeFalse();
+        for (var i = 0; i < 2; i++)
+        {
+            var again = await _redeemer.RedeemAsync(bearer, context, TestContext.Current.CancellationToken);
+            again.IsRepeat.Should().BeTrue("the same joiner's retry takes no second use");
+            again.Receipt!.UseId.Should().Be(first.Receipt!.UseId);
+        }
+
+        (await _redeemer.RedeemAsync(bearer, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemAsync(bearer, new InvitationContext { Channel = TestKeys.Channel }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted, "without a joiner nothing tells a retry");
     }
 
     [Fact]
@@ -79,10 +87,10 @@ public sealed class ReplayAndTimeTests : IDisposable
         (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         var deadline = TestKeys.Epoch.AddHours(1) + new MixInvitationOptions().ExpiryTolerance;
 
-        // One tick before the token's last valid instant: the ledger, purged, still remembers the use.
+        // One tick before the token's last valid instant: the ledger, purged, still remembers the use (and its joiner).
         _time.SetUtcNow(deadline.AddTicks(-1));
         _ledger.Purge();
-        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.UsesExhausted);
+        (await _redeemer.RedeemAsync(invitation, context, TestContext.Current.CancellationToken)).IsRepeat.Should().BeTrue();
 
         // From the deadline on the token is refused as expired before the ledger is asked (the ledger itself keeps the
         // entry a margin longer, for redemptions validated before the deadline: Redemption/LedgerContract).
@@ -101,7 +109,7 @@ public sealed class ReplayAndTimeTests : IDisposable
         var outcomes = new List<InvitationFailureReason>();
         for (var i = 0; i < 10; i++)
         {
-            outcomes.Add((await _redeemer.RedeemBearerAsync(invitation.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = TestKeys.Stranger }, TestContext.Current.CancellationToken)).Reason);
+            outcomes.Add((await _redeemer.RedeemBearerAsync(invitation.Token, new InvitationContext { Channel = TestKeys.Channel, Joiner = Jid.Parse($"user{i}@shakespeare.example") }, TestContext.Current.CancellationToken)).Reason);
         }
 
         outcomes.Should().Equal([.. Enumerable.Repeat(InvitationFailureReason.None, 3), .. Enumerable.Repeat(InvitationFailureReason.UsesExhausted, 7)]);
