@@ -10,6 +10,23 @@ public class InMemoryInvitationLedgerTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
+    public async Task Purge_ForgetsCutOffsPastTheirRetention_AndTheirAnswerWithThem()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromDays(1));
+        var cutOff = _time.GetUtcNow();
+        await ledger.RevokeIssuedBeforeAsync(Channel, null, cutOff, cutOff.AddHours(1), TestContext.Current.CancellationToken);
+        await ledger.RevokeIssuedBeforeAsync(Channel, Jid.Parse("hag66@shakespeare.example"), cutOff, cutOff.AddHours(2), TestContext.Current.CancellationToken);
+        ledger.CutOffCount.Should().Be(2);
+
+        _time.Advance(TimeSpan.FromHours(1));
+        ledger.Purge();
+
+        ledger.CutOffCount.Should().Be(1, "the channel's cut-off is past its retention, the inviter's is not");
+        var request = new InvitationLedgerRequest(NewId(), Channel, 1, _time.GetUtcNow().AddHours(1), cutOff.AddSeconds(-1));
+        (await ledger.TryConsumeAsync(request, TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "only an artificial request, still in its retention, can tell it is forgotten");
+    }
+
+    [Fact]
     public async Task Purge_OnTimer_RemovesExpiredEntriesOnly()
     {
         using var ledger = new InMemoryInvitationLedger(_time, TimeSpan.FromMinutes(1));

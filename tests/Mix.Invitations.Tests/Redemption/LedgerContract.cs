@@ -620,4 +620,206 @@ public abstract class LedgerContract
             return InvitationFailureReason.None;
         }
     }
+
+    // ---- Issue 17: bulk revocation by cut-off instants, and retry-safe redemption per joiner ----
+
+    private static readonly Jid OtherInviter = Jid.Parse("crone1@shakespeare.example");
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    [Fact]
+    public async Task RevokeIssuedBefore_Channel_RefusesTokensIssuedBefore_NotAfter_NotOtherChannels()
+    {
+        var (ledger, _) = CreateNodes();
+        var cutOff = Now;
+        var before = cutOff.AddSeconds(-1);
+        await ledger.RevokeIssuedBeforeAsync(Channel, null, cutOff, InAnHour, TestContext.Current.CancellationToken);
+
+        (await Consume(ledger, Request(NewId(), 1, before))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+        (await Consume(ledger, Request(NewId(), 0, before))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked, "a token without a use limit is reached too");
+        (await Consume(ledger, Request(NewId(), 1, before, inviter: Inviter))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked, "the channel's cut-off reaches every inviter's tokens");
+        (await Consume(ledger, Request(NewId(), 1, cutOff))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "issued at the cut-off is not before it");
+        (await Consume(ledger, Request(NewId(), 0, cutOff.AddSeconds(1)))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await Consume(ledger, Request(NewId(), 1, before, channel: OtherChannel))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "another channel is not touched");
+    }
+
+    [Fact]
+    public async Task RevokeIssuedBefore_Inviter_RefusesOnlyThatInvitersBoundTokens()
+    {
+        var (ledger, _) = CreateNodes();
+        var cutOff = Now;
+        var before = cutOff.AddSeconds(-10);
+        await ledger.RevokeIssuedBeforeAsync(Channel, Inviter, cutOff, InAnHour, TestContext.Current.CancellationToken);
+
+        (await Consume(ledger, Request(NewId(), 1, before, inviter: Inviter))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+        (await Consume(ledger, Request(NewId(), 0, before, inviter: Jid.Parse("HAG66@shakespeare.example/pda")))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked, "compared by the bare, canonical JID");
+        (await Consume(ledger, Request(NewId(), 1, before, inviter: OtherInviter))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "another inviter's tokens stay");
+        (await Consume(ledger, Request(NewId(), 1, before))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "a token that binds no inviter has no authenticated inviter to compare");
+        (await Consume(ledger, Request(NewId(), 1, cutOff, inviter: Inviter))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the inviter's new invitations stay good");
+        (await Consume(ledger, Request(NewId(), 1, before, inviter: Inviter, channel: OtherChannel))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "only in that channel");
+    }
+
+    [Fact]
+    public async Task RevokeIssuedBefore_KeepsTheLaterCutOff_AndTheLongerRetention()
+    {
+        var (ledger, _) = CreateNodes();
+        var early = Now.AddMinutes(-10);
+        var late = Now;
+        await ledger.RevokeIssuedBeforeAsync(Channel, null, late, Now.AddHours(2), TestContext.Current.CancellationToken);
+        await ledger.RevokeIssuedBeforeAsync(Channel, null, early, Now.AddHours(1), TestContext.Current.CancellationToken);
+
+        (await Consume(ledger, Request(NewId(), 1, late.AddSeconds(-1)))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked, "an earlier cut-off never undoes a later one");
+
+        Time.Advance(TimeSpan.FromMinutes(90));
+        (await Consume(ledger, Request(NewId(), 1, late.AddSeconds(-1), retainUntil: Now.AddHours(1)))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked, "the longer retention is kept");
+    }
+
+    [Fact]
+    public async Task RevokeIssuedBefore_KeptUntilItsRetention_NothingStoredWhenItHasPassed()
+    {
+        var (ledger, _) = CreateNodes();
+        var cutOff = Now;
+        await ledger.RevokeIssuedBeforeAsync(Channel, null, cutOff, Now.AddHours(1), TestContext.Current.CancellationToken);
+        await ledger.RevokeIssuedBeforeAsync(OtherChannel, null, cutOff, Now, TestContext.Current.CancellationToken);
+
+        (await Consume(ledger, Request(NewId(), 1, cutOff.AddSeconds(-1), channel: OtherChannel))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "a cut-off whose retention has passed is not stored");
+
+        // Forgetting after the retention is the store's own expiry (InMemoryInvitationLedgerTests, RedisInvitationLedgerTests):
+        // a real token issued before the cut-off is past its own retention by then, so it changes no answer.
+        Time.Advance(TimeSpan.FromMinutes(59));
+        (ledger as InMemoryInvitationLedger)?.Purge();
+        (await Consume(ledger, Request(NewId(), 1, cutOff.AddSeconds(-1)))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked, "kept until its retention");
+    }
+
+    [Fact]
+    public async Task RevokeIssuedBefore_OnOneNode_IsRefusedOnTheOther()
+    {
+        var (first, second) = CreateNodes();
+        var issuedAt = Now.AddSeconds(-5);
+        var id = NewId();
+        (await Consume(second, Request(id, 3, issuedAt, inviter: Inviter, joiner: Jid.Parse("a@shakespeare.example")))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+
+        await first.RevokeIssuedBeforeAsync(Channel, Inviter, Now, InAnHour, TestContext.Current.CancellationToken);
+
+        (await Consume(second, Request(id, 3, issuedAt, inviter: Inviter, joiner: Jid.Parse("b@shakespeare.example")))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+        (await Consume(second, Request(id, 3, issuedAt, inviter: Inviter, joiner: Jid.Parse("a@shakespeare.example")))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked, "a retry is no way around a revocation");
+
+        await first.RevokeIssuedBeforeAsync(Channel, null, Now, InAnHour, TestContext.Current.CancellationToken);
+        (await Consume(second, Request(NewId(), 0, issuedAt))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+    }
+
+    [Fact]
+    public async Task RevokeIssuedBefore_DefaultChannelOrInviter_Throws()
+    {
+        var (ledger, _) = CreateNodes();
+
+        await FluentActions.Awaiting(async () => await ledger.RevokeIssuedBeforeAsync(default, null, Now, InAnHour, TestContext.Current.CancellationToken)).Should().ThrowAsync<ArgumentException>().WithParameterName("channel");
+        await FluentActions.Awaiting(async () => await ledger.RevokeIssuedBeforeAsync(Channel, default(Jid), Now, InAnHour, TestContext.Current.CancellationToken)).Should().ThrowAsync<ArgumentException>().WithParameterName("inviter");
+        await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(default(InvitationLedgerRequest), TestContext.Current.CancellationToken)).Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Fact]
+    public async Task TryConsume_SameJoinerAgain_SameUseMarkedRepeat_NoSecondUse()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var cat = Jid.Parse("cat@shakespeare.example");
+
+        var taken = await Consume(first, Request(id, 2, Now, joiner: cat));
+        var again = await Consume(second, Request(id, 2, Now, joiner: Jid.Parse("cat@shakespeare.example/phone")));
+        var other = await Consume(first, Request(id, 2, Now, joiner: Jid.Parse("rat@shakespeare.example")));
+        var third = await Consume(first, Request(id, 2, Now, joiner: Jid.Parse("bat@shakespeare.example")));
+        var stillCat = await Consume(second, Request(id, 2, Now, joiner: cat));
+
+        taken.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, taken.UseId));
+        again.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, taken.UseId, isRepeat: true), "the same bare JID, on any node, holds the use it took");
+        other.Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "another joiner takes a use of its own");
+        other.UseId.Should().NotBe(taken.UseId);
+        third.Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "the retry took no second use, so two joiners fill a limit of two");
+        stillCat.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, taken.UseId, isRepeat: true), "a joiner holding a use is answered even once the token is exhausted");
+    }
+
+    [Fact]
+    public async Task TryConsume_AfterRelease_SameJoinerTakesANewUse()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var cat = Jid.Parse("cat@shakespeare.example");
+
+        var taken = await Consume(first, Request(id, 1, Now, joiner: cat));
+        (await second.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        var retaken = await Consume(second, Request(id, 1, Now, joiner: cat));
+
+        retaken.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        retaken.IsRepeat.Should().BeFalse("the released use and its joiner are gone");
+        retaken.UseId.Should().NotBe(taken.UseId);
+        (await first.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeFalse();
+        (await Consume(first, Request(id, 1, Now, joiner: Jid.Parse("rat@shakespeare.example")))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task TryConsume_SixtyFourConcurrent_WithRetries_ExactlyTheLimitOfJoiners_EachOnce()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        const int Limit = 10;
+        using var start = new ManualResetEventSlim();
+
+        // 32 joiners, each redeeming twice at once (the retry racing the first try), on both nodes: 64 in all.
+        var attempts = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var joiner = Jid.Parse($"user{i / 2}@shakespeare.example");
+            var node = i % 2 == 0 ? first : second;
+            return (Joiner: i / 2, Result: await node.TryConsumeAsync(Request(id, Limit, Now, joiner: joiner)));
+        })).ToArray();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        var admitted = results.Where(r => r.Result.Outcome == InvitationLedgerOutcome.Consumed).ToList();
+        admitted.Select(r => r.Joiner).Distinct().Should().HaveCount(Limit, "exactly the limit of joiners is admitted");
+        admitted.Where(r => !r.Result.IsRepeat).Select(r => r.Result.UseId).Should().HaveCount(Limit).And.OnlyHaveUniqueItems();
+        admitted.GroupBy(r => r.Joiner).Should().OnlyContain(g => g.Select(r => r.Result.UseId).Distinct().Count() == 1 && g.Count(r => !r.Result.IsRepeat) == 1, "each joiner holds one use, its retry is marked");
+        results.Where(r => r.Result.Outcome != InvitationLedgerOutcome.Consumed).Should().OnlyContain(r => r.Result.Outcome == InvitationLedgerOutcome.Exhausted);
+        (await Consume(first, Request(id, Limit, Now, joiner: Jid.Parse("late@shakespeare.example")))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task RevokeIssuedBefore_RacingRedemptions_NothingIssuedBeforeIsAdmittedOnceItReturns()
+    {
+        var (first, second) = CreateNodes();
+        var issuedAt = Now.AddSeconds(-30);
+        var revoked = 0; // set once the revocation returned
+        using var start = new ManualResetEventSlim();
+
+        var redemptions = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var outcomes = new List<(bool StartedAfter, InvitationLedgerOutcome Outcome)>();
+            for (var round = 0; round < 20; round++)
+            {
+                var startedAfter = Volatile.Read(ref revoked) == 1;
+                var node = i % 2 == 0 ? first : second;
+                var result = await node.TryConsumeAsync(Request(NewId(), i % 3, issuedAt, inviter: Inviter, joiner: Jid.Parse($"user{i}@shakespeare.example")));
+                outcomes.Add((startedAfter, result.Outcome));
+            }
+
+            return outcomes;
+        })).ToArray();
+        start.Set();
+        await Task.Delay(5, TestContext.Current.CancellationToken);
+        await first.RevokeIssuedBeforeAsync(Channel, null, Now, InAnHour, TestContext.Current.CancellationToken);
+        Volatile.Write(ref revoked, 1);
+        var all = (await Task.WhenAll(redemptions)).SelectMany(o => o).ToList();
+
+        all.Where(o => o.StartedAfter).Should().OnlyContain(o => o.Outcome == InvitationLedgerOutcome.Revoked, "a redemption that starts after the revocation returned never gets in");
+        all.Where(o => !o.StartedAfter).Should().OnlyContain(o => o.Outcome == InvitationLedgerOutcome.Consumed || o.Outcome == InvitationLedgerOutcome.Revoked);
+        (await Consume(second, Request(NewId(), 1, issuedAt))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
+    }
+
+    private static ValueTask<InvitationLedgerResult> Consume(IInvitationLedger ledger, InvitationLedgerRequest request) =>
+        ledger.TryConsumeAsync(request, TestContext.Current.CancellationToken);
+
+    private InvitationLedgerRequest Request(InvitationTokenId id, int maxUses, DateTimeOffset issuedAt, Jid? inviter = null, Jid? joiner = null, Jid? channel = null, DateTimeOffset? retainUntil = null) =>
+        new(id, channel ?? Channel, maxUses, retainUntil ?? InAnHour, issuedAt, inviter, joiner);
 }
