@@ -12,6 +12,43 @@ public sealed class RedisFaultTests
     private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
 
     [Fact]
+    public async Task RedemptionTimesOutAfterRedisActed_SameJoinersRetryIsAdmittedWithoutASecondUse()
+    {
+        using var server = RedisServer.Start();
+        var options = ConfigurationOptions.Parse(server.ConnectionString);
+        options.AsyncTimeout = 300;
+        options.SyncTimeout = 300;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var admin = await server.ConnectAsync();
+        var ledger = new RedisInvitationLedger(connection);
+        var id = new InvitationTokenId(System.Security.Cryptography.RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
+        var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
+        var cat = Jid.Parse("cat@shakespeare.example");
+        InvitationLedgerRequest As(Jid joiner) => new(id, Channel, 2, retainUntil, retainUntil.AddHours(-2), joiner: joiner);
+
+        // Another client keeps the server busy for 2.5 s (under the 5 s script time limit). The consume sent meanwhile
+        // waits in the server's socket, the client gives up after 300 ms, and then the server runs it: the use is
+        // taken and its answer lost — the timeout a server retries after.
+        var busy = admin.GetDatabase().ScriptEvaluateAsync("""
+            local s = redis.call('TIME')
+            repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 2500000
+            return 1
+            """);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(As(cat), TestContext.Current.CancellationToken))
+            .Should().ThrowAsync<InvitationLedgerUnavailableException>();
+        await busy;
+
+        var retry = await ledger.TryConsumeAsync(As(cat), TestContext.Current.CancellationToken);
+
+        retry.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, 1, isRepeat: true), "the use the lost answer carried is the joiner's");
+        (await connection.GetDatabase().SetLengthAsync($"mixinv:{{{RedisInvitationLedger.ChannelHash(Channel)}}}:u:{id}")).Should().Be(1, "one use counted");
+        (await ledger.TryConsumeAsync(As(Jid.Parse("rat@shakespeare.example")), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await ledger.TryConsumeAsync(As(Jid.Parse("bat@shakespeare.example")), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
     public async Task RedisStoppedDuringRun_RefusesWithLedgerUnavailable_NeverSucceeds_AndRecoversAfterRestart()
     {
         using var server = RedisServer.Start();
