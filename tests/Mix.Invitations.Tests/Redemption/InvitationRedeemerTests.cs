@@ -118,6 +118,109 @@ public class InvitationRedeemerTests
     }
 
     [Fact]
+    public async Task RevokeChannelAsync_RefusesTokensIssuedBefore_NewOnesRedeem()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time);
+        var redeemer = new InvitationRedeemer(_service, ledger, timeProvider: _time);
+        var old = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
+        var bearer = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Policy = BindingPolicies.UnboundName }).Invitation;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        (await redeemer.RevokeChannelAsync(TestKeys.Channel, cancellationToken: TestContext.Current.CancellationToken)).Should().BeTrue();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var fresh = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
+
+        (await redeemer.RedeemAsync(old, AsInvitee, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await redeemer.RedeemBearerAsync(bearer.Token, new InvitationContext { Channel = TestKeys.Channel }, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked, "an unbound token is reached by the channel's cut-off");
+        (await redeemer.RedeemAsync(fresh, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task RevokeInviterAsync_RefusesThatInvitersBoundTokens_NotUnboundOnes()
+    {
+        using var ledger = new InMemoryInvitationLedger(_time);
+        var redeemer = new InvitationRedeemer(_service, ledger, timeProvider: _time);
+        var bound = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
+        var inviterBound = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Inviter = TestKeys.Inviter, Policy = BindingPolicies.InviterBoundName }).Invitation;
+        var unbound = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Inviter = TestKeys.Inviter, Policy = BindingPolicies.UnboundName }).Invitation;
+        var othersInvitation = _service.Issue(new InvitationIssueRequest { Channel = TestKeys.Channel, Inviter = TestKeys.Stranger, Policy = BindingPolicies.InviterBoundName }).Invitation;
+
+        (await redeemer.RevokeInviterAsync(TestKeys.Channel, TestKeys.Inviter, TestKeys.Epoch.AddSeconds(1), TestContext.Current.CancellationToken)).Should().BeTrue();
+
+        (await redeemer.RedeemAsync(bound, AsInvitee, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await redeemer.RedeemAsync(inviterBound, AsInvitee, TestContext.Current.CancellationToken)).Reason.Should().Be(InvitationFailureReason.Revoked);
+        (await redeemer.RedeemAsync(unbound, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue("an unbound token carries no authenticated inviter");
+        (await redeemer.RedeemAsync(othersInvitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task RevokeChannelAndInviter_RetentionIsCutOffPlusMaxLifetimeToleranceAndMargin()
+    {
+        var ledger = new RecordingLedger();
+        var options = new MixInvitationOptions { MaxLifetime = TimeSpan.FromDays(2), ExpiryTolerance = TimeSpan.FromSeconds(5), LedgerRetentionMargin = TimeSpan.FromSeconds(90) };
+        var redeemer = new InvitationRedeemer(_service, ledger, options: options, timeProvider: _time);
+        var cutOff = TestKeys.Epoch.AddHours(-3);
+
+        await redeemer.RevokeChannelAsync(TestKeys.Channel, cancellationToken: TestContext.Current.CancellationToken);
+        await redeemer.RevokeInviterAsync(TestKeys.Channel, Jid.Parse("hag66@shakespeare.example/pda"), cutOff, TestContext.Current.CancellationToken);
+
+        ledger.CutOffs.Should().Equal(
+            (TestKeys.Channel, (Jid?)null, TestKeys.Epoch, TestKeys.Epoch.AddDays(2).AddSeconds(95)),
+            (TestKeys.Channel, (Jid?)TestKeys.Inviter, cutOff, cutOff.AddDays(2).AddSeconds(95)));
+        ledger.Unavailable = true;
+        (await redeemer.RevokeChannelAsync(TestKeys.Channel, cancellationToken: TestContext.Current.CancellationToken)).Should().BeFalse("an unreachable ledger is reported, not thrown");
+        await FluentActions.Awaiting(async () => await new InvitationRedeemer(_service).RevokeChannelAsync(TestKeys.Channel, cancellationToken: TestContext.Current.CancellationToken)).Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task RedeemAsync_PassesIssuedAtBoundInviterAndJoiner_AndARetryIsMarked()
+    {
+        var recording = new RecordingLedger();
+        var invitation = _service.Issue(TestKeys.InviteeBound(maxUses: 1)).Invitation;
+        await new InvitationRedeemer(_service, recording).RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        recording.Requests.Should().ContainSingle().Which.Should().Match<InvitationLedgerRequest>(r =>
+            r.IssuedAt == TestKeys.Epoch && r.Inviter == TestKeys.Inviter && r.Joiner == TestKeys.Invitee && r.MaxUses == 1);
+
+        using var ledger = new InMemoryInvitationLedger(_time);
+        var redeemer = new InvitationRedeemer(_service, ledger);
+        var first = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+        var retry = await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken);
+
+        first.IsRepeat.Should().BeFalse();
+        retry.IsValid.Should().BeTrue();
+        retry.IsRepeat.Should().BeTrue();
+        retry.Receipt.Should().BeEquivalentTo(first.Receipt, "the same use: releasing either gives it back once");
+        (await redeemer.ReleaseAsync(retry.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.Released);
+        (await redeemer.ReleaseAsync(first.Receipt!, TestContext.Current.CancellationToken)).Should().Be(InvitationReleaseOutcome.NotOutstanding);
+    }
+
+    [Fact]
+    public async Task WithDependencyInjection_CutOffRetentionFollowsTheOptionsOnReload()
+    {
+        var configuration = TestKeys.Configuration();
+        var services = new ServiceCollection();
+        var ledger = new RecordingLedger();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton<IInvitationLedger>(ledger);
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration);
+        services.AddMixInvitations();
+        await using var provider = services.BuildServiceProvider();
+        var redeemer = provider.GetRequiredService<InvitationRedeemer>();
+
+        await redeemer.RevokeChannelAsync(TestKeys.Channel, cancellationToken: TestContext.Current.CancellationToken);
+        var memory = configuration.Providers.OfType<Microsoft.Extensions.Configuration.Memory.MemoryConfigurationProvider>().Single();
+        memory.Set("MixInvitations:MaxLifetime", "10.00:00:00");
+        memory.Set("MixInvitations:LedgerRetentionMargin", "00:01:00");
+        configuration.Reload();
+        await redeemer.RevokeChannelAsync(TestKeys.Channel, cancellationToken: TestContext.Current.CancellationToken);
+
+        var defaults = new MixInvitationOptions();
+        ledger.CutOffs.Select(c => c.RetainUntil).Should().Equal(
+            TestKeys.Epoch + defaults.MaxLifetime + defaults.ExpiryTolerance + defaults.LedgerRetentionMargin,
+            TestKeys.Epoch + TimeSpan.FromDays(10) + defaults.ExpiryTolerance + TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
     public void Constructor_MarginNotPositive_Throws()
     {
         var act = () => new InvitationRedeemer(_service, options: new MixInvitationOptions { LedgerRetentionMargin = TimeSpan.Zero });
