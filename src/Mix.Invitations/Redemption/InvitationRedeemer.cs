@@ -34,6 +34,12 @@ namespace Mix.Invitations;
 /// with <see cref="InvitationFailureReason.Expired"/>.
 /// </para>
 /// <para>
+/// Bulk revocation needs no list of tokens: <see cref="RevokeChannelAsync"/> and <see cref="RevokeInviterAsync"/> store
+/// a cut-off instant that the ledger compares with each token's signed issued-at. Redemption is retry-safe: the same
+/// bare joiner redeeming a use-limited token again while its use is outstanding gets that use back
+/// (<see cref="InvitationRedemptionResult.IsRepeat"/>, the same receipt) instead of spending another.
+/// </para>
+/// <para>
 /// Every redemption is counted in the <c>mix.invitations.redeemed</c> metric with its outcome and reason, and an
 /// unreachable ledger is logged (event 7, <c>LedgerUnavailable</c>). Thread-safe. With dependency injection,
 /// <c>services.AddMixInvitations(…)</c> registers it with an <see cref="InMemoryInvitationLedger"/> unless another

@@ -96,6 +96,7 @@ public readonly struct InvitationClaims
     /// (<see cref="InvitationBinding.Inviter"/>), so that it is authentic; <see langword="null"/> otherwise, even when the
     /// presented invitation names an inviter.
     /// </summary>
+    /// <remarks>What an inviter's bulk revocation (<see cref="InvitationRedeemer.RevokeInviterAsync"/>) is compared with.</remarks>
     public Jid? Inviter { get; }
 
     /// <summary>
