@@ -114,6 +114,35 @@ public static class MixInvitationsServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds a sink of the invitations' lifecycle events (issued, redeemed, refused, released, revoked, acknowledged),
+    /// delivered asynchronously; several may be added. See <see cref="IInvitationEventSink"/>.
+    /// </summary>
+    /// <typeparam name="TSink">The sink's type, created by the container as a singleton (once however often this is called).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddEventSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSink>(this IMixInvitationsBuilder builder)
+        where TSink : class, IInvitationEventSink
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IInvitationEventSink, TSink>());
+        return builder;
+    }
+
+    /// <summary>Adds an instance of a sink of the invitations' lifecycle events. See <see cref="IInvitationEventSink"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="sink">The sink.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> or <paramref name="sink"/> is <see langword="null"/>.</exception>
+    public static IMixInvitationsBuilder AddEventSink(this IMixInvitationsBuilder builder, IInvitationEventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(sink);
+        builder.Services.AddSingleton(sink);
+        return builder;
+    }
+
     /// <summary>Adds an instance of one of the server's own checks that every redemption runs before the ledger.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="check">The check; it must be thread-safe.</param>
@@ -225,7 +254,10 @@ public static class MixInvitationsServiceCollectionExtensions
             sp.GetRequiredService<OptionsReloader>().State,
             sp.GetService<TimeProvider>(),
             sp.GetRequiredService<InvitationTelemetry>(),
-            sp.GetServices<IInvitationIssuancePolicy>()));
+            sp.GetServices<IInvitationIssuancePolicy>(),
+            sp.GetRequiredService<InvitationEventsRegistration>().Dispatcher));
+        services.TryAddSingleton(sp => new InvitationEventsRegistration(
+            InvitationEventDispatcher.Create(sp.GetServices<IInvitationEventSink>(), sp.GetRequiredService<InvitationTelemetry>())));
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
         services.TryAddSingleton<IInvitationValidator>(sp => sp.GetRequiredService<InvitationService>());
 
@@ -240,7 +272,8 @@ public static class MixInvitationsServiceCollectionExtensions
                 sp.GetServices<IInvitationRedemptionCheck>(),
                 sp.GetRequiredService<InvitationTelemetry>(),
                 () => options.CurrentValue,
-                sp.GetService<TimeProvider>());
+                sp.GetService<TimeProvider>(),
+                sp.GetRequiredService<InvitationEventsRegistration>().Dispatcher);
         });
         return new MixInvitationsBuilder(services);
     }

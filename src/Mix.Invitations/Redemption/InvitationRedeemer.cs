@@ -55,6 +55,7 @@ public sealed class InvitationRedeemer
     private readonly Func<MixInvitationOptions> _options;
     private readonly TimeProvider _time;
     private readonly string _ledgerName;
+    private readonly InvitationEventDispatcher? _events;
 
     /// <summary>Initializes a new redeemer.</summary>
     /// <param name="validator">What validates tokens statelessly: an <see cref="InvitationService"/>, or your own.</param>
@@ -67,8 +68,9 @@ public sealed class InvitationRedeemer
     /// and <see cref="MixInvitationOptions.ExpiryTolerance"/> (how long a bulk revocation's cut-off is kept) are used —
     /// the same as the validator's —, or <see langword="null"/> for the defaults. With dependency injection they follow the options.
     /// </param>
-    /// <param name="timeProvider">The clock that gives "now" to <see cref="RevokeChannelAsync"/> and <see cref="RevokeInviterAsync"/>; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <exception cref="ArgumentNullException">Thrown when <paramref name="validator"/> is <see langword="null"/>, or <paramref name="checks"/> holds <see langword="null"/>.</exception>
+    /// <param name="timeProvider">The clock that gives "now" to <see cref="RevokeChannelAsync"/> and <see cref="RevokeInviterAsync"/> and to events; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="eventSinks">Where lifecycle events go, asynchronously (<see cref="IInvitationEventSink"/>), or <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="validator"/> is <see langword="null"/>, or <paramref name="checks"/> or <paramref name="eventSinks"/> holds <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Thrown when the options' <see cref="MixInvitationOptions.LedgerRetentionMargin"/> is not positive.</exception>
     public InvitationRedeemer(
         IInvitationValidator validator,
@@ -76,8 +78,9 @@ public sealed class InvitationRedeemer
         IEnumerable<IInvitationRedemptionCheck>? checks = null,
         InvitationTelemetry? telemetry = null,
         MixInvitationOptions? options = null,
-        TimeProvider? timeProvider = null)
-        : this(validator, ledger, checks, telemetry, FixedOptions(options ?? new MixInvitationOptions()), timeProvider)
+        TimeProvider? timeProvider = null,
+        IEnumerable<IInvitationEventSink>? eventSinks = null)
+        : this(validator, ledger, checks, telemetry, FixedOptions(options ?? new MixInvitationOptions()), timeProvider, InvitationEventDispatcher.Create(eventSinks, telemetry))
     {
     }
 
@@ -88,7 +91,8 @@ public sealed class InvitationRedeemer
         IEnumerable<IInvitationRedemptionCheck>? checks,
         InvitationTelemetry? telemetry,
         Func<MixInvitationOptions> options,
-        TimeProvider? timeProvider)
+        TimeProvider? timeProvider,
+        InvitationEventDispatcher? events)
     {
         ArgumentNullException.ThrowIfNull(validator);
         _validator = validator;
@@ -103,6 +107,7 @@ public sealed class InvitationRedeemer
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _ledgerName = ledger?.GetType().Name ?? "none";
+        _events = events;
     }
 
     /// <summary>Gets the ledger, or <see langword="null"/> when redemption is stateless.</summary>
@@ -209,6 +214,55 @@ public sealed class InvitationRedeemer
     }
 
     /// <summary>
+    /// Takes note of an invitee's XEP-0407 acknowledgement (<c>&lt;invitation-ack/&gt;</c>): verifies the invitation it
+    /// carries and, only when that token is genuine and valid for the context, raises the matching event
+    /// (<see cref="InvitationEventKind.Joined"/>, <see cref="InvitationEventKind.Declined"/> or
+    /// <see cref="InvitationEventKind.Acknowledged"/>). A forged, tampered or otherwise refused token raises nothing.
+    /// </summary>
+    /// <param name="ack">The acknowledgement as received.</param>
+    /// <param name="context">
+    /// The channel the invitation is for and who sent the acknowledgement (<see cref="InvitationContext.Joiner"/>, from
+    /// the stanza as the server stamped it): an invitee-bound token acknowledged by someone else is refused.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The validation of the embedded token: valid when the event was raised, otherwise the reason it was ignored.</returns>
+    /// <remarks>It takes nothing from the ledger and changes no state: an acknowledgement is information, not a redemption.</remarks>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="ack"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="context"/> names no channel.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    public ValueTask<InvitationValidationResult> AcknowledgeAsync(InvitationAck ack, InvitationContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ack);
+        context.ThrowIfNoChannel(nameof(context));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_validator.TryValidate(ack.Invitation, context, out var validated))
+        {
+            return ValueTask.FromResult(validated);
+        }
+
+        if (_events is not null)
+        {
+            var claims = validated.Claims;
+            var kind = ack.Value switch
+            {
+                InvitationAckKind.Joined => InvitationEventKind.Joined,
+                InvitationAckKind.Declined => InvitationEventKind.Declined,
+                _ => InvitationEventKind.Acknowledged,
+            };
+            _events.Raise(new InvitationEvent(kind, _time.GetUtcNow(), claims.Channel)
+            {
+                TokenId = claims.TokenId,
+                Inviter = claims.Inviter,
+                Invitee = claims.Invitee,
+                Joiner = context.Joiner,
+                Policy = claims.Policy,
+            });
+        }
+
+        return ValueTask.FromResult(validated);
+    }
+
+    /// <summary>
     /// Gives back the use a successful redemption took, when the join failed afterwards (XEP-0445: a token is
     /// consumed only on success).
     /// </summary>
@@ -233,9 +287,13 @@ public sealed class InvitationRedeemer
         var ledger = _ledger ?? throw new InvalidOperationException("Releasing a use needs the ledger that counted it: this redeemer has none.");
         try
         {
-            return await ledger.ReleaseAsync(receipt.TokenId, receipt.Channel, receipt.UseId, cancellationToken).ConfigureAwait(false)
-                ? InvitationReleaseOutcome.Released
-                : InvitationReleaseOutcome.NotOutstanding;
+            if (!await ledger.ReleaseAsync(receipt.TokenId, receipt.Channel, receipt.UseId, cancellationToken).ConfigureAwait(false))
+            {
+                return InvitationReleaseOutcome.NotOutstanding;
+            }
+
+            _events?.Raise(new InvitationEvent(InvitationEventKind.Released, _time.GetUtcNow(), receipt.Channel) { TokenId = receipt.TokenId });
+            return InvitationReleaseOutcome.Released;
         }
         catch (InvitationLedgerUnavailableException ex)
         {
@@ -250,6 +308,22 @@ public sealed class InvitationRedeemer
             ? await CheckAndConsumeAsync(invitation, validated.Claims, joiner, cancellationToken).ConfigureAwait(false)
             : new InvitationRedemptionResult(validated);
         _telemetry.Redeemed(result.Outcome.Reason, result.Outcome.Claims.Policy, result.Outcome.Claims.KeyId);
+        if (_events is not null && result.Outcome.Claims.Policy is not null)
+        {
+            // Only once the tag verified: a forged or malformed token raises nothing.
+            var kind = result.IsValid ? InvitationEventKind.Redeemed : InvitationEventKind.Refused;
+            _events.Raise(new InvitationEvent(kind, _time.GetUtcNow(), result.Outcome.Claims.Channel)
+            {
+                TokenId = result.Outcome.Claims.TokenId,
+                Inviter = result.Outcome.Claims.Inviter,
+                Invitee = result.Outcome.Claims.Invitee,
+                Joiner = joiner,
+                Policy = result.Outcome.Claims.Policy,
+                Reason = result.Outcome.Reason,
+                IsRepeat = result.IsRepeat,
+            });
+        }
+
         return result;
     }
 
@@ -338,6 +412,13 @@ public sealed class InvitationRedeemer
             return InvitationValidationResult.Failure(InvitationFailureReason.LedgerUnavailable, claims);
         }
 
+        _events?.Raise(new InvitationEvent(InvitationEventKind.Revoked, _time.GetUtcNow(), claims.Channel)
+        {
+            TokenId = claims.TokenId,
+            Inviter = claims.Inviter,
+            Invitee = claims.Invitee,
+            Policy = claims.Policy,
+        });
         return InvitationValidationResult.Success(claims);
     }
 
@@ -364,7 +445,9 @@ public sealed class InvitationRedeemer
         var retainUntil = cutOff + options.MaxLifetime + options.ExpiryTolerance + options.LedgerRetentionMargin;
         try
         {
-            await ledger.RevokeIssuedBeforeAsync(channel.Bare, inviter.HasValue ? inviter.GetValueOrDefault().Bare : null, cutOff, retainUntil, cancellationToken).ConfigureAwait(false);
+            var bareInviter = inviter.HasValue ? inviter.GetValueOrDefault().Bare : (Jid?)null;
+            await ledger.RevokeIssuedBeforeAsync(channel.Bare, bareInviter, cutOff, retainUntil, cancellationToken).ConfigureAwait(false);
+            _events?.Raise(new InvitationEvent(InvitationEventKind.RevokedInBulk, _time.GetUtcNow(), channel.Bare) { Inviter = bareInviter, IssuedBefore = cutOff });
             return true;
         }
         catch (InvitationLedgerUnavailableException ex)

@@ -21,7 +21,9 @@ namespace Mix.Invitations;
 /// (Debug), 3 <c>InvitationRedeemed</c> (Debug), 4 <c>RedemptionRefused</c> (Debug), 5 <c>KeyRingReloaded</c>
 /// (Information), 6 <c>KeyRingReloadFailed</c> (Error), 7 <c>LedgerUnavailable</c> (Warning), 8
 /// <c>InvitationRefusedUnverified</c> (Debug: malformed, unknown key or bad signature, so no key id is trusted), 9
-/// <c>IssueRefused</c> (Information: reason, inviter role and binding policy).
+/// <c>IssueRefused</c> (Information: reason, inviter role and binding policy), 10 <c>EventSinkFailed</c> (Warning: an
+/// <c>IInvitationEventSink</c> threw), 11 <c>EventDropped</c> (Warning: the event queue was full), 12
+/// <c>EventSinkTimedOut</c> (Warning: a sink did not complete in time).
 /// Events carry the policy, the reason and the key id only: never a token, a token id or a secret. The ids are
 /// stable: an event may be added, never renumbered.
 /// </para>
@@ -139,6 +141,12 @@ public sealed partial class InvitationTelemetry : IDisposable
 
     internal void LedgerUnavailable(string ledger, Exception exception) => LogLedgerUnavailable(_logger, ledger, exception);
 
+    internal void EventSinkFailed(string sink, string kind, Exception exception) => LogEventSinkFailed(_logger, sink, kind, exception);
+
+    internal void EventSinkTimedOut(string sink, string kind) => LogEventSinkTimedOut(_logger, sink, kind);
+
+    internal void EventDropped(string kind) => LogEventDropped(_logger, kind);
+
     private static KeyValuePair<string, object?> Outcome(InvitationFailureReason reason) =>
         new("outcome", reason == InvitationFailureReason.None ? "valid" : "refused");
 
@@ -167,6 +175,15 @@ public sealed partial class InvitationTelemetry : IDisposable
 
     [LoggerMessage(EventId = 9, EventName = "IssueRefused", Level = LogLevel.Information, Message = "Issue refused by an issuance policy: {Reason} (inviter role {Role}, policy {Policy})")]
     private static partial void LogIssueRefused(ILogger logger, string reason, string role, string policy);
+
+    [LoggerMessage(EventId = 10, EventName = "EventSinkFailed", Level = LogLevel.Warning, Message = "The invitation event sink {Sink} failed on a {Kind} event; the outcome stands")]
+    private static partial void LogEventSinkFailed(ILogger logger, string sink, string kind, Exception exception);
+
+    [LoggerMessage(EventId = 11, EventName = "EventDropped", Level = LogLevel.Warning, Message = "An invitation {Kind} event was dropped: the event queue is full")]
+    private static partial void LogEventDropped(ILogger logger, string kind);
+
+    [LoggerMessage(EventId = 12, EventName = "EventSinkTimedOut", Level = LogLevel.Warning, Message = "The invitation event sink {Sink} did not complete a {Kind} event in time; it is abandoned and the outcome stands")]
+    private static partial void LogEventSinkTimedOut(ILogger logger, string sink, string kind);
 
     [LoggerMessage(EventId = 8, EventName = "InvitationRefusedUnverified", Level = LogLevel.Debug, Message = "Invitation refused before its signature verified: {Reason}")]
     private static partial void LogRefusedUnverified(ILogger logger, string reason);

@@ -27,14 +27,16 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     private readonly ServiceStateHolder _state;
     private readonly TimeProvider _time;
     private readonly InvitationTelemetry _telemetry;
+    private readonly InvitationEventDispatcher? _events;
     private readonly IInvitationIssuancePolicy[] _issuancePolicies;
 
     /// <summary>Initializes a service over a state that its owner may replace (the dependency injection layer, on reload).</summary>
-    internal InvitationService(ServiceStateHolder state, TimeProvider? timeProvider, InvitationTelemetry? telemetry, IEnumerable<IInvitationIssuancePolicy>? issuancePolicies)
+    internal InvitationService(ServiceStateHolder state, TimeProvider? timeProvider, InvitationTelemetry? telemetry, IEnumerable<IInvitationIssuancePolicy>? issuancePolicies, InvitationEventDispatcher? events = null)
     {
         _state = state;
         _time = timeProvider ?? TimeProvider.System;
         _telemetry = telemetry ?? InvitationTelemetry.None;
+        _events = events;
         _issuancePolicies = issuancePolicies?.ToArray() ?? [];
         foreach (var policy in _issuancePolicies)
         {
@@ -49,8 +51,9 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     /// <param name="channelKeyProvider">The channel key provider, or <see langword="null"/> for HKDF derivation from the ring key.</param>
     /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
     /// <param name="issuancePolicies">The rules <see cref="IssueAsync"/> consults, in order, or <see langword="null"/> for none (anyone the server lets call it may issue).</param>
+    /// <param name="eventSinks">Where <see cref="InvitationEventKind.Issued"/> events go, asynchronously, or <see langword="null"/> for none.</param>
     /// <returns>The service.</returns>
-    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>, or <paramref name="issuancePolicies"/> holds <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>, or <paramref name="issuancePolicies"/> or <paramref name="eventSinks"/> holds <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
     /// <exception cref="OptionsValidationException">Thrown when the options break a rule; the validators and messages are the ones dependency injection runs at start, naming each field and value (never a secret).</exception>
     /// <example>
@@ -66,13 +69,14 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         IEnumerable<IInvitationBindingPolicy>? customPolicies = null,
         IChannelKeyProvider? channelKeyProvider = null,
         InvitationTelemetry? telemetry = null,
-        IEnumerable<IInvitationIssuancePolicy>? issuancePolicies = null)
+        IEnumerable<IInvitationIssuancePolicy>? issuancePolicies = null,
+        IEnumerable<IInvitationEventSink>? eventSinks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var policies = customPolicies as IReadOnlyCollection<IInvitationBindingPolicy> ?? customPolicies?.ToArray();
         MixInvitationOptionsValidation.ThrowIfInvalid(options, timeProvider, policies);
         var state = ServiceState.Create(options, PolicyRegistry.Create(policies), channelKeyProvider);
-        return new InvitationService(new ServiceStateHolder(state), timeProvider, telemetry, issuancePolicies);
+        return new InvitationService(new ServiceStateHolder(state), timeProvider, telemetry, issuancePolicies, InvitationEventDispatcher.Create(eventSinks, telemetry));
     }
 
     /// <summary>Fills a use-limited token's nonce; tests replace it to reproduce the documented vectors.</summary>
@@ -152,6 +156,13 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     {
         var token = state.Signer.CreateToken(key, policy, request, lifetime, now, NonceSource, state.ExpiryToleranceTicks, out var claims);
         _telemetry.Issued(policy.Name);
+        _events?.Raise(new InvitationEvent(InvitationEventKind.Issued, now, claims.Channel)
+        {
+            TokenId = claims.TokenId,
+            Inviter = claims.Inviter,
+            Invitee = claims.Invitee,
+            Policy = policy.Name,
+        });
         return InvitationIssueResult.Success(new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims));
     }
 

@@ -30,9 +30,10 @@ internal static class ArchitectureRules
     /// <summary>The layering, top to bottom. A new first-level folder of src/Mix.Invitations must be added here on purpose.</summary>
     public static readonly IReadOnlyList<Layer> Layers =
     [
-        new(DependencyInjection, 8),
-        new("Redemption", 7),
-        new("Tokens", 6),
+        new(DependencyInjection, 9),
+        new("Redemption", 8),
+        new("Tokens", 7),
+        new("Events", 6),
         new("Telemetry", 5),
         new("Links", 5, ["Xml", "Core", "Jids", "Internal"]),
         new("Issuance", 5, ["Options", "Keys", "Policies", "Core", "Jids", "Internal"]),

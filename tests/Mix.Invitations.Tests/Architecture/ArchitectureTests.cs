@@ -207,7 +207,7 @@ public class ArchitectureTests
     {
         TypeEdge[] edges = [new("Mix.Invitations.WireElement", "Core", "Mix.Invitations.InvitationClaims", "Tokens")];
 
-        ArchitectureRules.Layering(edges).Should().Contain("Core -> Tokens (upward: Core is row 2, Tokens row 6)").And.Contain("Core/WireElement -> Tokens/InvitationClaims");
+        ArchitectureRules.Layering(edges).Should().Contain("Core -> Tokens (upward: Core is row 2, Tokens row 7)").And.Contain("Core/WireElement -> Tokens/InvitationClaims");
     }
 
     [Fact]
