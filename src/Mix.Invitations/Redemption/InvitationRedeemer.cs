@@ -40,6 +40,12 @@ namespace Mix.Invitations;
 /// (<see cref="InvitationRedemptionResult.IsRepeat"/>, the same receipt) instead of spending another.
 /// </para>
 /// <para>
+/// With event sinks (<see cref="IInvitationEventSink"/>), redemptions (<see cref="InvitationEventKind.Redeemed"/>, and
+/// <see cref="InvitationEventKind.Refused"/> once the tag verified), releases, revocations and verified XEP-0407
+/// acknowledgements (<see cref="AcknowledgeAsync"/>) raise events, delivered in the background after the outcome is
+/// decided: a sink never changes an outcome or delays a call.
+/// </para>
+/// <para>
 /// Every redemption is counted in the <c>mix.invitations.redeemed</c> metric with its outcome and reason, and an
 /// unreachable ledger is logged (event 7, <c>LedgerUnavailable</c>). Thread-safe. With dependency injection,
 /// <c>services.AddMixInvitations(…)</c> registers it with an <see cref="InMemoryInvitationLedger"/> unless another

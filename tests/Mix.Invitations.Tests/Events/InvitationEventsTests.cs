@@ -188,7 +188,6 @@ public sealed class InvitationEventsTests : IDisposable
         (await redeemer.RedeemAsync(invitation, AsInvitee, Ct)).IsValid.Should().BeTrue();
         (await redeemer.RedeemAsync(invitation, AsInvitee, Ct)).IsValid.Should().BeTrue();
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2), "the redemptions never wait for a sink");
-        hanging.Calls.Should().BeLessThanOrEqualTo(1);
 
         (await _sink.NextAsync()).Kind.Should().Be(InvitationEventKind.Redeemed);
         (await _sink.NextAsync()).Kind.Should().Be(InvitationEventKind.Redeemed);
