@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -177,38 +176,38 @@ public sealed class InvitationEventsTests : IDisposable
         _logs.Logs.Should().Contain(l => l.EventId.Id == 10 && l.Level == LogLevel.Warning && l.Exception is InvalidOperationException);
     }
 
-    [Fact]
+    // The sink never completes: a redemption that waited for it would never finish, and the timeout (a hang guard, not
+    // a speed budget) would fail the test.
+    [Fact(Timeout = 60_000)]
     public async Task HangingSink_BlocksNoRedemption_AndLaterEventsStillArrive()
     {
         var hanging = new HangingSink();
         var redeemer = Redeemer(null, sinks: [hanging, _sink], sinkTimeout: TimeSpan.FromMilliseconds(200));
         var invitation = _service.Issue(TestKeys.InviteeBound()).Invitation;
 
-        var watch = Stopwatch.StartNew();
-        (await redeemer.RedeemAsync(invitation, AsInvitee, Ct)).IsValid.Should().BeTrue();
-        (await redeemer.RedeemAsync(invitation, AsInvitee, Ct)).IsValid.Should().BeTrue();
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2), "the redemptions never wait for a sink");
+        (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
+        (await redeemer.RedeemAsync(invitation, AsInvitee, TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
 
         (await _sink.NextAsync()).Kind.Should().Be(InvitationEventKind.Redeemed);
         (await _sink.NextAsync()).Kind.Should().Be(InvitationEventKind.Redeemed);
         _logs.Logs.Should().Contain(l => l.EventId.Id == 12 && l.Level == LogLevel.Warning);
     }
 
-    [Fact]
-    public async Task FullQueue_DropsAndLogs_WhileOperationsStayFast()
+    // The sink is held shut: operations that waited for room in the queue would never finish (the timeout is a hang
+    // guard, not a speed budget); that they finish, and drop what does not fit, is the property.
+    [Fact(Timeout = 60_000)]
+    public async Task FullQueue_DropsAndLogs_WithoutBlockingOperations()
     {
         var gate = new GateSink();
         var dispatcher = new InvitationEventDispatcher([gate], _telemetry, capacity: 4, sinkTimeout: TimeSpan.FromSeconds(30));
         _owned.Add(dispatcher);
         var redeemer = new InvitationRedeemer(_service, new InMemoryInvitationLedger(_time), null, _telemetry, () => new MixInvitationOptions(), _time, dispatcher);
 
-        var watch = Stopwatch.StartNew();
         for (var i = 0; i < 100; i++)
         {
-            (await redeemer.RevokeChannelAsync(TestKeys.Channel, null, Ct)).Should().BeTrue();
+            (await redeemer.RevokeChannelAsync(TestKeys.Channel, null, TestContext.Current.CancellationToken)).Should().BeTrue();
         }
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         dispatcher.Dropped.Should().BeGreaterThanOrEqualTo(100 - 4 - 1);
         _logs.Logs.Should().Contain(l => l.EventId.Id == 11 && l.Level == LogLevel.Warning);
         gate.Open();
