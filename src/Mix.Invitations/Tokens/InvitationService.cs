@@ -156,13 +156,7 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     {
         var token = state.Signer.CreateToken(key, policy, request, lifetime, now, NonceSource, state.ExpiryToleranceTicks, out var claims);
         _telemetry.Issued(policy.Name);
-        _events?.Raise(new InvitationEvent(InvitationEventKind.Issued, now, claims.Channel)
-        {
-            TokenId = claims.TokenId,
-            Inviter = claims.Inviter,
-            Invitee = claims.Invitee,
-            Policy = policy.Name,
-        });
+        _events?.Raise(new InvitationEvent(InvitationEventKind.Issued, now, claims.Channel) { TokenId = claims.TokenId, Inviter = claims.Inviter, Invitee = claims.Invitee, Policy = policy.Name });
         return InvitationIssueResult.Success(new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims));
     }
 
