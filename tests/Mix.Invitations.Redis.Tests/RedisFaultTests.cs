@@ -15,11 +15,7 @@ public sealed class RedisFaultTests
     public async Task RedemptionTimesOutAfterRedisActed_SameJoinersRetryIsAdmittedWithoutASecondUse()
     {
         using var server = RedisServer.Start();
-        var options = ConfigurationOptions.Parse(server.ConnectionString);
-        options.AsyncTimeout = 300;
-        options.SyncTimeout = 300;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var connection = await server.ConnectAsync(commandTimeoutMs: 300);
         await using var admin = await server.ConnectAsync();
         var ledger = new RedisInvitationLedger(connection);
         var id = new InvitationTokenId(System.Security.Cryptography.RandomNumberGenerator.GetBytes(InvitationTokenId.Size));

@@ -185,11 +185,7 @@ public sealed class RedisIssuanceStoreTests : IClassFixture<RedisServerFixture>
     public async Task RedisPaused_TimeoutIsUnavailable()
     {
         using var server = RedisServer.Start();
-        var options = ConfigurationOptions.Parse(server.ConnectionString);
-        options.AsyncTimeout = 300;
-        options.SyncTimeout = 300;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var connection = await server.ConnectAsync(commandTimeoutMs: 300);
         await using var admin = await server.ConnectAsync();
         var limiter = new RedisIssuanceLimiter(connection);
         var ledger = new RedisInvitationLedger(connection);

@@ -41,10 +41,17 @@ internal sealed class RedisServer : IDisposable
         $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=5000,asyncTimeout=5000,connectRetry=1,keepAlive=1";
 
     /// <summary>Connects as a node would: commands fail at once (no backlog) while the server is down.</summary>
-    public Task<ConnectionMultiplexer> ConnectAsync()
+    /// <param name="commandTimeoutMs">A command timeout shorter than the default, for the tests of a server that stops answering; <see langword="null"/> for the default.</param>
+    public Task<ConnectionMultiplexer> ConnectAsync(int? commandTimeoutMs = null)
     {
         var options = ConfigurationOptions.Parse(ConnectionString);
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        if (commandTimeoutMs is { } timeout)
+        {
+            options.AsyncTimeout = timeout;
+            options.SyncTimeout = timeout;
+        }
+
         return ConnectionMultiplexer.ConnectAsync(options);
     }
 
