@@ -4,7 +4,7 @@ namespace Mix.Invitations;
 /// <remarks>
 /// Refusals of rights (<see cref="InviterNotAllowed"/> to <see cref="TooManyUses"/>, and <see cref="Refused"/>) map to
 /// <c>auth/forbidden</c>; refusals of rate or capacity (<see cref="InviterRateExceeded"/> to
-/// <see cref="LimiterUnavailable"/>) to <c>wait/resource-constraint</c>, with a retry-after where one is known.
+/// <see cref="LimiterUnavailable"/>, and <see cref="InventoryUnavailable"/>) to <c>wait/resource-constraint</c>, with a retry-after where one is known.
 /// </remarks>
 public enum InvitationIssueRefusalReason
 {
@@ -40,4 +40,7 @@ public enum InvitationIssueRefusalReason
 
     /// <summary>A server-defined issuance policy refused, for a reason of rights.</summary>
     Refused = 10,
+
+    /// <summary>The inventory (<see cref="IInvitationInventory"/>) could not record the invitation: refused rather than handed out unlisted.</summary>
+    InventoryUnavailable = 11,
 }

@@ -46,4 +46,11 @@ public sealed class InvitationIssueRequest
     /// <summary>Gets how many times the invitation may be redeemed, or <see langword="null"/> for no limit.</summary>
     /// <value>1–65535. A limit is enforced by the redemption ledger; 1 makes a single-use invitation.</value>
     public int? MaxUses { get; init; }
+
+    /// <summary>Gets a short label for operators ("for the Friday meetup"), kept by the inventory (<see cref="IInvitationInventory"/>) and never in the token, or <see langword="null"/>.</summary>
+    /// <value>At most <see cref="MaxLabelLength"/> characters, no control characters and no unpaired surrogates. Without an inventory registered it is not stored anywhere.</value>
+    public string? Label { get; init; }
+
+    /// <summary>The longest <see cref="Label"/>, in UTF-16 code units.</summary>
+    public const int MaxLabelLength = 64;
 }

@@ -22,7 +22,7 @@ namespace Mix.Invitations;
 /// hash of the same bytes. An id may therefore be logged, stored as a key and shown to operators; the token may not.
 /// </para>
 /// </remarks>
-public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>
+public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>, IComparable<InvitationTokenId>
 {
     private readonly ulong _high;
     private readonly ulong _low;
@@ -79,6 +79,32 @@ public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>
     /// <returns>The hexadecimal form.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_high:x16}{_low:x16}");
 
+    /// <summary>Parses the 32 hexadecimal digits <see cref="ToString"/> writes (either case), for example an id an operator typed.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="id">The id, when parsed.</param>
+    /// <returns><see langword="true"/> when <paramref name="text"/> is exactly 32 hexadecimal digits.</returns>
+    public static bool TryParse(ReadOnlySpan<char> text, out InvitationTokenId id)
+    {
+        Span<byte> bytes = stackalloc byte[Size];
+        if (text.Length != 2 * Size || Convert.FromHexString(text, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != Size)
+        {
+            id = default;
+            return false;
+        }
+
+        id = new InvitationTokenId(bytes);
+        return true;
+    }
+
+    /// <summary>Orders ids as their 16 bytes (big-endian), which is the ordinal order of their <see cref="ToString"/> forms.</summary>
+    /// <param name="other">The other id.</param>
+    /// <returns>Less than zero, zero or more than zero as this id sorts before, with or after <paramref name="other"/>.</returns>
+    public int CompareTo(InvitationTokenId other)
+    {
+        var high = _high.CompareTo(other._high);
+        return high != 0 ? high : _low.CompareTo(other._low);
+    }
+
     /// <inheritdoc />
     public bool Equals(InvitationTokenId other) => _high == other._high && _low == other._low;
 
@@ -99,4 +125,28 @@ public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>
     /// <param name="right">The second id.</param>
     /// <returns><see langword="true"/> when they differ.</returns>
     public static bool operator !=(InvitationTokenId left, InvitationTokenId right) => !left.Equals(right);
+
+    /// <summary>Orders two ids (<see cref="CompareTo"/>).</summary>
+    /// <param name="left">The first id.</param>
+    /// <param name="right">The second id.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> sorts before <paramref name="right"/>.</returns>
+    public static bool operator <(InvitationTokenId left, InvitationTokenId right) => left.CompareTo(right) < 0;
+
+    /// <summary>Orders two ids (<see cref="CompareTo"/>).</summary>
+    /// <param name="left">The first id.</param>
+    /// <param name="right">The second id.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> sorts before <paramref name="right"/> or equals it.</returns>
+    public static bool operator <=(InvitationTokenId left, InvitationTokenId right) => left.CompareTo(right) <= 0;
+
+    /// <summary>Orders two ids (<see cref="CompareTo"/>).</summary>
+    /// <param name="left">The first id.</param>
+    /// <param name="right">The second id.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> sorts after <paramref name="right"/>.</returns>
+    public static bool operator >(InvitationTokenId left, InvitationTokenId right) => left.CompareTo(right) > 0;
+
+    /// <summary>Orders two ids (<see cref="CompareTo"/>).</summary>
+    /// <param name="left">The first id.</param>
+    /// <param name="right">The second id.</param>
+    /// <returns><see langword="true"/> when <paramref name="left"/> sorts after <paramref name="right"/> or equals it.</returns>
+    public static bool operator >=(InvitationTokenId left, InvitationTokenId right) => left.CompareTo(right) >= 0;
 }

@@ -143,6 +143,28 @@ public static class MixInvitationsServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Keeps an inventory of the issued invitations (<see cref="IInvitationInventory"/>): every issue records one, and
+    /// operators can list a channel's invitations and revoke one by id (<see cref="InvitationRedeemer.RevokeByIdAsync"/>).
+    /// The inventory is the registered ledger itself — the in-memory one, or Redis with <c>AddRedisLedger</c> — which
+    /// knows each invitation's uses and revocations; without this call nothing of an issued invitation is stored.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>The registered <see cref="IInvitationLedger"/> must implement <see cref="IInvitationInventory"/>: when it does not, resolving the inventory throws <see cref="InvalidOperationException"/> naming its type. To keep an inventory elsewhere, register your own <see cref="IInvitationInventory"/> before calling <c>AddMixInvitations</c> (or instead of this).</remarks>
+    public static IMixInvitationsBuilder AddInventory(this IMixInvitationsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<IInvitationInventory>(sp =>
+        {
+            var ledger = sp.GetService<IInvitationLedger>();
+            return ledger as IInvitationInventory ?? throw new InvalidOperationException(
+                $"AddInventory() keeps the inventory in the ledger, but the registered ledger ({ledger?.GetType().Name ?? "none"}) is not an IInvitationInventory: register the in-memory or Redis ledger, or your own IInvitationInventory.");
+        });
+        return builder;
+    }
+
     /// <summary>Adds an instance of one of the server's own checks that every redemption runs before the ledger.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="check">The check; it must be thread-safe.</param>
@@ -255,7 +277,8 @@ public static class MixInvitationsServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetRequiredService<InvitationTelemetry>(),
             sp.GetServices<IInvitationIssuancePolicy>(),
-            sp.GetRequiredService<InvitationEventsRegistration>().Dispatcher));
+            sp.GetRequiredService<InvitationEventsRegistration>().Dispatcher,
+            sp.GetService<IInvitationInventory>()));
         services.TryAddSingleton(sp => new InvitationEventsRegistration(
             InvitationEventDispatcher.Create(sp.GetServices<IInvitationEventSink>(), sp.GetRequiredService<InvitationTelemetry>())));
         services.TryAddSingleton<IInvitationIssuer>(sp => sp.GetRequiredService<InvitationService>());
@@ -273,7 +296,8 @@ public static class MixInvitationsServiceCollectionExtensions
                 sp.GetRequiredService<InvitationTelemetry>(),
                 () => options.CurrentValue,
                 sp.GetService<TimeProvider>(),
-                sp.GetRequiredService<InvitationEventsRegistration>().Dispatcher);
+                sp.GetRequiredService<InvitationEventsRegistration>().Dispatcher,
+                sp.GetService<IInvitationInventory>());
         });
         return new MixInvitationsBuilder(services);
     }

@@ -35,7 +35,7 @@ namespace Mix.Invitations;
 /// a channel, since each holds at least one use.
 /// </para>
 /// </remarks>
-public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable
+public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable
 {
     private readonly ConcurrentDictionary<EntryKey, Entry> _entries = new();
     private readonly ConcurrentDictionary<Jid, Reservations> _reservations = new();
@@ -131,6 +131,7 @@ public sealed class InMemoryInvitationLedger : IInvitationLedger, IInvitationUse
     {
         PurgeReservations();
         PurgeCutOffs();
+        PurgeInventory();
         foreach (var pair in _entries)
         {
             var entry = pair.Value;

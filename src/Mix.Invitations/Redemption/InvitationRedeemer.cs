@@ -62,6 +62,7 @@ public sealed class InvitationRedeemer
     private readonly TimeProvider _time;
     private readonly string _ledgerName;
     private readonly InvitationEventDispatcher? _events;
+    private readonly IInvitationInventory? _inventory;
 
     /// <summary>Initializes a new redeemer.</summary>
     /// <param name="validator">What validates tokens statelessly: an <see cref="InvitationService"/>, or your own.</param>
@@ -76,6 +77,7 @@ public sealed class InvitationRedeemer
     /// </param>
     /// <param name="timeProvider">The clock that gives "now" to <see cref="RevokeChannelAsync"/> and <see cref="RevokeInviterAsync"/> and to events; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="eventSinks">Where lifecycle events go, asynchronously (<see cref="IInvitationEventSink"/>), or <see langword="null"/> for none.</param>
+    /// <param name="inventory">The inventory <see cref="RevokeByIdAsync"/> looks invitations up in (the same the issuer records into), or <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="validator"/> is <see langword="null"/>, or <paramref name="checks"/> or <paramref name="eventSinks"/> holds <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Thrown when the options' <see cref="MixInvitationOptions.LedgerRetentionMargin"/> is not positive.</exception>
     public InvitationRedeemer(
@@ -85,8 +87,9 @@ public sealed class InvitationRedeemer
         InvitationTelemetry? telemetry = null,
         MixInvitationOptions? options = null,
         TimeProvider? timeProvider = null,
-        IEnumerable<IInvitationEventSink>? eventSinks = null)
-        : this(validator, ledger, checks, telemetry, FixedOptions(options ?? new MixInvitationOptions()), timeProvider, InvitationEventDispatcher.Create(eventSinks, telemetry))
+        IEnumerable<IInvitationEventSink>? eventSinks = null,
+        IInvitationInventory? inventory = null)
+        : this(validator, ledger, checks, telemetry, FixedOptions(options ?? new MixInvitationOptions()), timeProvider, InvitationEventDispatcher.Create(eventSinks, telemetry), inventory)
     {
     }
 
@@ -98,7 +101,8 @@ public sealed class InvitationRedeemer
         InvitationTelemetry? telemetry,
         Func<MixInvitationOptions> options,
         TimeProvider? timeProvider,
-        InvitationEventDispatcher? events)
+        InvitationEventDispatcher? events,
+        IInvitationInventory? inventory = null)
     {
         ArgumentNullException.ThrowIfNull(validator);
         _validator = validator;
@@ -114,10 +118,14 @@ public sealed class InvitationRedeemer
         _time = timeProvider ?? TimeProvider.System;
         _ledgerName = ledger?.GetType().Name ?? "none";
         _events = events;
+        _inventory = inventory;
     }
 
     /// <summary>Gets the ledger, or <see langword="null"/> when redemption is stateless.</summary>
     public IInvitationLedger? Ledger => _ledger;
+
+    /// <summary>Gets the inventory <see cref="RevokeByIdAsync"/> looks invitations up in, or <see langword="null"/> when none is registered.</summary>
+    public IInvitationInventory? Inventory => _inventory;
 
     /// <summary>Redeems a presented invitation, or a bare token made into one with <see cref="Invitation.FromToken"/>.</summary>
     /// <param name="invitation">The invitation as presented in the <c>&lt;join/&gt;</c> (or the bearer token of a <c>&lt;preauth/&gt;</c> or link, through <see cref="Invitation.FromToken"/>).</param>
@@ -163,6 +171,55 @@ public sealed class InvitationRedeemer
         // No joiner: the revoker is not redeeming, so a policy's joiner check may refuse; the tag is what matters.
         _validator.TryValidate(invitation, new InvitationContext { Channel = invitation.Channel }, out var validated);
         return RevokeCoreAsync(ledger, validated, cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes one invitation by its token id, without the token — as an operator does from a list of the channel's
+    /// invitations (<see cref="IInvitationInventory.ListAsync"/>): the inventory gives its retention, the ledger keeps the
+    /// revocation, and every later redemption on any node sharing the ledger is refused with
+    /// <see cref="InvitationFailureReason.Revoked"/>.
+    /// </summary>
+    /// <param name="channel">The channel the invitation admits to.</param>
+    /// <param name="tokenId">The token's id (<see cref="InvitationRecord.TokenId"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait for the inventory and the ledger.</param>
+    /// <returns>
+    /// <see cref="InvitationRevocationOutcome.Revoked"/> (also for an invitation revoked, exhausted or expired already);
+    /// <see cref="InvitationRevocationOutcome.NotFound"/> when the inventory lists no such invitation in the channel;
+    /// <see cref="InvitationRevocationOutcome.LedgerUnavailable"/> when a store could not be reached.
+    /// </returns>
+    /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is <c>default(Jid)</c>.</exception>
+    /// <exception cref="InvalidOperationException">Thrown when no ledger or no inventory is registered.</exception>
+    /// <exception cref="OperationCanceledException">Thrown when <paramref name="cancellationToken"/> is cancelled.</exception>
+    public async ValueTask<InvitationRevocationOutcome> RevokeByIdAsync(Jid channel, InvitationTokenId tokenId, CancellationToken cancellationToken = default)
+    {
+        JidArgument.ThrowIfEmpty(channel, nameof(channel));
+        var ledger = RequireLedger();
+        var inventory = _inventory ?? throw new InvalidOperationException("Revoking by id needs the inventory that lists the invitation: register one (AddInventory()) or pass one to the InvitationRedeemer constructor.");
+        InvitationRecord? record;
+        try
+        {
+            record = await inventory.GetAsync(channel.Bare, tokenId, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                return InvitationRevocationOutcome.NotFound;
+            }
+
+            await ledger.RevokeAsync(tokenId, record.Channel, record.ExpiresAt + _options().ExpiryTolerance + _options().LedgerRetentionMargin, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvitationLedgerUnavailableException ex)
+        {
+            _telemetry.LedgerUnavailable(_ledgerName, ex);
+            return InvitationRevocationOutcome.LedgerUnavailable;
+        }
+
+        _events?.Raise(new InvitationEvent(InvitationEventKind.Revoked, _time.GetUtcNow(), record.Channel)
+        {
+            TokenId = tokenId,
+            Inviter = record.Inviter,
+            Invitee = record.Invitee,
+            Policy = record.Policy,
+        });
+        return InvitationRevocationOutcome.Revoked;
     }
 
     /// <summary>

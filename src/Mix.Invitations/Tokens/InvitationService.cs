@@ -28,20 +28,16 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     private readonly TimeProvider _time;
     private readonly InvitationTelemetry _telemetry;
     private readonly InvitationEventDispatcher? _events;
-    private readonly IInvitationIssuancePolicy[] _issuancePolicies;
+    private readonly IssueSteps _steps;
 
     /// <summary>Initializes a service over a state that its owner may replace (the dependency injection layer, on reload).</summary>
-    internal InvitationService(ServiceStateHolder state, TimeProvider? timeProvider, InvitationTelemetry? telemetry, IEnumerable<IInvitationIssuancePolicy>? issuancePolicies, InvitationEventDispatcher? events = null)
+    internal InvitationService(ServiceStateHolder state, TimeProvider? timeProvider, InvitationTelemetry? telemetry, IEnumerable<IInvitationIssuancePolicy>? issuancePolicies, InvitationEventDispatcher? events = null, IInvitationInventory? inventory = null)
     {
         _state = state;
         _time = timeProvider ?? TimeProvider.System;
         _telemetry = telemetry ?? InvitationTelemetry.None;
         _events = events;
-        _issuancePolicies = issuancePolicies?.ToArray() ?? [];
-        foreach (var policy in _issuancePolicies)
-        {
-            ArgumentNullException.ThrowIfNull(policy, nameof(issuancePolicies));
-        }
+        _steps = new IssueSteps(issuancePolicies, inventory, _telemetry);
     }
 
     /// <summary>Creates a service without dependency injection.</summary>
@@ -52,6 +48,7 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
     /// <param name="telemetry">Where metrics and log events go, or <see langword="null"/> for none.</param>
     /// <param name="issuancePolicies">The rules <see cref="IssueAsync"/> consults, in order, or <see langword="null"/> for none (anyone the server lets call it may issue).</param>
     /// <param name="eventSinks">Where <see cref="InvitationEventKind.Issued"/> events go, asynchronously, or <see langword="null"/> for none.</param>
+    /// <param name="inventory">Where every issued invitation is recorded before it is returned (for example the <see cref="InMemoryInvitationLedger"/> the redeemer uses), or <see langword="null"/> for none.</param>
     /// <returns>The service.</returns>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>, or <paramref name="issuancePolicies"/> or <paramref name="eventSinks"/> holds <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Thrown when a custom policy's id or name clashes with another policy's, or its id is below 128.</exception>
@@ -70,13 +67,14 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         IChannelKeyProvider? channelKeyProvider = null,
         InvitationTelemetry? telemetry = null,
         IEnumerable<IInvitationIssuancePolicy>? issuancePolicies = null,
-        IEnumerable<IInvitationEventSink>? eventSinks = null)
+        IEnumerable<IInvitationEventSink>? eventSinks = null,
+        IInvitationInventory? inventory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var policies = customPolicies as IReadOnlyCollection<IInvitationBindingPolicy> ?? customPolicies?.ToArray();
         MixInvitationOptionsValidation.ThrowIfInvalid(options, timeProvider, policies);
         var state = ServiceState.Create(options, PolicyRegistry.Create(policies), channelKeyProvider);
-        return new InvitationService(new ServiceStateHolder(state), timeProvider, telemetry, issuancePolicies, InvitationEventDispatcher.Create(eventSinks, telemetry));
+        return new InvitationService(new ServiceStateHolder(state), timeProvider, telemetry, issuancePolicies, InvitationEventDispatcher.Create(eventSinks, telemetry), inventory);
     }
 
     /// <summary>Fills a use-limited token's nonce; tests replace it to reproduce the documented vectors.</summary>
@@ -121,8 +119,8 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         var key = state.Ring.SelectSigningKey(now)
             ?? throw new InvalidOperationException("No key of the ring may sign now: check the keys' ActiveFrom and SignUntil dates.");
 
-        // Without issuance policies (the stateless default) nothing awaits, and the result is complete synchronously.
-        return _issuancePolicies.Length == 0
+        // Without issuance policies or an inventory (the stateless default) nothing awaits: the result is complete synchronously.
+        return !_steps.Await
             ? ValueTask.FromResult(Sign(state, key, policy, request, lifetime, now))
             : DecideAndSignAsync(state, key, new InvitationIssuanceContext(request, policy, lifetime, now), cancellationToken);
     }
@@ -139,22 +137,25 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
 
     private async ValueTask<InvitationIssueResult> DecideAndSignAsync(ServiceState state, KeyRingEntry key, InvitationIssuanceContext context, CancellationToken cancellationToken)
     {
-        foreach (var issuancePolicy in _issuancePolicies)
+        var decision = await _steps.DecideAsync(context, cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
         {
-            var decision = await issuancePolicy.EvaluateAsync(context, cancellationToken).ConfigureAwait(false);
-            if (!decision.IsAllowed)
-            {
-                _telemetry.IssueRefused(decision.Reason, context.InviterRole, context.Policy.Name);
-                return InvitationIssueResult.Refused(decision);
-            }
+            return InvitationIssueResult.Refused(decision);
         }
 
-        return Sign(state, key, context.Policy, context.Request, context.Lifetime, context.Now);
+        var token = state.Signer.CreateToken(key, context.Policy, context.Request, context.Lifetime, context.Now, NonceSource, state.ExpiryToleranceTicks, out var claims);
+        decision = await _steps.RecordAsync(context, claims, state.LedgerRetentionMargin, cancellationToken).ConfigureAwait(false);
+        return decision.IsAllowed ? Signed(token, context.Policy, context.Request, claims, context.Now) : InvitationIssueResult.Refused(decision);
     }
 
     private InvitationIssueResult Sign(ServiceState state, KeyRingEntry key, IInvitationBindingPolicy policy, InvitationIssueRequest request, TimeSpan lifetime, DateTimeOffset now)
     {
         var token = state.Signer.CreateToken(key, policy, request, lifetime, now, NonceSource, state.ExpiryToleranceTicks, out var claims);
+        return Signed(token, policy, request, claims, now);
+    }
+
+    private InvitationIssueResult Signed(string token, IInvitationBindingPolicy policy, InvitationIssueRequest request, in InvitationClaims claims, DateTimeOffset now)
+    {
         _telemetry.Issued(policy.Name);
         _events?.Raise(new InvitationEvent(InvitationEventKind.Issued, now, claims.Channel) { TokenId = claims.TokenId, Inviter = claims.Inviter, Invitee = claims.Invitee, Policy = policy.Name });
         return InvitationIssueResult.Success(new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims));

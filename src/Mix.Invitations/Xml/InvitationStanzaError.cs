@@ -95,7 +95,7 @@ public readonly struct InvitationStanzaError
             InvitationIssueRefusalReason.InviterRateExceeded => new("wait", "resource-constraint", "You have issued too many invitations." + wait),
             InvitationIssueRefusalReason.ChannelRateExceeded => new("wait", "resource-constraint", "This channel has issued too many invitations." + wait),
             InvitationIssueRefusalReason.OutstandingUsesExceeded => new("wait", "resource-constraint", "This channel has too many open invitations." + wait),
-            InvitationIssueRefusalReason.LimiterUnavailable => new("wait", "resource-constraint", "Invitations cannot be issued now; try again later."),
+            InvitationIssueRefusalReason.LimiterUnavailable or InvitationIssueRefusalReason.InventoryUnavailable => new("wait", "resource-constraint", "Invitations cannot be issued now; try again later."),
             _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Only a refusal has a stanza error."),
         };
     }

@@ -34,6 +34,7 @@ internal static class ArchitectureRules
         new("Redemption", 8),
         new("Tokens", 7),
         new("Events", 6),
+        new("Inventory", 6),
         new("Telemetry", 5),
         new("Links", 5, ["Xml", "Core", "Jids", "Internal"]),
         new("Issuance", 5, ["Options", "Keys", "Policies", "Core", "Jids", "Internal"]),

@@ -46,6 +46,33 @@ internal static class IssueRules
             throw Error.Request_FieldRange(nameof(InvitationIssueRequest.MaxUses), uses, "The use limit must be between 1 and 65535, or null for none.");
         }
 
+        if (request.Label is { } label)
+        {
+            CheckLabel(label);
+        }
+
         return (policy, lifetime);
+    }
+
+    private static void CheckLabel(string label)
+    {
+        if (label.Length > InvitationIssueRequest.MaxLabelLength)
+        {
+            throw Error.Request_FieldRange(nameof(InvitationIssueRequest.Label), label.Length, $"The label is {label.Length} characters long; at most {InvitationIssueRequest.MaxLabelLength} are kept.");
+        }
+
+        for (var i = 0; i < label.Length; i++)
+        {
+            var c = label[i];
+            if (char.IsControl(c))
+            {
+                throw Error.Request_Field(nameof(InvitationIssueRequest.Label), $"The label holds a control character (U+{(int)c:X4}) at index {i}.");
+            }
+
+            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < label.Length && char.IsLowSurrogate(label[++i])))
+            {
+                throw Error.Request_Field(nameof(InvitationIssueRequest.Label), $"The label holds an unpaired surrogate at index {i}.");
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ internal sealed class ServiceState
         MaxLifetimeSeconds = (uint)Math.Min(uint.MaxValue, Math.Ceiling(options.MaxLifetime.TotalSeconds));
         ExpiryToleranceTicks = options.ExpiryTolerance.Ticks;
         IssuedAtToleranceTicks = options.IssuedAtTolerance.Ticks;
+        LedgerRetentionMargin = options.LedgerRetentionMargin;
         Signer = new TokenSigner(options, keyProvider);
     }
 
@@ -37,6 +38,9 @@ internal sealed class ServiceState
     public long ExpiryToleranceTicks { get; }
 
     public long IssuedAtToleranceTicks { get; }
+
+    /// <summary>How long past a token's acceptance the ledger and the inventory keep what they know of it.</summary>
+    public TimeSpan LedgerRetentionMargin { get; }
 
     public TokenSigner Signer { get; }
 
