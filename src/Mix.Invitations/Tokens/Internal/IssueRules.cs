@@ -69,7 +69,11 @@ internal static class IssueRules
                 throw Error.Request_Field(nameof(InvitationIssueRequest.Label), $"The label holds a control character (U+{(int)c:X4}) at index {i}.");
             }
 
-            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < label.Length && char.IsLowSurrogate(label[++i])))
+            if (char.IsHighSurrogate(c) && i + 1 < label.Length && char.IsLowSurrogate(label[i + 1]))
+            {
+                i++; // a pair: one character outside the Basic Multilingual Plane
+            }
+            else if (char.IsSurrogate(c))
             {
                 throw Error.Request_Field(nameof(InvitationIssueRequest.Label), $"The label holds an unpaired surrogate at index {i}.");
             }
