@@ -53,7 +53,7 @@ namespace Mix.Invitations;
 /// </para>
 /// <para>Thread-safe. Register with <c>services.AddMixInvitations(…).AddRedisLedger(…)</c>.</para>
 /// </remarks>
-public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable, IAsyncDisposable
+public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable, IAsyncDisposable
 {
     // keep(): both keys of the token (KEYS[1], KEYS[2]) get the longest time to live either has or is asked for (ttl,
     // milliseconds): lengthened, never shortened; a key without one (just created) gets it; a key that does not exist is
@@ -396,7 +396,10 @@ public sealed class RedisInvitationLedger : IInvitationLedger, IInvitationUseRes
 
     /// <summary>An inviter's cut-off in the channel: <c>…:cut:{inviter hash}</c>, expiring on its own.</summary>
     private static RedisKey InviterCutOffKey(string channelTag, Jid inviter) =>
-        new(string.Concat(channelTag, ":cut:", AddressHash("Mix.Invitations inviter v1\0"u8, inviter.Bare)));
+        new(string.Concat(channelTag, ":cut:", InviterHash(inviter.Bare)));
+
+    /// <summary>SHA-256("Mix.Invitations inviter v1" || 0x00 || bare JID), first 16 bytes, in hexadecimal: an inviter in a key without the JID in clear.</summary>
+    private static string InviterHash(Jid bare) => AddressHash("Mix.Invitations inviter v1\0"u8, bare);
 
     /// <summary>The token hash's field that holds a joiner's use: <c>j:</c> and the joiner's hash (no JID in clear).</summary>
     private static string JoinerField(Jid joiner) => "j:" + AddressHash("Mix.Invitations joiner v1\0"u8, joiner.Bare);

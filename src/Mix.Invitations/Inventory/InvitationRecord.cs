@@ -63,14 +63,16 @@ public sealed class InvitationRecord
         State = state,
     };
 
-    /// <summary>Where this invitation stands, from what a ledger holds — the one rule every inventory applies: revoked first, then expired, then exhausted.</summary>
+    /// <summary>Where an invitation stands, from what a ledger holds — the one rule every inventory applies: revoked first, then expired, then exhausted.</summary>
     /// <param name="revoked">Whether the token is revoked, one by one or by a cut-off that reaches its issued-at.</param>
     /// <param name="uses">Its outstanding uses.</param>
-    /// <param name="now">The ledger's clock: at or after <see cref="ExpiresAt"/> the invitation is expired.</param>
+    /// <param name="maxUses">Its use limit, or 0 for none.</param>
+    /// <param name="expiresAt">Its expiry.</param>
+    /// <param name="now">The ledger's clock: at or after <paramref name="expiresAt"/> the invitation is expired.</param>
     /// <returns>The state.</returns>
-    public InvitationState StateAt(bool revoked, int uses, DateTimeOffset now) =>
+    public static InvitationState StateOf(bool revoked, int uses, int maxUses, DateTimeOffset expiresAt, DateTimeOffset now) =>
         revoked ? InvitationState.Revoked
-        : now >= ExpiresAt ? InvitationState.Expired
-        : MaxUses > 0 && uses >= MaxUses ? InvitationState.Exhausted
+        : now >= expiresAt ? InvitationState.Expired
+        : maxUses > 0 && uses >= maxUses ? InvitationState.Exhausted
         : InvitationState.Active;
 }

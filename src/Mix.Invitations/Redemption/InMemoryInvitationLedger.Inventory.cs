@@ -176,7 +176,7 @@ public sealed partial class InMemoryInvitationLedger : IInvitationInventory
         revoked = revoked
             || IsBefore(new CutOffKey(record.Channel, default), issuedAtTicks)
             || (record.Inviter is { } inviter && IsBefore(new CutOffKey(record.Channel, inviter.Bare), issuedAtTicks));
-        return record.With(uses, record.StateAt(revoked, uses, now));
+        return record.With(uses, InvitationRecord.StateOf(revoked, uses, record.MaxUses, record.ExpiresAt, now));
     }
 
     /// <summary>Forgets every record whose retention has passed, and every channel left without records.</summary>
