@@ -51,6 +51,19 @@ public sealed class ReadmeTests : IDisposable
     }
 
     [Fact]
+    public void Sample_DocumentedCommands_CoverTheRedisWalkThrough()
+    {
+        var commands = DocumentedCommandLines().ToArray();
+
+        commands.Should().Contain(c => c.StartsWith("issue ", StringComparison.Ordinal) && c.Contains("--label", StringComparison.Ordinal) && c.Contains("--redis ", StringComparison.Ordinal));
+        commands.Should().Contain(c => c.StartsWith("list --channel ", StringComparison.Ordinal));
+        commands.Should().Contain(c => c.StartsWith("list ", StringComparison.Ordinal) && c.Contains("--state revoked", StringComparison.Ordinal));
+        commands.Should().Contain(c => c.StartsWith("revoke ", StringComparison.Ordinal) && !c.StartsWith("revoke --", StringComparison.Ordinal));
+        commands.Should().Contain(c => c.StartsWith("revoke --channel ", StringComparison.Ordinal) && c.Contains("--inviter ", StringComparison.Ordinal));
+        Readme.Should().Contain("MIX_INVITATIONS_REDIS").And.Contain("| 4 |").And.Contain("| 5 |");
+    }
+
+    [Fact]
     public void Sample_DemoOutputInReadme_HasTheStepsTheDemoPrintsToday()
     {
         var section = Readme[Readme.IndexOf("$ dotnet run --project samples/Mix.Invitations.Sample\n", StringComparison.Ordinal)..];
