@@ -4,14 +4,16 @@ namespace Mix.Invitations.Sample;
 
 /// <summary>
 /// <c>demo</c> (also what runs with no arguments): the life of an invitation in numbered steps — configure, issue,
-/// join, refuse another user, tamper, expire, and a single-use link redeemed twice. Everything runs in this process
-/// with a public demo key, the in-memory ledger, and a clock the demo moves forward instead of waiting.
+/// join, refuse another user, tamper, expire, a single-use link redeemed twice, the channel's list of invitations, and
+/// an inviter who loses the right to invite. Everything runs in this process with a public demo key, the in-memory
+/// ledger (also the inventory), and a clock the demo moves forward instead of waiting.
 /// </summary>
 internal static class DemoCommand
 {
     private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
     private static readonly Jid Inviter = Jid.Parse("hag66@shakespeare.example");
     private static readonly Jid Invitee = Jid.Parse("cat@shakespeare.example");
+    private static readonly Jid PendingInvitee = Jid.Parse("mouse@shakespeare.example");
     private static readonly Uri LandingPage = new("https://invite.example/");
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
@@ -33,13 +35,13 @@ internal static class DemoCommand
         // 1. Configure.
         var clock = new AdjustableTimeProvider(environment.TimeProvider);
         var key = SigningKey.Demo;
-        var service = SampleServices.Create(key, clock);
         using var ledger = new InMemoryInvitationLedger(clock);
-        var redeemer = new InvitationRedeemer(service, ledger);
+        var service = SampleServices.Create(key, clock, inventory: ledger);
+        var redeemer = SampleServices.CreateRedeemer(service, ledger, ledger, clock);
         steps.Line($"Configure: key {SigningKey.KeyId} is {key.Source}; the ledger is in memory; the clock is the demo's own, so it can move forward.");
 
         // 2. Issue an invitee-bound invitation, as the channel answers hag66's <invite/> request.
-        var invitation = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Invitee = Invitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime }, cancellationToken)).Issued.Invitation;
+        var invitation = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Invitee = Invitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime, Label = "for cat" }, cancellationToken)).Issued.Invitation;
         steps.Line($"Issue: {Inviter} invites {Invitee} to {Channel} (invitee-bound, valid {Sample.Lifetime.Format(Lifetime)}). The <invitation/> the channel returns:");
         steps.Block(invitation.ToXElement().ToString());
 
@@ -70,7 +72,7 @@ internal static class DemoCommand
         steps.Outcome($"Expire: the clock moves forward {Sample.Lifetime.Format(Lifetime)} and 1m, and {cat.Bare} presents the invitation again", late, expectValid: false, InvitationFailureReason.Expired);
 
         // 7. A single-use link anyone may redeem, for a web page or a QR code.
-        var bearer = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1), MaxUses = 1 }, cancellationToken)).Issued.Invitation;
+        var bearer = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1), MaxUses = 1, Label = "flyer link" }, cancellationToken)).Issued.Invitation;
         var link = InvitationUri.ToLandingLink(bearer, LandingPage);
         steps.Line("Issue a link: a single-use invitation anyone holding it may redeem (unbound, 1 use, valid 1d), as a web page shows it:");
         steps.Block(link);
@@ -84,6 +86,24 @@ internal static class DemoCommand
         var second = await redeemer.RedeemAsync(fromLink, new InvitationContext { Channel = fromLink.Channel, Joiner = romeo }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Redeem again: {romeo} follows the same link", second, expectValid: false, InvitationFailureReason.UsesExhausted);
 
+        // 10. A pending invitation, not redeemed yet, a minute later (so the list's newest-first order is by issue time
+        //     alone, and cat's expired invitation is still kept: expiry + 30 s tolerance + 5 min retention margin).
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var pending = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Inviter = Inviter, Invitee = PendingInvitee, Policy = BindingPolicies.InviteeBoundName, Lifetime = Lifetime, Label = "for mouse" }, cancellationToken)).Issued.Invitation;
+        steps.Line($"Invite again: a minute later {Inviter} invites {PendingInvitee} (invitee-bound, valid {Sample.Lifetime.Format(Lifetime)}, labelled \"for mouse\"); {PendingInvitee} has not joined yet.");
+
+        // 11. What an operator sees: the inventory (the ledger itself) lists the channel, uses and states from the ledger.
+        var listed = await ledger.ListAsync(new InvitationInventoryQuery { Channel = Channel }, cancellationToken).ConfigureAwait(false);
+        steps.Listing("List: the channel's invitations, newest first, as an operator sees them (ids, uses, states and labels, never the tokens)", listed.Records, InvitationState.Active, InvitationState.Exhausted, InvitationState.Expired);
+        ListCommand.WriteTable(output, listed.Records, "     ");
+
+        // 12. hag66 loses the right to invite an hour later: one cut-off revokes what they issued, without a list of tokens.
+        clock.Advance(TimeSpan.FromHours(1));
+        var cutOff = await redeemer.RevokeInviterAsync(Channel, Inviter, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var mouse = Jid.Parse("mouse@shakespeare.example/hole");
+        var refused = await redeemer.RedeemAsync(pending, new InvitationContext { Channel = Channel, Joiner = mouse }, cancellationToken).ConfigureAwait(false);
+        steps.Outcome($"Lose the right to invite: an hour later {Inviter} is no longer allowed to invite, so every invitation they issued is revoked{(cutOff ? string.Empty : "  [UNEXPECTED: the cut-off was not stored]")}, and {mouse} presents the pending one", refused, expectValid: false, InvitationFailureReason.Revoked);
+
         output.WriteLine();
         if (steps.Unexpected > 0)
         {
@@ -91,7 +111,7 @@ internal static class DemoCommand
             return Program.Refused;
         }
 
-        output.WriteLine("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use).");
+        output.WriteLine("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use); `list` and `revoke` across runs with --redis.");
         return Program.Success;
     }
 
@@ -113,6 +133,20 @@ internal static class DemoCommand
             {
                 _output.WriteLine($"     {line.TrimEnd('\r')}");
             }
+        }
+
+        /// <summary>A step that lists invitations, checked to hold exactly the expected states, newest first.</summary>
+        public void Listing(string what, IReadOnlyList<InvitationRecord> records, params InvitationState[] expected)
+        {
+            var states = records.Select(r => r.State).ToArray();
+            var line = $"{what}:";
+            if (!states.SequenceEqual(expected))
+            {
+                Unexpected++;
+                line += $"  [UNEXPECTED: should have listed {string.Join(", ", expected.Select(ListCommand.Name))}]";
+            }
+
+            Line(line);
         }
 
         public void Outcome(string what, InvitationRedemptionResult result, bool expectValid, InvitationFailureReason expectedReason = InvitationFailureReason.None)

@@ -57,6 +57,45 @@ internal static class Inputs
         return uri;
     }
 
+    /// <summary>A label as the library keeps it: checked here, before the key is touched (the library checks it again).</summary>
+    public static string? Label(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text.Length > InvitationIssueRequest.MaxLabelLength)
+        {
+            throw new UsageException($"--label: {text.Length} characters; at most {InvitationIssueRequest.MaxLabelLength} are kept");
+        }
+
+        if (text.Any(char.IsControl))
+        {
+            throw new UsageException("--label: control characters (tabs, line breaks) are not allowed");
+        }
+
+        return text;
+    }
+
+    /// <summary>An instant written in ISO 8601 with a date and a time (<c>2026-03-14T15:09:26Z</c>); without an offset it is UTC.</summary>
+    public static DateTimeOffset? OptionalInstant(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim();
+        if (trimmed.Length < 11 || trimmed[4] != '-' || trimmed[7] != '-' || (trimmed[10] != 'T' && trimmed[10] != 't')
+            || !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        {
+            throw new UsageException($"{option}: '{text}' is not an ISO 8601 instant; write e.g. 2026-03-14T15:09:26Z");
+        }
+
+        return instant;
+    }
+
     /// <summary>An instant as the sample prints it: UTC, to the second, ISO 8601.</summary>
     public static string Instant(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -34,11 +34,13 @@ internal static class IssueCommand
             Description = "The channel's XEP-0406 setting 'Participation Addition by Invitation from Participant' the rules check for a participant (unset: unknown, which they refuse). Also applies the rules.",
             HelpName = "true|false",
         };
+        var label = new Option<string?>("--label") { Description = $"A short label for the list of invitations (at most {InvitationIssueRequest.MaxLabelLength} characters), kept by the inventory in Redis, never in the token: needs --redis.", HelpName = "text" };
         var keyFile = SampleCommands.KeyFileOption();
+        var redis = SampleRedis.Option();
 
-        var command = new Command("issue", $"Issue an invitation and print it. Exit codes: {Program.Success} issued, {Program.UsageError} bad input, {Program.IssueRefused} refused by the issuance rules (--role or --channel-allows-participants).")
+        var command = new Command("issue", $"Issue an invitation and print it; with --redis, record it in the shared inventory and print its id. Exit codes: {Program.Success} issued, {Program.UsageError} bad input, {Program.IssueRefused} refused by the issuance rules (--role or --channel-allows-participants), {Program.RedisUnavailable} Redis unreachable.")
         {
-            channel, inviter, invitee, policy, lifetime, uses, role, channelAllowsParticipants, format, linkBase, noQr, lightTerminal, keyFile,
+            channel, inviter, invitee, policy, lifetime, uses, role, channelAllowsParticipants, label, format, linkBase, noQr, lightTerminal, keyFile, redis,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -55,7 +57,9 @@ internal static class IssueCommand
                 parse.GetRequiredValue(linkBase),
                 !parse.GetValue(noQr),
                 !parse.GetValue(lightTerminal),
-                parse.GetValue(keyFile));
+                parse.GetValue(keyFile),
+                parse.GetValue(label),
+                parse.GetValue(redis));
             return RunAsync(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, environment, cancellationToken);
         });
         return command;
@@ -91,6 +95,13 @@ internal static class IssueCommand
             throw new UsageException("--role: a role name is needed, e.g. owner, participant or other");
         }
 
+        var label = Inputs.Label(args.Label);
+        var redisConfiguration = SampleRedis.Resolve(args.Redis, environment);
+        if (args.Label is not null && redisConfiguration is null)
+        {
+            throw new UsageException($"--label: a label is kept only by the inventory, which lives in Redis: pass --redis host:port (or set {SampleRedis.EnvironmentVariable})");
+        }
+
         var request = new InvitationIssueRequest
         {
             Channel = channel,
@@ -101,6 +112,7 @@ internal static class IssueCommand
             MaxUses = uses,
             InviterRole = role,
             ChannelAllowsParticipantInvitations = args.ChannelAllowsParticipants,
+            Label = label,
         };
 
         // Without either option the sample issues as a server's own code would, under no issuance rule.
@@ -114,8 +126,15 @@ internal static class IssueCommand
             policy.ValidateRequest(request);
             var key = SigningKey.Resolve(args.KeyFile, environment, createKeyFile: true);
             error.WriteLine($"key {SigningKey.KeyId}: {key.Source}");
-            using var service = SampleServices.CreateIssuer(key, environment.TimeProvider, withRules);
+            await using var redis = redisConfiguration is null ? null : await SampleRedis.ConnectAsync(redisConfiguration, environment.TimeProvider, cancellationToken).ConfigureAwait(false);
+            using var service = SampleServices.CreateIssuer(key, environment.TimeProvider, withRules, redis);
             var result = await service.Issuer.IssueAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!result.IsIssued && result.Reason == InvitationIssueRefusalReason.InventoryUnavailable)
+            {
+                // Signed, but not recorded: the library hands out nothing the inventory does not list.
+                throw new InvitationLedgerUnavailableException("the inventory could not record the invitation, so none was issued");
+            }
+
             if (!result.IsIssued)
             {
                 // What a server sends back to the inviter, and why.
@@ -139,6 +158,11 @@ internal static class IssueCommand
         }
 
         error.WriteLine($"issued {claims.Policy} invitation to {invitation.Channel}, expires {Inputs.Instant(claims.ExpiresAt)}{(claims.IsUseLimited ? $", {claims.MaxUses} use(s)" : string.Empty)}");
+        if (redisConfiguration is not null)
+        {
+            // The id, not the token: what `list` shows and `revoke ID` takes.
+            error.WriteLine($"id {claims.TokenId}: recorded in the inventory{(args.Label is null ? string.Empty : $" with the label \"{args.Label}\"")} (revoke it with: revoke {claims.TokenId} --channel {invitation.Channel})");
+        }
 
         switch (format)
         {
@@ -175,6 +199,7 @@ internal static class IssueCommand
             WriteJid(json, "inviter", invitation.Inviter);
             WriteJid(json, "invitee", invitation.Invitee);
             json.WriteString("token", invitation.Token);
+            json.WriteString("id", claims.TokenId.ToString());
             json.WriteString("policy", claims.Policy);
             json.WriteString("expires", Inputs.Instant(claims.ExpiresAt));
             if (claims.IsUseLimited)
@@ -212,6 +237,7 @@ internal static class IssueCommand
         nameof(InvitationIssueRequest.Policy) => "--policy",
         nameof(InvitationIssueRequest.Lifetime) => "--lifetime",
         nameof(InvitationIssueRequest.MaxUses) => "--uses",
+        nameof(InvitationIssueRequest.Label) => "--label",
         _ => "issue",
     };
 
@@ -228,5 +254,7 @@ internal static class IssueCommand
         string LinkBase,
         bool DrawQr,
         bool DarkTerminal,
-        string? KeyFile);
+        string? KeyFile,
+        string? Label,
+        string? Redis);
 }

@@ -20,6 +20,12 @@ internal static class Program
     /// <summary>Exit code: <c>issue</c> was refused by the built-in issuance rules (<c>--role</c>).</summary>
     internal const int IssueRefused = 3;
 
+    /// <summary>Exit code: <c>revoke ID</c> found no such invitation in the channel.</summary>
+    internal const int NotFound = 4;
+
+    /// <summary>Exit code: Redis (<c>--redis</c>, <c>MIX_INVITATIONS_REDIS</c>) could not be reached.</summary>
+    internal const int RedisUnavailable = 5;
+
     public static int Main(string[] args) =>
         Run(args, Console.Out, Console.Error, SampleEnvironment.FromProcess());
 
@@ -28,7 +34,7 @@ internal static class Program
     /// <param name="output">Where results go (invitations, verdicts, the demo).</param>
     /// <param name="error">Where errors and notes about the key go.</param>
     /// <param name="environment">Environment variables, configuration folder, standard input and clock; the process's own when null.</param>
-    /// <returns>0 valid or done, 1 refused, 2 usage or input error, 3 issue refused by the issuance rules.</returns>
+    /// <returns>0 valid or done, 1 refused, 2 usage or input error, 3 issue refused by the issuance rules, 4 no such invitation, 5 Redis unreachable.</returns>
     internal static int Run(string[] args, TextWriter output, TextWriter error, SampleEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -60,6 +66,17 @@ internal static class Program
         {
             error.WriteLine($"error: {OneLine(ex.Message)}");
             return UsageError;
+        }
+        catch (SampleStoreUnavailableException ex)
+        {
+            error.WriteLine($"error: {OneLine(ex.Message)}");
+            return RedisUnavailable;
+        }
+        catch (InvitationLedgerUnavailableException ex)
+        {
+            // Reached at first, lost since: the library's message names the failure, never a key, a token or the configuration.
+            error.WriteLine($"error: Redis stopped answering ({OneLine(ex.Message)}); what was asked may or may not be stored: run the command again");
+            return RedisUnavailable;
         }
         catch (Exception ex)
         {

@@ -15,22 +15,22 @@ public sealed class DemoCommandTests : IDisposable
         var named = _host.Run("demo");
 
         bare.ExitCode.Should().Be(0, bare.ToString());
-        bare.Output.Should().Contain("1. Configure").And.Contain("9. Redeem again");
+        bare.Output.Should().Contain("1. Configure").And.Contain("9. Redeem again").And.Contain("12. Lose the right to invite");
         // The same steps; only the random parts (tokens, the link) differ between runs.
         StepHeads(bare).Should().Equal(StepHeads(named));
     }
 
     [Fact]
-    public void Run_Demo_PrintsNineNumberedStepsInOrder()
+    public void Run_Demo_PrintsTwelveNumberedStepsInOrder()
     {
         var run = _host.Run("demo");
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Error.Should().BeEmpty();
-        var steps = run.OutputLines.Where(l => l.Length > 2 && char.IsAsciiDigit(l[0]) && l[1] == '.').ToArray();
-        steps.Select(s => s[..2]).Should().Equal("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.");
+        var steps = run.OutputLines.Where(l => l.Length > 2 && char.IsAsciiDigit(l[0])).ToArray();
+        steps.Select(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).Should().Equal("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", "10.", "11.", "12.");
         run.Output.Should().NotContain("UNEXPECTED");
-        run.Output.Should().EndWith("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use)." + Environment.NewLine);
+        run.Output.Should().EndWith("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use); `list` and `revoke` across runs with --redis." + Environment.NewLine);
     }
 
     [Fact]
@@ -109,6 +109,44 @@ public sealed class DemoCommandTests : IDisposable
         Step(run, 8).Should().Be("8. Redeem: juliet@capulet.example/balcony follows the link and joins (the ledger records use 1 of 1): ACCEPTED (unbound, key 1, expires 2026-03-22T15:10:26Z)");
         Step(run, 9).Should().Be("9. Redeem again: romeo@montague.example/orchard follows the same link: REFUSED, UsesExhausted -> cancel/not-allowed: The invitation has already been used.");
     }
+
+    [Fact]
+    public void Run_Demo_StepTenIssuesAPendingLabelledInvitation()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 10).Should().Be("10. Invite again: a minute later hag66@shakespeare.example invites mouse@shakespeare.example (invitee-bound, valid 7d, labelled \"for mouse\"); mouse@shakespeare.example has not joined yet.");
+    }
+
+    [Fact]
+    public void Run_Demo_StepElevenListsTheChannelNewestFirst_WithLabelsUsesAndStates_NeverATokens()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 11).Should().Be("11. List: the channel's invitations, newest first, as an operator sees them (ids, uses, states and labels, never the tokens):");
+        var table = run.OutputLines.SkipWhile(l => !l.StartsWith("11. ", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("12. ", StringComparison.Ordinal)).Select(l => l.Trim()).ToArray();
+        table.Should().HaveCount(4);
+        Cells(table[0]).Should().Equal("id", "issued", "expires", "uses", "state", "policy", "inviter", "invitee", "label");
+
+        // Newest first: mouse's (start + 7d 2m), the link (start + 7d 1m), cat's (start).
+        Cells(table[1]).Skip(1).Should().Equal("2026-03-21T15:11:26Z", "2026-03-28T15:11:26Z", "unlimited", "active", "invitee-bound", "hag66@shakespeare.example", "mouse@shakespeare.example", "for", "mouse");
+        Cells(table[2]).Skip(1).Should().Equal("2026-03-21T15:10:26Z", "2026-03-22T15:10:26Z", "1/1", "exhausted", "unbound", "-", "-", "flyer", "link");
+        Cells(table[3]).Skip(1).Should().Equal("2026-03-14T15:09:26Z", "2026-03-21T15:09:26Z", "unlimited", "expired", "invitee-bound", "hag66@shakespeare.example", "cat@shakespeare.example", "for", "cat");
+        table.Skip(1).Select(l => Cells(l)[0]).Should().OnlyContain(id => id.Length == 32 && id.All(char.IsAsciiHexDigitLower), "each row starts with the invitation's id");
+
+        var token = InvitationXml.Read<Invitation>(ExtractInvitationXml(run)).Token;
+        string.Join("\n", table).Should().NotContain(token);
+    }
+
+    [Fact]
+    public void Run_Demo_StepTwelveRevokesTheInvitersInvitations_AndThePendingOneIsRefused()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 12).Should().Be("12. Lose the right to invite: an hour later hag66@shakespeare.example is no longer allowed to invite, so every invitation they issued is revoked, and mouse@shakespeare.example/hole presents the pending one: REFUSED, Revoked -> cancel/not-allowed: The invitation has been revoked.");
+    }
+
+    private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static string Step(SampleRun run, int number) =>
         run.OutputLines.Single(l => l.StartsWith($"{number}. ", StringComparison.Ordinal));

@@ -157,12 +157,14 @@ public sealed class VerifyCommandTests : IDisposable
     }
 
     [Fact]
-    public void Verify_Help_SaysItIsStateless()
+    public void Verify_Help_SaysItIsStatelessWithoutRedis_AndRedeemsWithIt()
     {
         var run = _host.Run("verify", "--help");
 
         run.ExitCode.Should().Be(0);
-        run.Output.Should().Contain("Stateless: nothing is recorded").And.Contain("Exit code 0 valid, 1 refused, 2 usage or input error");
+        run.Output.Should().Contain("Without --redis: stateless, nothing is recorded")
+            .And.Contain("With --redis: redeemed through the shared ledger")
+            .And.Contain("Exit code 0 valid, 1 refused, 2 usage or input error, 5 Redis unreachable");
     }
 
     private string IssueInviteeBound(params string[] extra)

@@ -6,7 +6,11 @@ namespace Mix.Invitations.Sample.Tests.TestSupport;
 /// <summary>Starts the built sample as its own process (<c>dotnet mix-invitations.dll …</c>), as a user's shell would.</summary>
 internal static class SampleProcess
 {
-    public static SampleRun Run(string configDirectory, string? standardInput, params string[] args)
+    public static SampleRun Run(string configDirectory, string? standardInput, params string[] args) =>
+        Run(configDirectory, standardInput, null, args);
+
+    /// <summary>Runs it with <paramref name="variables"/> set in its environment (and MIX_INVITATIONS_REDIS removed unless given).</summary>
+    public static SampleRun Run(string configDirectory, string? standardInput, IReadOnlyDictionary<string, string>? variables, params string[] args)
     {
         var start = new ProcessStartInfo(Mix.Invitations.Tests.Shared.DotnetHost.Path)
         {
@@ -26,6 +30,11 @@ internal static class SampleProcess
         // Never the user's own key: a temporary configuration folder, and no key in the environment.
         start.Environment["XDG_CONFIG_HOME"] = configDirectory;
         start.Environment.Remove("MIX_INVITATIONS_KEY");
+        start.Environment.Remove("MIX_INVITATIONS_REDIS");
+        foreach (var (name, value) in variables ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
