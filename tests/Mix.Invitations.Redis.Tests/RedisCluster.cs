@@ -68,6 +68,7 @@ internal sealed class RedisCluster : IDisposable
                     "--cluster-config-file", "nodes.conf",
                     "--cluster-node-timeout", nodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
                     "--cluster-replica-validity-factor", "0",
+                    "--enable-debug-command", "local",
                 ]));
             }
 
@@ -89,6 +90,36 @@ internal sealed class RedisCluster : IDisposable
         options.BacklogPolicy = BacklogPolicy.FailFast;
         return ConnectionMultiplexer.ConnectAsync(options);
     }
+
+    /// <summary>Gets the port of the primary that owns <paramref name="slot"/> now, by the CLUSTER NODES of a running node.</summary>
+    public int PrimaryPortOf(int slot)
+    {
+        var nodes = _nodes.First(n => n.IsRunning).Query("CLUSTER", "NODES");
+        foreach (var fields in nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim().Split(' ')))
+        {
+            if (!fields[2].Contains("master", StringComparison.Ordinal) || fields[2].Contains("fail", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var range in fields.Skip(8).Where(r => !r.StartsWith('[')))
+            {
+                var bounds = range.Split('-');
+                var low = int.Parse(bounds[0], CultureInfo.InvariantCulture);
+                var high = bounds.Length > 1 ? int.Parse(bounds[1], CultureInfo.InvariantCulture) : low;
+                if (slot >= low && slot <= high)
+                {
+                    return int.Parse(fields[1].Split('@')[0].Split(':')[1], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No primary owns slot {slot}.");
+    }
+
+    /// <summary>Gets the running replica of the primary on <paramref name="primaryPort"/>.</summary>
+    public RedisServer ReplicaOf(int primaryPort) =>
+        _nodes.Single(n => n.IsRunning && n.Query("INFO", "replication").Contains($"master_port:{primaryPort}\r", StringComparison.Ordinal));
 
     /// <summary>Gets the running nodes that are primaries now.</summary>
     public IReadOnlyList<RedisServer> Primaries() =>

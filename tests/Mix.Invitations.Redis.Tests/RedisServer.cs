@@ -158,12 +158,27 @@ internal sealed class RedisServer : IDisposable
 
     /// <summary>Sends one command and returns its reply as text (a bulk string's contents, or the status/error/integer line).</summary>
     /// <exception cref="IOException">Thrown when the server does not answer.</exception>
-    public string Query(params string[] command)
+    public string Query(params string[] command) => QueryInOrder([command]);
+
+    /// <summary>Sends commands one after the other on one connection and returns the last one's reply as text (for example READONLY, then a read on a cluster replica).</summary>
+    /// <exception cref="IOException">Thrown when the server does not answer.</exception>
+    public string QueryInOrder(params string[][] commands)
     {
         using var client = new TcpClient();
         client.Connect(IPAddress.Loopback, Port);
         using var stream = client.GetStream();
         stream.ReadTimeout = 5000;
+        var reply = string.Empty;
+        foreach (var command in commands)
+        {
+            reply = Send(stream, command);
+        }
+
+        return reply;
+    }
+
+    private string Send(NetworkStream stream, string[] command)
+    {
         var request = new StringBuilder().Append('*').Append(command.Length).Append("\r\n");
         foreach (var part in command)
         {
