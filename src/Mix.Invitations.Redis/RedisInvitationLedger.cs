@@ -42,7 +42,9 @@ namespace Mix.Invitations;
 /// <see cref="InvitationLedgerUnavailableException"/>, which <see cref="InvitationRedeemer"/> turns into a refusal
 /// (<see cref="InvitationFailureReason.LedgerUnavailable"/>): fail closed. Once Redis is back, StackExchange.Redis
 /// reconnects on its own and redemptions succeed again. For consumed uses to survive a Redis restart, run Redis with
-/// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication.
+/// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication — which, being
+/// asynchronous, loses the latest writes in a failover unless the ledger waits for replicas
+/// (<see cref="RedisInvitationLedgerOptions.ReplicaAcknowledgements"/>).
 /// </para>
 /// <para>
 /// <b>Bearer-use reservations.</b> The ledger is also the store of the outstanding bearer-uses cap

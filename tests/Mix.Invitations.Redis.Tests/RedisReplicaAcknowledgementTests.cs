@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using StackExchange.Redis;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mix.Invitations.Redis.Tests;
 
@@ -128,6 +128,41 @@ public sealed class RedisReplicaAcknowledgementTests
             .Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, 1, isRepeat: true), "the use the refused attempt took is the joiner's");
         (await ledger.TryConsumeAsync(Request(id, Rat, retainUntil, maxUses: 2), TestContext.Current.CancellationToken))
             .Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, 2, isRepeat: false), "one use of two was spent");
+    }
+
+    [Fact]
+    public async Task AddRedisLedger_ReplicaAcknowledgementsFromTheOptions_ReachTheRegisteredLedger()
+    {
+        using var server = RedisServer.Start();
+        var services = new ServiceCollection();
+        services.AddMixInvitations(o => o.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" }))
+            .AddRedisLedger(o =>
+            {
+                o.Configuration = server.ConnectionString;
+                o.ReplicaAcknowledgements = 1;
+                o.ReplicaAcknowledgementTimeout = TimeSpan.FromMilliseconds(100);
+            });
+        await using var provider = services.BuildServiceProvider();
+        var ledger = provider.GetRequiredService<IInvitationLedger>();
+        var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
+
+        await FluentActions.Awaiting(async () => await ledger.TryConsumeAsync(Request(NewId(), Cat, retainUntil), TestContext.Current.CancellationToken))
+            .Should().ThrowAsync<InvitationLedgerUnavailableException>("the server has no replica to acknowledge the use");
+    }
+
+    [Fact]
+    public void AddRedisLedger_ReplicaAcknowledgementsOutOfRange_FailWhenTheLedgerIsResolved()
+    {
+        var services = new ServiceCollection();
+        services.AddMixInvitations().AddRedisLedger(o =>
+        {
+            o.Configuration = "127.0.0.1:1,abortConnect=false";
+            o.ReplicaAcknowledgements = -1;
+        });
+        using var provider = services.BuildServiceProvider();
+
+        FluentActions.Invoking(() => provider.GetRequiredService<IInvitationLedger>()).Should().Throw<ArgumentException>()
+            .Which.Message.Should().Contain("ReplicaAcknowledgements");
     }
 
     private static RedisInvitationLedgerOptions WaitForOne(TimeSpan timeout) => new() { ReplicaAcknowledgements = 1, ReplicaAcknowledgementTimeout = timeout };
