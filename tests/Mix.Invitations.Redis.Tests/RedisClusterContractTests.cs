@@ -102,3 +102,38 @@ public sealed class RedisClusterIssuanceLimiterContractTests : IssuanceLimiterCo
 
     public void Dispose() => _connections.Dispose();
 }
+
+/// <summary>Waiting for a replica in Redis Cluster: the WAIT goes to the primary that owns the channel's slot, right behind the script on the same connection.</summary>
+[Collection(SharedRedisCluster.Name)]
+public sealed class RedisClusterReplicaAcknowledgementTests(RedisClusterFixture fixture)
+{
+    [Fact]
+    public async Task OnEveryPrimary_WaitFollowsTheScriptOnItsConnection_AndTheReplicaHasTheUseWhenTheAnswerComes()
+    {
+        var cluster = fixture.Cluster;
+        await using var connection = await cluster.ConnectAsync();
+        var ledger = new RedisInvitationLedger(connection, new RedisInvitationLedgerOptions { KeyPrefix = "acks:", ReplicaAcknowledgements = 1, ReplicaAcknowledgementTimeout = TimeSpan.FromSeconds(2) }, null);
+        var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
+
+        // One channel on each primary.
+        var channels = Enumerable.Range(0, 30).Select(i => Jid.Parse($"room{i}@mix.shakespeare.example"))
+            .GroupBy(c => cluster.PrimaryPortOf(connection.HashSlot($"acks:{{{RedisInvitationLedger.ChannelHash(c)}}}")))
+            .Select(g => (Primary: g.Key, Channel: g.First()))
+            .ToList();
+        channels.Should().HaveCount(3);
+
+        foreach (var (primaryPort, channel) in channels)
+        {
+            var id = new InvitationTokenId(System.Security.Cryptography.RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
+            var uses = $"acks:{{{RedisInvitationLedger.ChannelHash(channel)}}}:u:{id}";
+            using var monitor = cluster.Nodes.Single(n => n.Port == primaryPort).Monitor();
+
+            var result = await ledger.TryConsumeAsync(new InvitationLedgerRequest(id, channel, 1, retainUntil, retainUntil.AddHours(-2), joiner: Jid.Parse("cat@shakespeare.example")), TestContext.Current.CancellationToken);
+
+            result.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+            cluster.ReplicaOf(primaryPort).QueryInOrder(["READONLY"], ["SCARD", uses]).Should().Be("1", "WAIT answered only once the slot's replica had the use");
+            monitor.WaitFor("\"WAIT\"");
+            RedisReplicaAcknowledgementTests.AssertWaitFollowsScript(monitor.Lines, id);
+        }
+    }
+}

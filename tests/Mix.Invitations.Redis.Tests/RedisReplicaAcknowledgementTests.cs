@@ -109,6 +109,32 @@ public sealed class RedisReplicaAcknowledgementTests
     }
 
     [Fact]
+    public async Task WaitGoesRightBehindTheScript_OnTheSameConnection()
+    {
+        using var primary = RedisServer.Start();
+        using var replica = RedisServer.StartReplicaOf(primary);
+        await using var connection = await primary.ConnectAsync();
+        var ledger = new RedisInvitationLedger(connection, WaitForOne(TimeSpan.FromSeconds(2)), null);
+        var id = NewId();
+        var retainUntil = TimeProvider.System.GetUtcNow().AddHours(1);
+        using var monitor = primary.Monitor();
+
+        (await ledger.TryConsumeAsync(Request(id, Cat, retainUntil), TestContext.Current.CancellationToken)).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        monitor.WaitFor("\"WAIT\"");
+
+        AssertWaitFollowsScript(monitor.Lines, id);
+    }
+
+    /// <summary>The script that names <paramref name="id"/> is followed, from the same client connection and with nothing of that connection between, by <c>WAIT 1</c>.</summary>
+    internal static void AssertWaitFollowsScript(IReadOnlyList<string> lines, InvitationTokenId id)
+    {
+        var script = lines.Select((line, index) => (line, index)).Single(l => l.line.Contains("\"EVAL", StringComparison.OrdinalIgnoreCase) && l.line.Contains(id.ToString(), StringComparison.Ordinal));
+        var client = RedisMonitor.ClientOf(script.line);
+        var next = lines.Skip(script.index + 1).First(l => RedisMonitor.ClientOf(l) == client);
+        next.Should().Contain("\"WAIT\" \"1\"", "the WAIT covers the script's writes only if it comes on the same connection, after it");
+    }
+
+    [Fact]
     public async Task ReplicaDown_UseRefused_ReplicaBack_SameJoinersRetryIsAnsweredItsUse_WithoutASecond()
     {
         using var primary = RedisServer.Start();

@@ -222,6 +222,9 @@ internal sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>Starts <c>MONITOR</c> on a connection of its own: every command the server runs from then on, one line each, until disposed.</summary>
+    public RedisMonitor Monitor() => new(Port);
+
     /// <summary>Waits (bounded: 30 s) until this replica's link to its primary is up and the initial sync is done.</summary>
     public void WaitForReplicaInSync()
     {
