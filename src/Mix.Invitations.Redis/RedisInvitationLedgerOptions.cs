@@ -63,8 +63,10 @@ public sealed class RedisInvitationLedgerOptions
     /// reservation only when that many replicas acknowledged it within <see cref="ReplicaAcknowledgementTimeout"/>;
     /// otherwise the call fails closed as <see cref="InvitationLedgerUnavailableException"/> (the redeemer refuses with
     /// <see cref="InvitationFailureReason.LedgerUnavailable"/>; the same joiner's retry is answered the same use,
-    /// acknowledged then). Refusals (revoked, exhausted) are answered without waiting. A retry that is answered the use
-    /// its joiner already holds waits too, so it is never admitted on a use that a replica does not have.
+    /// acknowledged then). Refusals (revoked, exhausted) are answered without waiting for the acknowledgement — though
+    /// the <c>WAIT</c>, sent before the answer is known, still occupies the connection until it returns. A retry that is
+    /// answered the use its joiner already holds waits too, so it is never admitted on a use that a replica does not
+    /// have.
     /// </para>
     /// <para>
     /// <c>WAIT</c> is not strong consistency: a failover that promotes a replica other than the ones that acknowledged
