@@ -66,6 +66,9 @@ internal sealed class RedisCluster : IDisposable
                 [
                     "--cluster-enabled", "yes",
                     "--cluster-config-file", "nodes.conf",
+
+                    // The bus port is chosen too: by default it is the port + 10000, past 65535 for a high free port.
+                    "--cluster-port", RedisServer.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
                     "--cluster-node-timeout", nodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
                     "--cluster-replica-validity-factor", "0",
                     "--enable-debug-command", "local",

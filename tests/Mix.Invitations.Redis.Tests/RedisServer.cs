@@ -302,7 +302,7 @@ internal sealed class RedisServer : IDisposable
         return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
