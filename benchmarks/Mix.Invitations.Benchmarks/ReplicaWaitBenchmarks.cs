@@ -95,7 +95,7 @@ public class ReplicaWaitBenchmarks
         listener.Stop();
         var directory = Directory.CreateTempSubdirectory("mixinv-bench-redis-").FullName;
         var info = new ProcessStartInfo("redis-server") { UseShellExecute = false, WorkingDirectory = directory };
-        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory, "--save", string.Empty, "--appendonly", "no", "--logfile", Path.Combine(directory, "redis.log") }.Concat(arguments))
+        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory, "--save", string.Empty, "--appendonly", "no", "--logfile", Path.Combine(directory, "redis.log"), "--repl-diskless-sync-delay", "0" }.Concat(arguments))
         {
             info.ArgumentList.Add(argument);
         }

@@ -133,6 +133,9 @@ internal sealed class RedisServer : IDisposable
             "--appendfsync", "always",
             "--daemonize", "no",
             "--logfile", Path.Combine(Directory, "redis.log"),
+
+            // A replica's first sync starts at once, not after the 5 s Redis waits by default for more replicas to join it.
+            "--repl-diskless-sync-delay", "0",
         }.Concat(_arguments))
         {
             info.ArgumentList.Add(argument);
