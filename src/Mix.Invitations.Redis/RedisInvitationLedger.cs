@@ -42,7 +42,9 @@ namespace Mix.Invitations;
 /// <see cref="InvitationLedgerUnavailableException"/>, which <see cref="InvitationRedeemer"/> turns into a refusal
 /// (<see cref="InvitationFailureReason.LedgerUnavailable"/>): fail closed. Once Redis is back, StackExchange.Redis
 /// reconnects on its own and redemptions succeed again. For consumed uses to survive a Redis restart, run Redis with
-/// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication.
+/// AOF persistence (<c>appendonly yes</c>, <c>appendfsync always</c> or <c>everysec</c>) or replication — which, being
+/// asynchronous, loses the latest writes in a failover unless the ledger waits for replicas
+/// (<see cref="RedisInvitationLedgerOptions.ReplicaAcknowledgements"/>).
 /// </para>
 /// <para>
 /// <b>Bearer-use reservations.</b> The ledger is also the store of the outstanding bearer-uses cap
@@ -74,9 +76,12 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         """;
 
     // KEYS: token hash, set of outstanding use ids, the channel's cut-off, [the bound inviter's cut-off in the channel].
-    // ARGV: max uses, time to live (ms), issued-at (Unix ms), joiner field ('' for none).
+    // ARGV: max uses, time to live (ms), issued-at (Unix ms), joiner field ('' for none), '1' when the ledger waits for
+    // replicas ('' otherwise).
     // Returns {use id, 0} for a new use, {use id, 1} for the use the joiner already holds, {0, 0} when only revocation
-    // was checked, {-1, 0} when revoked (the token, or a cut-off), {-2, 0} when exhausted.
+    // was checked, {-1, 0} when revoked (the token, or a cut-off), {-2, 0} when exhausted. When the ledger waits for
+    // replicas, answering a held use rewrites the use counter with its own value: a write, so the WAIT behind the script
+    // covers the replication stream up to here — which includes the use, whichever connection took it.
     private const string ConsumeScript = KeepFunction + """
         local hash, uses = KEYS[1], KEYS[2]
         local ttl = tonumber(ARGV[2])
@@ -91,7 +96,11 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         local joiner = ARGV[4]
         if joiner ~= '' then
           local held = redis.call('HGET', hash, joiner)
-          if held and redis.call('SISMEMBER', uses, held) == 1 then keep(ttl) return {tonumber(held), 1} end
+          if held and redis.call('SISMEMBER', uses, held) == 1 then
+            if ARGV[5] == '1' then redis.call('HSET', hash, 'n', redis.call('HGET', hash, 'n')) end
+            keep(ttl)
+            return {tonumber(held), 1}
+          end
         end
         if redis.call('SCARD', uses) >= max then keep(ttl) return {-2, 0} end
         local id = redis.call('HINCRBY', hash, 'n', 1)
@@ -187,10 +196,21 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
     {
     }
 
+    /// <summary>Initializes a ledger on a connection the caller owns (and disposes), with the key prefix, database and replica acknowledgements of <paramref name="options"/>.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="options">The options; their connection settings (<see cref="RedisInvitationLedgerOptions.Configuration"/>, <see cref="RedisInvitationLedgerOptions.ConnectionMultiplexerFactory"/>) are not used.</param>
+    /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentNullException">Thrown when <paramref name="connection"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when the key prefix is <see langword="null"/>, or the replica acknowledgements or their timeout are out of range.</exception>
+    public RedisInvitationLedger(IConnectionMultiplexer connection, RedisInvitationLedgerOptions options, TimeProvider? timeProvider)
+        : this(RedisStore.On(connection, options, timeProvider, nameof(options)))
+    {
+    }
+
     /// <summary>Initializes a ledger that connects on first use, from options, on the system clock.</summary>
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, the key prefix is <see langword="null"/>, or the replica acknowledgements or their timeout are out of range.</exception>
     public RedisInvitationLedger(RedisInvitationLedgerOptions options)
         : this(options, null)
     {
@@ -200,15 +220,15 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
     /// <param name="options">The options.</param>
     /// <param name="timeProvider">The clock that decides whether a retention instant has passed and sets the keys' time to live; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException">Thrown when <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, or the key prefix is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Thrown when the options set neither a configuration string nor a connection factory, the key prefix is <see langword="null"/>, or the replica acknowledgements or their timeout are out of range.</exception>
     public RedisInvitationLedger(RedisInvitationLedgerOptions options, TimeProvider? timeProvider)
         : this(RedisStore.From(options, timeProvider, nameof(options)))
     {
     }
 
     /// <summary>Initializes a ledger on a connector shared with other stores (the DI registrations), which it does not dispose.</summary>
-    internal RedisInvitationLedger(RedisConnector connector, string keyPrefix, int database, TimeProvider? timeProvider)
-        : this(RedisStore.Shared(connector, keyPrefix, database, timeProvider))
+    internal RedisInvitationLedger(RedisConnector connector, RedisInvitationLedgerOptions options, TimeProvider? timeProvider)
+        : this(RedisStore.Shared(connector, options.KeyPrefix, options.Database, timeProvider, ReplicaWait.From(options, nameof(options))))
     {
     }
 
@@ -229,7 +249,8 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         }
 
         var joiner = request.Joiner is { } j ? JoinerField(j) : string.Empty;
-        var answer = (RedisResult[])(await EvaluateAsync(ConsumeScript, keys, [request.MaxUses, ttl, FloorUnixMilliseconds(request.IssuedAt), joiner], cancellationToken).ConfigureAwait(false))!;
+        var waits = _store.ReplicaWait.IsOn ? "1" : string.Empty;
+        var answer = (RedisResult[])(await EvaluateAsync(ConsumeScript, keys, [request.MaxUses, ttl, FloorUnixMilliseconds(request.IssuedAt), joiner, waits], UseAdmitted, cancellationToken).ConfigureAwait(false))!;
 
         // The answer counts only if it came back before the retention instant: then the script ran before it too, while
         // the keys (which live at least that long) still held every use and revocation. Later, the keys may have
@@ -261,7 +282,7 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         if (TimeToLive(retainUntil) is { } ttl)
         {
             var key = inviter is { } who ? InviterCutOffKey(channelTag, who) : ChannelCutOffKey(channelTag);
-            await EvaluateAsync(CutOffScript, [key], [CeilingUnixMilliseconds(issuedBefore), ttl], cancellationToken).ConfigureAwait(false);
+            await EvaluateAsync(CutOffScript, [key], [CeilingUnixMilliseconds(issuedBefore), ttl], Always, cancellationToken).ConfigureAwait(false);
         }
 
         // Past the retention instant nothing is stored: no token the cut-off reaches can be redeemed any more.
@@ -274,7 +295,7 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         ThrowIfUnusable(cancellationToken);
         if (TimeToLive(retainUntil) is { } ttl)
         {
-            await EvaluateAsync(RevokeScript, keys, [ttl], cancellationToken).ConfigureAwait(false);
+            await EvaluateAsync(RevokeScript, keys, [ttl], Always, cancellationToken).ConfigureAwait(false);
         }
 
         // Past the retention instant nothing is stored: every redemption from then on is refused as expired anyway.
@@ -285,7 +306,7 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
     {
         var keys = Keys(tokenId, channel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(useId);
-        var removed = (long)await EvaluateAsync(ReleaseScript, keys, [useId], cancellationToken).ConfigureAwait(false);
+        var removed = (long)await EvaluateAsync(ReleaseScript, keys, [useId], Released, cancellationToken).ConfigureAwait(false);
         return removed == 1;
     }
 
@@ -330,7 +351,7 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         RedisResult[] answer;
         try
         {
-            answer = (RedisResult[])(await EvaluateAsync(ReserveScript, keys, [now, expiry, uses, capacity, RandomNumberGenerator.GetHexString(16, lowercase: true)], cancellationToken).ConfigureAwait(false))!;
+            answer = (RedisResult[])(await EvaluateAsync(ReserveScript, keys, [now, expiry, uses, capacity, RandomNumberGenerator.GetHexString(16, lowercase: true)], Reserved, cancellationToken).ConfigureAwait(false))!;
         }
         catch (InvitationLedgerUnavailableException)
         {
@@ -462,14 +483,24 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    // Which answers a failover must not lose, so that with replica acknowledgements they wait for the replicas: a use
+    // taken or answered again (a refusal, or an unlimited token's revocation check, writes nothing that admits), every
+    // revocation, a release that gave a use back, a reservation made.
+    private static bool UseAdmitted(RedisResult answer) => (long)((RedisResult[])answer!)[0] > 0;
+
+    private static bool Always(RedisResult answer) => true;
+
+    private static bool Released(RedisResult answer) => (long)answer == 1;
+
+    private static bool Reserved(RedisResult answer) => (long)((RedisResult[])answer!)[0] == 1;
+
+    private async Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values, Func<RedisResult, bool> mustReplicate, CancellationToken cancellationToken)
     {
         ThrowIfUnusable(cancellationToken);
         try
         {
             var connection = await _store.Connector.GetAsync(cancellationToken).ConfigureAwait(false);
-            var database = connection.GetDatabase(_store.Database);
-            return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await _store.EvaluateAsync(connection, script, keys, values, mustReplicate, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -28,10 +28,12 @@ public sealed class RedisInvitationLedgerOptions
 
     /// <summary>Gets or sets the prefix of every key the ledger writes.</summary>
     /// <value>
-    /// Default <c>mixinv:</c>. A token's keys are the prefix, the 32 hexadecimal digits of the token id in braces (a hash
-    /// tag), <c>:</c> and the bare channel JID — and the same followed by <c>:uses</c>. A channel's bearer-use
-    /// reservations are <c>{prefix}bearer:{{channel hash}}</c> and the same followed by <c>:total</c>; the issuance
-    /// limiter's counters are <c>{prefix}rl:{{partition}}:{window ms}:{window index}</c>.
+    /// Default <c>mixinv:</c>. With <c>C</c> = the prefix followed by the channel hash in braces (<c>{prefix}{{channel
+    /// hash}}</c>, the hash tag that puts every key of a channel in one slot), a token's keys are <c>C:t:{token id}</c>
+    /// (a hash) and <c>C:u:{token id}</c> (the set of its outstanding use ids), and the channel's bulk-revocation
+    /// cut-offs are <c>C:cut</c> and <c>C:cut:{inviter hash}</c> (see <see cref="RedisInvitationLedger"/>). A channel's
+    /// bearer-use reservations are <c>{prefix}bearer:{{channel hash}}</c> and the same followed by <c>:total</c>; the
+    /// issuance limiter's counters are <c>{prefix}rl:{{partition}}:{window ms}:{window index}</c>.
     /// </value>
     /// <remarks>Give each deployment that shares a Redis database its own prefix. All nodes of one deployment must use the same one.</remarks>
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
@@ -39,4 +41,52 @@ public sealed class RedisInvitationLedgerOptions
     /// <summary>Gets or sets the Redis database number.</summary>
     /// <value>Default -1: the connection's default database.</value>
     public int Database { get; set; } = -1;
+
+    /// <summary>The default of <see cref="ReplicaAcknowledgementTimeout"/>: 500 milliseconds.</summary>
+    public static readonly TimeSpan DefaultReplicaAcknowledgementTimeout = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest <see cref="ReplicaAcknowledgementTimeout"/> accepted: one minute.</summary>
+    public static readonly TimeSpan MaxReplicaAcknowledgementTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets how many replicas must have a ledger write before the ledger answers with it: Redis's <c>WAIT</c>
+    /// after each write that admits or revokes.
+    /// </summary>
+    /// <value>Default 0: do not wait (Redis replicates asynchronously). Must not be negative.</value>
+    /// <remarks>
+    /// <para>
+    /// Redis acknowledges a write as soon as the primary has it; a failover that promotes a replica which had not got
+    /// it yet loses it — so, without waiting, a single-use token whose use was lost can be admitted a second time.
+    /// With 1 or more, the ledger sends <c>WAIT</c> right behind each script that wrote (pipelined on the same
+    /// connection to the primary that owns the channel's slot, so it costs about the replica's round trip, not a second
+    /// round trip of the client), and admits a use, a revocation, a bulk revocation, a release or a bearer-use
+    /// reservation only when that many replicas acknowledged it within <see cref="ReplicaAcknowledgementTimeout"/>;
+    /// otherwise the call fails closed as <see cref="InvitationLedgerUnavailableException"/> (the redeemer refuses with
+    /// <see cref="InvitationFailureReason.LedgerUnavailable"/>; the same joiner's retry is answered the same use,
+    /// acknowledged then). Refusals (revoked, exhausted) are answered without waiting for the acknowledgement — though
+    /// the <c>WAIT</c>, sent before the answer is known, still occupies the connection until it returns. A retry that is
+    /// answered the use its joiner already holds waits too, so it is never admitted on a use that a replica does not
+    /// have.
+    /// </para>
+    /// <para>
+    /// <c>WAIT</c> is not strong consistency: a failover that promotes a replica other than the ones that acknowledged
+    /// can still lose the write. With one replica per primary (and <c>WAIT 1</c>) the only replica that can be promoted
+    /// is the one that acknowledged. A primary with fewer replicas connected than asked refuses every write until they
+    /// are back. The issuance limiter's rate counters do not wait.
+    /// </para>
+    /// </remarks>
+    public int ReplicaAcknowledgements { get; set; }
+
+    /// <summary>Gets or sets how long Redis waits for <see cref="ReplicaAcknowledgements"/> replicas to acknowledge a write.</summary>
+    /// <value>
+    /// Default 500 ms (<see cref="DefaultReplicaAcknowledgementTimeout"/>). Used only when
+    /// <see cref="ReplicaAcknowledgements"/> is 1 or more; then it must be from 1 ms to one minute
+    /// (<see cref="MaxReplicaAcknowledgementTimeout"/>), in whole milliseconds (rounded up).
+    /// </value>
+    /// <remarks>
+    /// Keep it well under the connection's command timeout (<c>asyncTimeout</c>), or the client gives up first. While
+    /// Redis waits, the connection to that primary carries nothing else (<c>WAIT</c> blocks the connection it came
+    /// on), so a short timeout also bounds how long other redemptions queue behind a write whose replicas lag.
+    /// </remarks>
+    public TimeSpan ReplicaAcknowledgementTimeout { get; set; } = DefaultReplicaAcknowledgementTimeout;
 }

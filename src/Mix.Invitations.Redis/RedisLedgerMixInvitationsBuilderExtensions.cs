@@ -27,7 +27,7 @@ public static class RedisLedgerMixInvitationsBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IInvitationLedger>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RedisInvitationLedgerOptions>>().Value;
-            return new RedisInvitationLedger(sp.GetRequiredService<RedisConnector>(), options.KeyPrefix, options.Database, sp.GetService<TimeProvider>());
+            return new RedisInvitationLedger(sp.GetRequiredService<RedisConnector>(), options, sp.GetService<TimeProvider>());
         }));
         return builder;
     }

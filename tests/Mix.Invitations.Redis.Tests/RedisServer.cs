@@ -8,18 +8,21 @@ namespace Mix.Invitations.Redis.Tests;
 
 /// <summary>
 /// A redis-server process of the tests' own: a free loopback port, a temporary directory, no RDB snapshots,
-/// optionally AOF persistence; killed and deleted on dispose. Restart keeps the port and the directory.
+/// optionally AOF persistence, optionally a replica of another such server or a Redis Cluster node; killed and deleted on
+/// dispose. Restart keeps the port, the directory and the arguments.
 /// </summary>
 internal sealed class RedisServer : IDisposable
 {
     private const string MissingMessage = "redis-server is not installed (Debian package redis-server: apt-get install redis-server), so the Redis ledger tests cannot run.";
 
     private readonly bool _appendOnly;
+    private readonly IReadOnlyList<string> _arguments;
     private Process? _process;
 
-    private RedisServer(bool appendOnly)
+    private RedisServer(bool appendOnly, IReadOnlyList<string> arguments)
     {
         _appendOnly = appendOnly;
+        _arguments = arguments;
         Port = FreeLoopbackPort();
         Directory = System.IO.Directory.CreateTempSubdirectory("mixinv-redis-").FullName;
     }
@@ -72,10 +75,29 @@ internal sealed class RedisServer : IDisposable
     }
 
     /// <summary>Starts a server and waits until it answers PING.</summary>
-    public static RedisServer Start(bool appendOnly = false)
+    public static RedisServer Start(bool appendOnly = false) => Start(appendOnly, []);
+
+    /// <summary>Starts a replica of <paramref name="primary"/> and waits until it is in sync (<c>master_link_status:up</c>).</summary>
+    public static RedisServer StartReplicaOf(RedisServer primary)
+    {
+        var replica = Start(appendOnly: false, ["--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        try
+        {
+            replica.WaitForReplicaInSync();
+            return replica;
+        }
+        catch
+        {
+            replica.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a server with more arguments (a cluster node, a replica) and waits until it answers PING.</summary>
+    internal static RedisServer Start(bool appendOnly, IReadOnlyList<string> arguments)
     {
         Require();
-        var server = new RedisServer(appendOnly);
+        var server = new RedisServer(appendOnly, arguments);
         try
         {
             server.Restart();
@@ -111,7 +133,10 @@ internal sealed class RedisServer : IDisposable
             "--appendfsync", "always",
             "--daemonize", "no",
             "--logfile", Path.Combine(Directory, "redis.log"),
-        })
+
+            // A replica's first sync starts at once, not after the 5 s Redis waits by default for more replicas to join it.
+            "--repl-diskless-sync-delay", "0",
+        }.Concat(_arguments))
         {
             info.ArgumentList.Add(argument);
         }
@@ -129,6 +154,95 @@ internal sealed class RedisServer : IDisposable
             process.Kill();
             process.WaitForExit();
         }
+    }
+
+    /// <summary>Gets a value indicating whether the process is running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Sends one command and returns its reply as text (a bulk string's contents, or the status/error/integer line).</summary>
+    /// <exception cref="IOException">Thrown when the server does not answer.</exception>
+    public string Query(params string[] command) => QueryInOrder([command]);
+
+    /// <summary>Sends commands one after the other on one connection and returns the last one's reply as text (for example READONLY, then a read on a cluster replica).</summary>
+    /// <exception cref="IOException">Thrown when the server does not answer.</exception>
+    public string QueryInOrder(params string[][] commands)
+    {
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, Port);
+        using var stream = client.GetStream();
+        stream.ReadTimeout = 5000;
+        var reply = string.Empty;
+        foreach (var command in commands)
+        {
+            reply = Send(stream, command);
+        }
+
+        return reply;
+    }
+
+    private string Send(NetworkStream stream, string[] command)
+    {
+        var request = new StringBuilder().Append('*').Append(command.Length).Append("\r\n");
+        foreach (var part in command)
+        {
+            request.Append('$').Append(Encoding.UTF8.GetByteCount(part)).Append("\r\n").Append(part).Append("\r\n");
+        }
+
+        stream.Write(Encoding.UTF8.GetBytes(request.ToString()));
+        var reply = new List<byte>();
+        var buffer = new byte[8192];
+        while (true)
+        {
+            var read = stream.Read(buffer);
+            if (read == 0)
+            {
+                throw new IOException($"redis-server on port {Port} closed the connection.");
+            }
+
+            reply.AddRange(buffer.AsSpan(0, read));
+            var text = Encoding.UTF8.GetString(reply.ToArray());
+            var lineEnd = text.IndexOf("\r\n", StringComparison.Ordinal);
+            if (lineEnd < 0)
+            {
+                continue;
+            }
+
+            if (text[0] != '$')
+            {
+                return text[1..lineEnd];
+            }
+
+            var length = int.Parse(text[1..lineEnd], System.Globalization.CultureInfo.InvariantCulture);
+            if (length < 0)
+            {
+                return string.Empty;
+            }
+
+            if (reply.Count >= lineEnd + 2 + length + 2)
+            {
+                return Encoding.UTF8.GetString(reply.ToArray(), lineEnd + 2, length);
+            }
+        }
+    }
+
+    /// <summary>Starts <c>MONITOR</c> on a connection of its own: every command the server runs from then on, one line each, until disposed.</summary>
+    public RedisMonitor Monitor() => new(Port);
+
+    /// <summary>Waits (bounded: 30 s) until this replica's link to its primary is up and the initial sync is done.</summary>
+    public void WaitForReplicaInSync()
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var info = Query("INFO", "replication");
+            if (info.Contains("master_link_status:up", StringComparison.Ordinal) && info.Contains("master_sync_in_progress:0", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new InvalidOperationException($"The replica on port {Port} did not get in sync: {ReadLog()}");
     }
 
     public void Dispose()
@@ -185,13 +299,13 @@ internal sealed class RedisServer : IDisposable
         }
     }
 
-    private string ReadLog()
+    internal string ReadLog()
     {
         var log = Path.Combine(Directory, "redis.log");
         return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
