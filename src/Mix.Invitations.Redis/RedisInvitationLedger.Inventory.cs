@@ -143,7 +143,7 @@ public sealed partial class RedisInvitationLedger : IInvitationInventory
         AddField(values, InviteeField, record.Invitee?.Bare.ToString());
         AddField(values, LabelField, record.Label);
         AddField(values, InviterHashField, inviterHash);
-        await EvaluateAsync(AddScript, keys, [.. values], cancellationToken).ConfigureAwait(false);
+        await EvaluateAsync(AddScript, keys, [.. values], Added, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -158,6 +158,7 @@ public sealed partial class RedisInvitationLedger : IInvitationInventory
             ListScript,
             [index],
             [tag, after?.IssuedAtSeconds.ToString(CultureInfo.InvariantCulture) ?? string.Empty, after?.TokenId.ToString() ?? string.Empty, query.ScanLimit, NowUnixMilliseconds()],
+            Never,
             cancellationToken).ConfigureAwait(false))!;
 
         var now = _store.Time.GetUtcNow();
@@ -191,7 +192,7 @@ public sealed partial class RedisInvitationLedger : IInvitationInventory
     public async ValueTask<InvitationRecord?> GetAsync(Jid channel, InvitationTokenId tokenId, CancellationToken cancellationToken = default)
     {
         var tag = ChannelTag(channel);
-        var answer = (RedisResult[])(await EvaluateAsync(GetScript, [RecordKey(tag, tokenId.ToString())], [tag, tokenId.ToString(), NowUnixMilliseconds()], cancellationToken).ConfigureAwait(false))!;
+        var answer = (RedisResult[])(await EvaluateAsync(GetScript, [RecordKey(tag, tokenId.ToString())], [tag, tokenId.ToString(), NowUnixMilliseconds()], Never, cancellationToken).ConfigureAwait(false))!;
         return answer.Length == 0 ? null : Record(channel.Bare, answer, _store.Time.GetUtcNow());
     }
 

@@ -490,6 +490,12 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
 
     private static bool Always(RedisResult answer) => true;
 
+    // Reads of the inventory admit nothing (a list may drop index members of records that expired: nothing to keep).
+    private static bool Never(RedisResult answer) => false;
+
+    // An inventory record added (1), not one that was there already (0).
+    private static bool Added(RedisResult answer) => (long)answer == 1;
+
     private static bool Released(RedisResult answer) => (long)answer == 1;
 
     private static bool Reserved(RedisResult answer) => (long)((RedisResult[])answer!)[0] == 1;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Mix.Invitations.Tests.Inventory;
 using Mix.Invitations.Tests.Issuance;
 using Mix.Invitations.Tests.Redemption;
 
@@ -55,6 +56,36 @@ public sealed class RedisClusterWaitingLedgerContractTests : LedgerContract, IDi
     private RedisInvitationLedgerOptions Options { get; } = new()
     {
         KeyPrefix = $"waiting-{Guid.NewGuid():N}:",
+        ReplicaAcknowledgements = 1,
+        ReplicaAcknowledgementTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    protected override (IInvitationLedger First, IInvitationLedger Second) CreateNodes() =>
+        (new RedisInvitationLedger(_connections.Open(), Options, Time), new RedisInvitationLedger(_connections.Open(), Options, Time));
+
+    public void Dispose() => _connections.Dispose();
+}
+
+/// <summary>
+/// Runs the inventory contract over Redis Cluster, waiting for a replica (<see cref="RedisInvitationLedgerOptions.ReplicaAcknowledgements"/>
+/// = 1): the add, list and get scripts touch the record, the channel's and the inviter's sorted sets and the ledger's
+/// keys, all under the channel's hash tag, so each runs in one slot.
+/// </summary>
+[Collection(SharedRedisCluster.Name)]
+public sealed class RedisClusterInventoryContractTests : InventoryContract, IDisposable
+{
+    private readonly RedisConnections _connections;
+
+    public RedisClusterInventoryContractTests(RedisClusterFixture fixture)
+    {
+        _connections = new RedisConnections(fixture);
+    }
+
+    protected override FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private RedisInvitationLedgerOptions Options { get; } = new()
+    {
+        KeyPrefix = $"inventory-{Guid.NewGuid():N}:",
         ReplicaAcknowledgements = 1,
         ReplicaAcknowledgementTimeout = TimeSpan.FromSeconds(2),
     };
