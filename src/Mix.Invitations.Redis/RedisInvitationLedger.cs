@@ -47,6 +47,12 @@ namespace Mix.Invitations;
 /// (<see cref="RedisInvitationLedgerOptions.ReplicaAcknowledgements"/>).
 /// </para>
 /// <para>
+/// <b>Inventory.</b> The ledger is also an <see cref="IInvitationInventory"/> (registered with <c>AddInventory()</c>):
+/// per invitation a hash <c>C:i:{token id}</c> and, scored by issued-at, its id in the channel's sorted set
+/// <c>C:inv</c> and the bound inviter's <c>C:inv:{inviter hash}</c> — the channel's hash tag again, so one slot. A
+/// record's uses and state are read from the keys above when it is listed.
+/// </para>
+/// <para>
 /// <b>Bearer-use reservations.</b> The ledger is also the store of the outstanding bearer-uses cap
 /// (<see cref="IInvitationUseReservations"/>): per channel a sorted set <c>{prefix}bearer:{{channel hash}}</c> of the
 /// live reservations (member <c>random id:uses</c>, score its expiry in Unix milliseconds) and their running total
