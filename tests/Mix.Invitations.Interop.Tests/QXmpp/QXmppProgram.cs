@@ -42,7 +42,8 @@ public sealed class QXmppProgram : IAsyncLifetime
         var pkgConfig = ProcessRunner.FindOnPath("pkg-config");
         if (compiler is null || pkgConfig is null)
         {
-            _missing = $"The QXmpp interop tests need {(compiler is null ? "g++" : "pkg-config")}: {InstallHint}.";
+            string[] missing = [.. new[] { (compiler, "g++"), (pkgConfig, "pkg-config") }.Where(t => t.Item1 is null).Select(t => t.Item2)];
+            _missing = $"The QXmpp interop tests need {string.Join(" and ", missing)}, and QXmpp >= 1.4: {InstallHint}.";
             return;
         }
 
