@@ -52,6 +52,16 @@ namespace Mix.Invitations;
 /// and turns JID text into <see cref="Jid"/> values, reporting a bad JID with the element it was in.
 /// </para>
 /// <para>
+/// Empty elements: in an <c>&lt;invitation/&gt;</c>, an <c>&lt;inviter/&gt;</c> or <c>&lt;invitee/&gt;</c> with no
+/// text at all (<c>&lt;invitee/&gt;</c>, <c>&lt;invitee&gt;&lt;/invitee&gt;</c>, or only a comment) names no one and
+/// is read as absent, because QXmpp's <c>QXmppMixInvitation</c> writes an unset field that way. This is safe: the
+/// token's tag covers every address its policy binds, so an emptied bound address fails validation
+/// (<see cref="InvitationFailureReason.BadSignature"/>) as a missing one does. It is still an element, so a second
+/// one beside it is ambiguous. Whitespace alone is not a JID and is refused, as is an empty <c>&lt;channel/&gt;</c>
+/// or <c>&lt;token/&gt;</c>, and an empty <c>&lt;invitee/&gt;</c> in an <c>&lt;invite/&gt;</c> request (a request
+/// must name its invitee).
+/// </para>
+/// <para>
 /// Limits: text is read with a locked-down <see cref="XmlReader"/>: DTDs prohibited, no resolver, the size limit of
 /// <see cref="InvitationReaderSettings.MaxInputSize"/>. Every input is held to the depth limit of
 /// <see cref="InvitationReaderSettings.MaxDepth"/>, also inside ignored children. A caller's <see cref="XmlReader"/>

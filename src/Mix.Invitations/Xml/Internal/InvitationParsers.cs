@@ -48,6 +48,7 @@ internal static class InvitationParsers
         var ns = reader.NamespaceURI;
         var depth = reader.Depth;
         Jid? inviter = null, invitee = null, channel = null;
+        bool seenInviter = false, seenInvitee = false;
         string? token = null;
         if (!reader.IsEmptyElement)
         {
@@ -60,33 +61,35 @@ internal static class InvitationParsers
 
                 switch (reader.LocalName)
                 {
+                    // An empty <inviter/> or <invitee/> names no one (QXmpp writes one for an unset field), but it is
+                    // still an element: a second one beside it is as ambiguous as any other duplicate.
                     case "inviter":
-                        if (inviter is not null)
+                        if (seenInviter)
                         {
                             error = Duplicate("invitation", "inviter");
                             return false;
                         }
 
-                        if (!TryReadJid(reader, context, out var from, out error))
+                        seenInviter = true;
+                        if (!TryReadOptionalJid(reader, context, out inviter, out error))
                         {
                             return false;
                         }
 
-                        inviter = from;
                         break;
                     case "invitee":
-                        if (invitee is not null)
+                        if (seenInvitee)
                         {
                             error = Duplicate("invitation", "invitee");
                             return false;
                         }
 
-                        if (!TryReadJid(reader, context, out var to, out error))
+                        seenInvitee = true;
+                        if (!TryReadOptionalJid(reader, context, out invitee, out error))
                         {
                             return false;
                         }
 
-                        invitee = to;
                         break;
                     case "channel":
                         if (channel is not null)

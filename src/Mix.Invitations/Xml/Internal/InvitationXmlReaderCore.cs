@@ -264,6 +264,47 @@ internal static class InvitationXmlReaderCore
         return true;
     }
 
+    /// <summary>
+    /// Reads an optional JID (an invitation's <c>&lt;inviter/&gt;</c> or <c>&lt;invitee/&gt;</c>): an element with no
+    /// text at all (<c>&lt;invitee/&gt;</c>, <c>&lt;invitee&gt;&lt;/invitee&gt;</c>) names no one, so
+    /// <paramref name="jid"/> is <see langword="null"/>; whitespace alone is not a JID and is refused.
+    /// </summary>
+    /// <remarks>
+    /// QXmpp (<c>QXmppMixInvitation</c>, 1.4 and later) writes every field, an unset one as an empty element, so an
+    /// inviter-bound or unbound invitation that passed through a QXmpp client carries an empty <c>&lt;invitee/&gt;</c>.
+    /// Reading it as absent is safe: an address the policy binds is covered by the token's tag, and an absent one
+    /// fails the tag (or the policy) exactly as a missing element does.
+    /// </remarks>
+    public static bool TryReadOptionalJid(XmlReader reader, in ReadContext context, out Jid? jid, [NotNullWhen(false)] out string? error)
+    {
+        var name = reader.LocalName;
+        jid = null;
+        if (!TryReadText(reader, context, out var text, out error))
+        {
+            return false;
+        }
+
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = $"<{name}> holds only whitespace; it must hold a JID, or nothing at all when it names no one";
+            return false;
+        }
+
+        if (!Jid.TryParse(text.AsSpan(), out var parsed, out var jidError))
+        {
+            error = $"<{name}> is not a valid JID: {jidError}";
+            return false;
+        }
+
+        jid = parsed;
+        return true;
+    }
+
     /// <summary>Moves through the element's content; returns false at its end tag. Checks depth on the way.</summary>
     public static bool NextChild(XmlReader reader, int parentDepth, in ReadContext context, out string? depthError)
     {
