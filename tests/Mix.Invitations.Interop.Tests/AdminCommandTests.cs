@@ -12,7 +12,8 @@ namespace Mix.Invitations.Interop.Tests;
 /// create are then redeemed in XEP-0369 joins. In every channel alice is the owner and bob an administrator (set by
 /// alice through the XEP-0406 configuration form); carol is a participant or nobody.
 /// </summary>
-public sealed class AdminCommandTests : IClassFixture<InteropFixture>
+public abstract class AdminCommandTests<TFixture>
+    where TFixture : InteropFixture
 {
     private static readonly XNamespace Commands = "http://jabber.org/protocol/commands";
     private static readonly XNamespace DiscoInfo = "http://jabber.org/protocol/disco#info";
@@ -21,7 +22,7 @@ public sealed class AdminCommandTests : IClassFixture<InteropFixture>
     private static int s_channel;
     private readonly InteropFixture _fixture;
 
-    public AdminCommandTests(InteropFixture fixture)
+    protected AdminCommandTests(TFixture fixture)
     {
         _fixture = fixture;
     }
@@ -323,4 +324,24 @@ public sealed class AdminCommandTests : IClassFixture<InteropFixture>
     private bool IsParticipant(string channel, string user) =>
         _fixture.Service.TryGetChannel(Jid.Parse(channel), out var state)
         && state.IsParticipant(Jid.Parse(InteropFixture.Jid(user)));
+}
+
+/// <summary>The administration commands on Prosody.</summary>
+[Collection(ProsodyServers.Name)]
+public sealed class ProsodyAdminCommandTests : AdminCommandTests<ProsodyFixture>
+{
+    public ProsodyAdminCommandTests(ProsodyFixture fixture)
+        : base(fixture)
+    {
+    }
+}
+
+/// <summary>The administration commands on ejabberd.</summary>
+[Collection(EjabberdServers.Name)]
+public sealed class EjabberdAdminCommandTests : AdminCommandTests<EjabberdFixture>
+{
+    public EjabberdAdminCommandTests(EjabberdFixture fixture)
+        : base(fixture)
+    {
+    }
 }
