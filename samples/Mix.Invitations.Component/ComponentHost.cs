@@ -30,7 +30,7 @@ internal sealed class ComponentHost
             log?.WriteLine("component: no --key given; generated one, so invitations will not survive a restart");
         }
 
-        var service = MixService.Create(options.Domain, invitationOptions, timeProvider, log);
+        var service = MixService.Create(options.Domain, invitationOptions, timeProvider, log, options.LandingPage);
         foreach (var (channel, owner) in options.Owners)
         {
             service.AddChannel(channel, Jid.Parse(owner));

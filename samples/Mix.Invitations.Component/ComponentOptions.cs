@@ -21,6 +21,9 @@ internal sealed class ComponentOptions
     /// <summary>Gets or sets the invitation key (base64, at least 32 random bytes), or null to generate one at start.</summary>
     public string? Key { get; set; }
 
+    /// <summary>Gets or sets the landing page the create command's <c>landing-url</c> points at, or null for <c>https://DOMAIN/invite</c>.</summary>
+    public Uri? LandingPage { get; set; }
+
     /// <summary>Gets the channels created at start, each with its owner: (channel localpart, owner bare JID).</summary>
     public IList<(string Channel, string Owner)> Owners { get; } = [];
 
@@ -40,6 +43,7 @@ internal sealed class ComponentOptions
           --domain DOMAIN      the component's domain                   [MIX_COMPONENT_DOMAIN] default mix.localhost
           --secret SECRET      the component secret (required)          [MIX_COMPONENT_SECRET]
           --key BASE64         invitation key, >= 32 random bytes       [MIX_COMPONENT_KEY]    default: generated at start
+          --landing-page URL   the page of the web links (landing-url)  [MIX_COMPONENT_LANDING_PAGE] default https://DOMAIN/invite
           --owner CHANNEL=JID  create CHANNEL owned by JID (repeatable) [MIX_COMPONENT_OWNERS] "c1=a@x;c2=b@y"
           --participant-rate N/WINDOW  invitations per participant per channel, WINDOW in s, m or h
                                                                     [MIX_COMPONENT_PARTICIPANT_RATE] default 3/1m
@@ -61,6 +65,7 @@ internal sealed class ComponentOptions
         options.Domain = environment("MIX_COMPONENT_DOMAIN") ?? options.Domain;
         options.Secret = environment("MIX_COMPONENT_SECRET") ?? options.Secret;
         options.Key = environment("MIX_COMPONENT_KEY");
+        string? landing = environment("MIX_COMPONENT_LANDING_PAGE");
         foreach (var pair in (environment("MIX_COMPONENT_OWNERS") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             options.Owners.Add(ParseOwner(pair));
@@ -77,6 +82,7 @@ internal sealed class ComponentOptions
                 case "--domain": options.Domain = Value(); break;
                 case "--secret": options.Secret = Value(); break;
                 case "--key": options.Key = Value(); break;
+                case "--landing-page": landing = Value(); break;
                 case "--owner": options.Owners.Add(ParseOwner(Value())); break;
                 case "--participant-rate": rate = Value(); break;
                 default: throw new FormatException($"Unknown argument '{name}'.");
@@ -88,6 +94,13 @@ internal sealed class ComponentOptions
             options.Port = int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
                 ? p
                 : throw new FormatException($"The port '{port}' is not a number between 1 and 65535.");
+        }
+
+        if (landing is not null)
+        {
+            options.LandingPage = Uri.TryCreate(landing, UriKind.Absolute, out var page) && (page.Scheme == Uri.UriSchemeHttps || page.Scheme == Uri.UriSchemeHttp) && page.Fragment.Length == 0
+                ? page
+                : throw new FormatException($"The landing page '{landing}' is not an absolute http or https URL without a fragment.");
         }
 
         if (rate is not null)

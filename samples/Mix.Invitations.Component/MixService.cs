@@ -30,6 +30,9 @@ namespace Mix.Invitations.Component;
 /// checked against the sender's bare JID and the addressed channel; accepted joins add a participant, refusals carry
 /// the stanza error of <see cref="InvitationStanzaError.For"/>. A join without either is refused with
 /// <c>auth/forbidden</c> unless the sender already participates.</item>
+/// <item>IQ set <c>&lt;command xmlns='http://jabber.org/protocol/commands'/&gt;</c> to a channel (XEP-0050): the
+/// administration commands of <see cref="AdminCommands"/>, for the channel's owner and administrators; disco#items
+/// with node <c>http://jabber.org/protocol/commands</c> lists them, disco#info advertises the feature.</item>
 /// </list>
 /// <para>
 /// Who may invite is the library's built-in issuance rules (<see cref="InvitationIssuanceRules"/>): each request
@@ -45,8 +48,17 @@ internal sealed class MixService
     private readonly InvitationRedeemer _redemption;
     private readonly TextWriter? _log;
     private readonly TimeProvider _time;
+    private readonly AdminCommands? _commands;
 
-    public MixService(Jid domain, InvitationService invitations, InvitationRedeemer redemption, TextWriter? log = null, TimeProvider? timeProvider = null)
+    public MixService(
+        Jid domain,
+        InvitationService invitations,
+        InvitationRedeemer redemption,
+        TextWriter? log = null,
+        TimeProvider? timeProvider = null,
+        IInvitationInventory? inventory = null,
+        Uri? landingPage = null,
+        TimeSpan? defaultLifetime = null)
     {
         ArgumentNullException.ThrowIfNull(invitations);
         ArgumentNullException.ThrowIfNull(redemption);
@@ -55,7 +67,25 @@ internal sealed class MixService
         _redemption = redemption;
         _log = log;
         _time = timeProvider ?? TimeProvider.System;
+
+        // The administration commands list and revoke by id, so they need the inventory the issuer records into.
+        _commands = inventory is null
+            ? null
+            : new AdminCommands(
+                invitations,
+                redemption,
+                inventory,
+                landingPage ?? DefaultLandingPage(domain),
+                defaultLifetime ?? new MixInvitationOptions().DefaultLifetime,
+                _time,
+                Log);
     }
+
+    /// <summary>Gets the landing page used when none is configured: <c>https://DOMAIN/invite</c>.</summary>
+    public static Uri DefaultLandingPage(Jid domain) => new($"https://{domain.Domain}/invite");
+
+    /// <summary>Gets the administration commands, or null when the service has no inventory.</summary>
+    internal AdminCommands? Commands => _commands;
 
     /// <summary>Gets the component's domain.</summary>
     public Jid Domain { get; }
@@ -65,8 +95,9 @@ internal sealed class MixService
     /// <param name="options">The invitation options (keys).</param>
     /// <param name="timeProvider">The clock, or null for the system clock.</param>
     /// <param name="log">Where one line per decision goes (never a token), or null.</param>
+    /// <param name="landingPage">The page the create command's <c>landing-url</c> points at, or null for <see cref="DefaultLandingPage"/>.</param>
     /// <returns>The service.</returns>
-    public static MixService Create(string domain, MixInvitationOptions options, TimeProvider? timeProvider = null, TextWriter? log = null)
+    public static MixService Create(string domain, MixInvitationOptions options, TimeProvider? timeProvider = null, TextWriter? log = null, Uri? landingPage = null)
     {
         ArgumentNullException.ThrowIfNull(options);
 
@@ -85,9 +116,11 @@ internal sealed class MixService
         }
 
         var rules = InvitationIssuanceRules.Create(options, new InMemoryIssuanceLimiter(timeProvider), reservations);
-        var invitations = InvitationService.Create(options, timeProvider, issuancePolicies: rules);
-        var redemption = new InvitationRedeemer(invitations, ledger, options: options, timeProvider: timeProvider);
-        return new MixService(Jid.Parse(domain), invitations, redemption, log, timeProvider);
+        // The ledger is also the inventory: every issue is recorded (with the admin's label), so the ad-hoc commands
+        // can list the channel's invitations and revoke one by its id.
+        var invitations = InvitationService.Create(options, timeProvider, issuancePolicies: rules, inventory: ledger);
+        var redemption = new InvitationRedeemer(invitations, ledger, options: options, timeProvider: timeProvider, inventory: ledger);
+        return new MixService(Jid.Parse(domain), invitations, redemption, log, timeProvider, ledger, landingPage, options.DefaultLifetime);
     }
 
     /// <summary>Creates an invitation-only channel owned by <paramref name="owner"/>, or returns the existing one.</summary>
@@ -161,8 +194,49 @@ internal sealed class MixService
             ("get", var n) when n == Names.PubSub + "pubsub" => ReadConfiguration(stanza, payload, from, channel),
             ("set", var n) when n == Names.PubSub + "pubsub" => Configure(stanza, payload, from, channel),
             ("get", var n) when n == Names.Ping + "ping" => Result(stanza),
+            ("get", var n) when n == Names.DiscoInfo + "query" => ChannelInfo(stanza, payload),
+            ("get", var n) when n == Names.DiscoItems + "query" => ChannelItems(stanza, payload, from, channel),
+            ("set", var n) when n == Names.Commands + "command" && _commands is not null => await _commands.HandleAsync(stanza, payload, from, channel, cancellationToken).ConfigureAwait(false),
             _ => Error(stanza, new InvitationStanzaError("cancel", "service-unavailable", null)),
         };
+    }
+
+    /// <summary>XEP-0030 on a channel: its identity and features, or (XEP-0050 §2.3) a command node's.</summary>
+    private XElement ChannelInfo(XElement stanza, XElement query)
+    {
+        if ((string?)query.Attribute("node") is { } node)
+        {
+            return AdminCommands.CommandInfo(node) is { } info
+                ? Result(stanza, info)
+                : Error(stanza, new InvitationStanzaError("cancel", "item-not-found", null));
+        }
+
+        var reply = new XElement(
+            Names.DiscoInfo + "query",
+            new XElement(Names.DiscoInfo + "identity", new XAttribute("category", "conference"), new XAttribute("type", "mix")),
+            new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.MixCore.NamespaceName)),
+            new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.MixMisc.NamespaceName)),
+            new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.Pars.NamespaceName)));
+        if (_commands is not null)
+        {
+            reply.Add(new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.Commands.NamespaceName)));
+        }
+
+        return Result(stanza, reply);
+    }
+
+    /// <summary>XEP-0030 items of a channel: with node <c>http://jabber.org/protocol/commands</c>, the commands (XEP-0050 §2.2).</summary>
+    private XElement ChannelItems(XElement stanza, XElement query, Jid from, MixChannel channel)
+    {
+        var node = (string?)query.Attribute("node");
+        if (node == Names.Commands.NamespaceName && _commands is not null)
+        {
+            return Result(stanza, AdminCommands.Items(channel, from));
+        }
+
+        return node is null
+            ? Result(stanza, new XElement(Names.DiscoItems + "query"))
+            : Error(stanza, new InvitationStanzaError("cancel", "item-not-found", null));
     }
 
     private XElement Create(XElement stanza, XElement create, Jid from)
@@ -343,6 +417,24 @@ internal sealed class MixService
             Log($"{from.Bare} set participants may invite to {channel.ParticipantsMayInvite} in {channel.Address}");
         }
 
+        var administrators = form.Elements(Names.DataForms + "field").FirstOrDefault(f => (string?)f.Attribute("var") == Names.AdministratorField);
+        if (administrators is not null)
+        {
+            var jids = new List<Jid>();
+            foreach (var value in administrators.Elements(Names.DataForms + "value").Select(v => v.Value.Trim()).Where(v => v.Length > 0))
+            {
+                if (!Jid.TryParse(value, out var jid, out var problem))
+                {
+                    return Error(stanza, new InvitationStanzaError("modify", "not-acceptable", $"'{Names.AdministratorField}' holds a value that is not a JID: {problem}"));
+                }
+
+                jids.Add(jid.Bare);
+            }
+
+            channel.Administrators = jids;
+            Log($"{from.Bare} set {jids.Count} administrator(s) in {channel.Address}");
+        }
+
         var id = _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         return Result(stanza, new XElement(
             Names.PubSub + "pubsub",
@@ -354,6 +446,11 @@ internal sealed class MixService
         new XAttribute("type", type),
         new XElement(Names.DataForms + "field", new XAttribute("var", "FORM_TYPE"), new XAttribute("type", "hidden"), new XElement(Names.DataForms + "value", Names.MixAdmin)),
         new XElement(Names.DataForms + "field", new XAttribute("var", "Owner"), new XAttribute("type", "jid-multi"), new XElement(Names.DataForms + "value", channel.Owner.ToString())),
+        new XElement(
+            Names.DataForms + "field",
+            new XAttribute("var", Names.AdministratorField),
+            new XAttribute("type", "jid-multi"),
+            channel.Administrators.Select(a => new XElement(Names.DataForms + "value", a.ToString()))),
         new XElement(
             Names.DataForms + "field",
             new XAttribute("var", Names.ParticipantInvitationField),
@@ -382,7 +479,7 @@ internal sealed class MixService
         new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.MixMisc.NamespaceName)),
         new XElement(Names.DiscoInfo + "feature", new XAttribute("var", Names.Pars.NamespaceName)));
 
-    private static XElement Result(XElement request, XElement? payload = null)
+    internal static XElement Result(XElement request, XElement? payload = null)
     {
         var reply = Reply(request, "result");
         if (payload is not null)
@@ -393,10 +490,17 @@ internal sealed class MixService
         return reply;
     }
 
-    private static XElement Error(XElement request, InvitationStanzaError error)
+    /// <summary>An error reply; <paramref name="specific"/> is an application-specific condition (RFC 6120 §8.4) added after the defined one.</summary>
+    internal static XElement Error(XElement request, InvitationStanzaError error, XElement? specific = null)
     {
         var reply = Reply(request, "error");
-        reply.Add(error.ToXElement(Names.Component.NamespaceName));
+        var element = error.ToXElement(Names.Component.NamespaceName);
+        if (specific is not null)
+        {
+            element.Elements().First().AddAfterSelf(specific);
+        }
+
+        reply.Add(element);
         return reply;
     }
 

@@ -38,6 +38,15 @@ internal static class Names
     /// <summary>XEP-0030 service discovery, info.</summary>
     public static readonly XNamespace DiscoInfo = "http://jabber.org/protocol/disco#info";
 
+    /// <summary>XEP-0030 service discovery, items.</summary>
+    public static readonly XNamespace DiscoItems = "http://jabber.org/protocol/disco#items";
+
+    /// <summary>XEP-0050 ad-hoc commands.</summary>
+    public static readonly XNamespace Commands = "http://jabber.org/protocol/commands";
+
+    /// <summary>XEP-0406: the configuration field that lists the channel's administrators (jid-multi).</summary>
+    public const string AdministratorField = "Administrator";
+
     /// <summary>XEP-0199 XMPP ping.</summary>
     public static readonly XNamespace Ping = "urn:xmpp:ping";
 

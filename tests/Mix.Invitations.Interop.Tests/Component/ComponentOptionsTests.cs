@@ -64,6 +64,19 @@ public class ComponentOptionsTests
     }
 
     [Fact]
+    public void LandingPage_FromArgumentOrEnvironment_MustBeAnHttpUrlWithoutFragment()
+    {
+        var fromArgument = ComponentOptions.Parse(["--secret", "s", "--landing-page", "https://invite.example/join"], NoEnvironment.GetValueOrDefault);
+        var fromEnvironment = ComponentOptions.Parse(["--secret", "s"], new Dictionary<string, string> { ["MIX_COMPONENT_LANDING_PAGE"] = "http://localhost:8080/" }.GetValueOrDefault);
+        var withFragment = () => ComponentOptions.Parse(["--secret", "s", "--landing-page", "https://invite.example/#x"], NoEnvironment.GetValueOrDefault);
+
+        fromArgument.LandingPage.Should().Be(new Uri("https://invite.example/join"));
+        fromEnvironment.LandingPage.Should().Be(new Uri("http://localhost:8080/"));
+        ComponentOptions.Parse(["--secret", "s"], NoEnvironment.GetValueOrDefault).LandingPage.Should().BeNull();
+        withFragment.Should().Throw<FormatException>().WithMessage("*without a fragment*");
+    }
+
+    [Fact]
     public void ToInvitationOptions_NoKey_GeneratesAFreshKeyEachTime()
     {
         var options = ComponentOptions.Parse(["--secret", "s"], NoEnvironment.GetValueOrDefault);

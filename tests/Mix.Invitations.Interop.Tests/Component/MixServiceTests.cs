@@ -117,6 +117,47 @@ public class MixServiceTests
         ((string?)after!.Attribute("type")).Should().Be("result", after.ToString());
     }
 
+    [Fact]
+    public async Task Command_SessionOfAnotherRequester_IsBadSessionId_AndTheOwnersSessionStillCompletes()
+    {
+        XNamespace commands = "http://jabber.org/protocol/commands";
+        _service.TryGetChannel(Jid.Parse("coven@mix.example.org"), out var channel).Should().BeTrue();
+        channel!.Administrators = [Jid.Parse("cat@example.org")];
+        var started = await _service.HandleAsync(Iq("set", "hag66@example.org/a", "coven@mix.example.org", new XElement(commands + "command", new XAttribute("node", AdminCommands.CreateNode), new XAttribute("action", "execute")), "c1"), TestContext.Current.CancellationToken);
+        var sessionId = (string)started!.Element(commands + "command")!.Attribute("sessionid")!;
+        XElement Submit(string from, string id, string label) => Iq("set", from, "coven@mix.example.org", new XElement(
+            commands + "command",
+            new XAttribute("node", AdminCommands.CreateNode),
+            new XAttribute("sessionid", sessionId),
+            new XAttribute("action", "complete"),
+            new XElement(DataForms + "x", new XAttribute("type", "submit"), new XElement(DataForms + "field", new XAttribute("var", "label"), new XElement(DataForms + "value", label)))), id);
+
+        var hijack = await _service.HandleAsync(Submit("cat@example.org/b", "c2", "mine"), TestContext.Current.CancellationToken);
+        var otherResource = await _service.HandleAsync(Submit("hag66@example.org/other", "c3", "mine"), TestContext.Current.CancellationToken);
+        var tooLong = await _service.HandleAsync(Submit("hag66@example.org/a", "c4", new string('x', InvitationIssueRequest.MaxLabelLength + 1)), TestContext.Current.CancellationToken);
+        var done = await _service.HandleAsync(Submit("hag66@example.org/a", "c5", "for the cat"), TestContext.Current.CancellationToken);
+
+        ErrorOf(hijack!).Should().Be("modify/bad-request: No such session.");
+        hijack!.Element(Accept + "error")!.Element(commands + "bad-sessionid").Should().NotBeNull();
+        ErrorOf(otherResource!).Should().Be("modify/bad-request: No such session.", "a session belongs to the full JID that started it");
+        ErrorOf(tooLong!).Should().StartWith("modify/bad-request: 'label': The label is 65 characters long");
+        ((string?)done!.Element(commands + "command")!.Attribute("status")).Should().Be("completed", done.ToString());
+        _service.Commands!.OpenSessions.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Command_UnknownNode_IsItemNotFound_AndDiscoOfAStrangerListsNone()
+    {
+        XNamespace commands = "http://jabber.org/protocol/commands";
+        XNamespace items = "http://jabber.org/protocol/disco#items";
+
+        var unknown = await _service.HandleAsync(Iq("set", "hag66@example.org/a", "coven@mix.example.org", new XElement(commands + "command", new XAttribute("node", "urn:mix-invitations:cmd:nope")), "d1"), TestContext.Current.CancellationToken);
+        var stranger = await _service.HandleAsync(Iq("get", "cat@example.org/b", "coven@mix.example.org", new XElement(items + "query", new XAttribute("node", commands.NamespaceName)), "d2"), TestContext.Current.CancellationToken);
+
+        ErrorOf(unknown!).Should().StartWith("cancel/item-not-found");
+        stranger!.Element(items + "query")!.Elements().Should().BeEmpty();
+    }
+
     private static XElement Publish(string participantsMayInvite) => new(
         PubSub + "pubsub",
         new XElement(

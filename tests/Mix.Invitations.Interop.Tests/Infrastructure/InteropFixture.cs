@@ -7,14 +7,14 @@ using Xunit.Sdk;
 namespace Mix.Invitations.Interop.Tests.Infrastructure;
 
 /// <summary>
-/// One Prosody, the sample component connected to it in-process (with a clock the tests move), and one xmpp.js process
-/// with three users logged in, shared by the interop tests.
+/// One throwaway server (Prosody or ejabberd), the sample component connected to it in-process (with a clock the tests
+/// move), and one xmpp.js process with three users logged in, shared by the test classes of its collection.
 /// </summary>
-public sealed class InteropFixture : IAsyncLifetime
+public abstract class InteropFixture : IAsyncLifetime
 {
     public const string ComponentDomain = "mix.localhost";
 
-    /// <summary>Username → password of the accounts registered in Prosody.</summary>
+    /// <summary>Username → password of the accounts registered in the server.</summary>
     private static readonly Dictionary<string, string> Users = new()
     {
         ["alice"] = "alice-password",
@@ -26,20 +26,24 @@ public sealed class InteropFixture : IAsyncLifetime
     private readonly CancellationTokenSource _stop = new();
     private readonly SynchronizedLog _componentLog = new();
     private InteropRequirements? _tools;
-    private ProsodyServer? _prosody;
+    private IXmppServer? _server;
     private RunningComponent? _component;
     private ComponentHost? _host;
     private XmppClientDriver? _client;
 
-    public InteropFixture(IMessageSink diagnostics)
+    protected InteropFixture(IMessageSink diagnostics, XmppServerKind server)
     {
         _diagnostics = diagnostics;
+        Server = server;
     }
+
+    /// <summary>Gets the server this fixture runs.</summary>
+    public XmppServerKind Server { get; }
 
     /// <summary>Gets the component's clock: the tests advance it to make invitations expire.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    /// <summary>Gets how long starting everything took (Prosody, user registration, npm ci when needed, component, logins).</summary>
+    /// <summary>Gets how long starting everything took (server, user registration, npm ci when needed, component, logins).</summary>
     public TimeSpan StartupTime { get; private set; }
 
     internal MixService Service => _host!.Service;
@@ -48,7 +52,7 @@ public sealed class InteropFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _tools = await InteropRequirements.DetectAsync();
+        _tools = await InteropRequirements.DetectAsync(Server);
         if (_tools.Missing is not null)
         {
             return; // Each test skips (or fails when required) with the message.
@@ -56,20 +60,22 @@ public sealed class InteropFixture : IAsyncLifetime
 
         var watch = Stopwatch.StartNew();
         var tools = _tools;
-        // npm ci (when needed) and node's start-up (loading xmpp.js) overlap Prosody's start.
+        // npm ci (when needed) and node's start-up (loading xmpp.js) overlap the server's start.
         var startClient = Task.Run(async () =>
         {
             await XmppClientDriver.InstallAsync(tools);
             return XmppClientDriver.Start(tools);
         });
-        _prosody = await ProsodyServer.StartAsync(_tools, ComponentDomain, Users);
-        var prosodyReady = watch.Elapsed;
+        _server = Server == XmppServerKind.Prosody
+            ? await ProsodyServer.StartAsync(_tools, ComponentDomain, Users)
+            : await EjabberdServer.StartAsync(_tools, ComponentDomain, Users);
+        var serverReady = watch.Elapsed;
         var options = new ComponentOptions
         {
             Host = "127.0.0.1",
-            Port = _prosody.ComponentPort,
+            Port = _server.ComponentPort,
             Domain = ComponentDomain,
-            Secret = _prosody.ComponentSecret,
+            Secret = _server.ComponentSecret,
         };
         _host = ComponentHost.Create(options, Time, _componentLog);
         _component = await _host.StartAsync(_stop.Token);
@@ -77,11 +83,11 @@ public sealed class InteropFixture : IAsyncLifetime
         _client = await startClient;
         var installed = watch.Elapsed;
         var client = _client;
-        var prosody = _prosody;
-        var jids = await Task.WhenAll(Users.Select(user => client.LoginAsync(user.Key, prosody.ClientPort, ProsodyServer.UserDomain, user.Key, user.Value)));
+        var server = _server;
+        var jids = await Task.WhenAll(Users.Select(user => client.LoginAsync(user.Key, server.ClientPort, IXmppServer.UserDomain, user.Key, user.Value)));
         foreach (var (user, jid) in Users.Keys.Zip(jids))
         {
-            if (!jid.StartsWith(user + "@" + ProsodyServer.UserDomain + "/", StringComparison.Ordinal))
+            if (!jid.StartsWith(user + "@" + IXmppServer.UserDomain + "/", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"{user} was bound as {jid}.");
             }
@@ -90,10 +96,10 @@ public sealed class InteropFixture : IAsyncLifetime
         StartupTime = watch.Elapsed;
         _diagnostics.OnMessage(new Xunit.v3.DiagnosticMessage(string.Create(
             CultureInfo.InvariantCulture,
-            $"interop: ready in {StartupTime.TotalSeconds:F1} s (Prosody registered and listening {prosodyReady.TotalSeconds:F1} s, component handshake {componentReady.TotalSeconds:F1} s, npm ready {installed.TotalSeconds:F1} s, 3 xmpp.js logins {StartupTime.TotalSeconds:F1} s)")));
+            $"interop on {Server}: ready in {StartupTime.TotalSeconds:F1} s ({Server} registered and listening {serverReady.TotalSeconds:F1} s, component handshake {componentReady.TotalSeconds:F1} s, npm ready {installed.TotalSeconds:F1} s, 3 xmpp.js logins {StartupTime.TotalSeconds:F1} s)")));
     }
 
-    /// <summary>Skips the calling test when Prosody or Node.js is missing, or fails it when CI requires the suite.</summary>
+    /// <summary>Skips the calling test when the server or Node.js is missing, or fails it when CI requires the suite.</summary>
     public void RequireServer()
     {
         var missing = _tools?.Missing;
@@ -110,15 +116,25 @@ public sealed class InteropFixture : IAsyncLifetime
         Assert.Skip(missing);
     }
 
-    /// <summary>Gets the bare JID of a registered user.</summary>
-    public static string Jid(string user) => $"{user}@{ProsodyServer.UserDomain}";
+    /// <summary>Logs a user in again (after a server closed its stream), under the same session name.</summary>
+    public async Task ReconnectAsync(string user)
+    {
+        var jid = await Client.LoginAsync(user, _server!.ClientPort, IXmppServer.UserDomain, user, Users[user]);
+        if (!jid.StartsWith(user + "@" + IXmppServer.UserDomain + "/", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{user} was bound as {jid}.");
+        }
+    }
 
-    /// <summary>What went on, for an assertion message: the component's log, the driver's stderr and Prosody's log tail.</summary>
+    /// <summary>Gets the bare JID of a registered user.</summary>
+    public static string Jid(string user) => $"{user}@{IXmppServer.UserDomain}";
+
+    /// <summary>What went on, for an assertion message: the component's log, the driver's stderr and the server's log tail.</summary>
     public string Diagnostics() => string.Create(
         CultureInfo.InvariantCulture,
-        $"component log:\n{_componentLog}\nxmpp.js stderr:\n{_client?.StandardError}\n{_prosody?.LogTail(20)}");
+        $"component log:\n{_componentLog}\nxmpp.js stderr:\n{_client?.StandardError}\n{_server?.LogTail(20)}");
 
-    /// <summary>Stops the client, the component and Prosody, then releases the rest (xunit v3 calls only this, never Dispose).</summary>
+    /// <summary>Stops the client, the component and the server, then releases the rest (xunit v3 calls only this, never Dispose).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_client is not null)
@@ -135,17 +151,18 @@ public sealed class InteropFixture : IAsyncLifetime
             }
             catch (Exception ex) when (ex is IOException or TimeoutException)
             {
-                // Prosody may have closed the stream first; nothing to clean up.
+                // The server may have closed the stream first; nothing to clean up.
             }
         }
 
-        if (_prosody is not null)
+        if (_server is not null)
         {
-            await _prosody.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         _stop.Dispose();
         await _componentLog.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A thread-safe log the component writes one line per decision to.</summary>
@@ -172,4 +189,36 @@ public sealed class InteropFixture : IAsyncLifetime
             }
         }
     }
+}
+
+/// <summary>The interop fixture on a throwaway Prosody.</summary>
+public sealed class ProsodyFixture : InteropFixture
+{
+    public ProsodyFixture(IMessageSink diagnostics)
+        : base(diagnostics, XmppServerKind.Prosody)
+    {
+    }
+}
+
+/// <summary>The interop fixture on a throwaway ejabberd.</summary>
+public sealed class EjabberdFixture : InteropFixture
+{
+    public EjabberdFixture(IMessageSink diagnostics)
+        : base(diagnostics, XmppServerKind.Ejabberd)
+    {
+    }
+}
+
+/// <summary>The test classes on Prosody share one server and component, and run one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class ProsodyServers : ICollectionFixture<ProsodyFixture>
+{
+    public const string Name = "interop on Prosody";
+}
+
+/// <summary>The test classes on ejabberd share one server and component, and run one after the other (beside Prosody's).</summary>
+[CollectionDefinition(Name)]
+public sealed class EjabberdServers : ICollectionFixture<EjabberdFixture>
+{
+    public const string Name = "interop on ejabberd";
 }

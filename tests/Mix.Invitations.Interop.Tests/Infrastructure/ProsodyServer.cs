@@ -11,9 +11,9 @@ namespace Mix.Invitations.Interop.Tests.Infrastructure;
 /// A throwaway Prosody: its own config, data, pid file and log in a temporary directory, listening on loopback only,
 /// on free ports, with a <c>localhost</c> virtual host and one external component.
 /// </summary>
-internal sealed class ProsodyServer : IAsyncDisposable
+internal sealed class ProsodyServer : IXmppServer
 {
-    public const string UserDomain = "localhost";
+    public const string UserDomain = IXmppServer.UserDomain;
 
     private readonly Process _process;
 
@@ -173,14 +173,14 @@ internal sealed class ProsodyServer : IAsyncDisposable
 
     private static string Lua(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<bool> Accepts(int port)
+    internal static async Task<bool> Accepts(int port)
     {
         using var client = new TcpClient();
         try

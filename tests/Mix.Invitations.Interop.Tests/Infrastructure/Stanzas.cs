@@ -46,6 +46,25 @@ internal static class Stanzas
                         new XElement(data + "field", new XAttribute("var", "Participation Addition by Invitation from Participant"), new XElement(data + "value", participantsMayInvite ? "true" : "false"))))));
     }
 
+    /// <summary>XEP-0406 §3.2: the owner publishes the configuration form with the channel's administrators.</summary>
+    public static XElement ConfigureAdministrators(params string[] administrators)
+    {
+        XNamespace pubsub = "http://jabber.org/protocol/pubsub";
+        XNamespace data = "jabber:x:data";
+        return new XElement(
+            pubsub + "pubsub",
+            new XElement(
+                pubsub + "publish",
+                new XAttribute("node", "urn:xmpp:mix:nodes:config"),
+                new XElement(
+                    pubsub + "item",
+                    new XElement(
+                        data + "x",
+                        new XAttribute("type", "submit"),
+                        new XElement(data + "field", new XAttribute("var", "FORM_TYPE"), new XElement(data + "value", "urn:xmpp:mix:admin:0")),
+                        new XElement(data + "field", new XAttribute("var", "Administrator"), administrators.Select(a => new XElement(data + "value", a)))))));
+    }
+
     public static XElement JoinWith(XElement credential) => new(
         MixCore + "join",
         new XElement(MixCore + "subscribe", new XAttribute("node", "urn:xmpp:mix:nodes:messages")),

@@ -135,6 +135,45 @@ internal sealed class XmppClientDriver : IAsyncDisposable
         return XElement.Parse(answer["reply"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Runs an XEP-0050 ad-hoc command as a form-rendering client does (see driver.js): execute, then each submission
+    /// in turn while the session stays open, filling only the named fields and keeping the form's defaults for the rest.
+    /// </summary>
+    /// <returns>The reply to execute (the form, or an error) and the replies to the submissions sent.</returns>
+    public async Task<CommandRun> CommandAsync(string session, string to, string node, params CommandSubmission[] submissions)
+    {
+        var list = new JsonArray();
+        foreach (var submission in submissions)
+        {
+            var fields = new JsonObject();
+            foreach (var (name, value) in submission.Fields ?? new Dictionary<string, string>())
+            {
+                fields[name] = value;
+            }
+
+            var entry = new JsonObject { ["action"] = submission.Action, ["fields"] = fields };
+            if (submission.SessionId is not null)
+            {
+                entry["sessionid"] = submission.SessionId;
+            }
+
+            list.Add(entry);
+        }
+
+        var answer = await CallAsync(new JsonObject
+        {
+            ["op"] = "command",
+            ["session"] = session,
+            ["to"] = to,
+            ["node"] = node,
+            ["submissions"] = list,
+            ["timeoutMs"] = 15000,
+        });
+        return new CommandRun(
+            XElement.Parse(answer["form"]!.GetValue<string>()),
+            answer["replies"]!.AsArray().Select(r => XElement.Parse(r!.GetValue<string>())).ToArray());
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -226,4 +265,19 @@ internal sealed class XmppClientDriver : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>One submission of an ad-hoc command's form: the action, the fields to fill (by var), and optionally another session id to send.</summary>
+internal sealed record CommandSubmission(string Action, IReadOnlyDictionary<string, string>? Fields = null, string? SessionId = null)
+{
+    public static CommandSubmission Complete(IReadOnlyDictionary<string, string>? fields = null) => new("complete", fields);
+
+    public static CommandSubmission Cancel() => new("cancel");
+}
+
+/// <summary>What an ad-hoc command run brought back: the reply to execute, then one reply per submission sent.</summary>
+internal sealed record CommandRun(XElement Form, IReadOnlyList<XElement> Replies)
+{
+    /// <summary>Gets the last reply (the completed result, or an error).</summary>
+    public XElement Last => Replies.Count > 0 ? Replies[^1] : Form;
 }

@@ -6,17 +6,29 @@
 //       -> {"seq":1,"ok":true,"jid":"alice@localhost/interop"}
 //   {"seq":2,"op":"send","session":"alice","stanza":"<iq type='get' id='i1' to='…'>…</iq>","timeoutMs":10000}
 //       -> {"seq":2,"ok":true,"reply":"<iq xmlns='jabber:client' type='result' id='i1' …>…</iq>"}
-//   {"seq":3,"op":"quit"} -> {"seq":3,"ok":true}, then the process exits.
+//   {"seq":3,"op":"command","session":"bob","to":"room@mix.localhost","node":"urn:…:create",
+//    "submissions":[{"action":"complete","fields":{"policy":"unbound","uses":"2"}}],"timeoutMs":10000}
+//       -> {"seq":3,"ok":true,"form":"<iq …executing…>","replies":["<iq …completed…>"]}
+//   {"seq":4,"op":"quit"} -> {"seq":4,"ok":true}, then the process exits.
 //
 // Commands run concurrently; answers may come in any order and are matched by seq.
 // "send" parses the stanza, sends it through the client's normal pipeline (the server authenticates the session
 // and stamps the from), and waits for the stanza of the same id coming back. A failure is {"ok":false,"error":"…"}.
+// "command" runs an XEP-0050 ad-hoc command as a client that renders forms does: it executes the node, reads the
+// XEP-0004 form it gets back, fills the fields named in each submission (a field the form does not have is an
+// error: the test would be filling a form that is not there), keeps every other field's default value (hidden
+// fields included) and submits with the submission's action, in the session the responder opened. Each submission
+// is sent only while the previous reply leaves the session open (an error, or status "executing"); "cancel" sends
+// no form. When the execute step is an error, "form" is that error and "replies" is empty.
 // Nothing but those JSON lines is written to stdout; diagnostics go to stderr.
-import { client } from "@xmpp/client";
+import { client, xml } from "@xmpp/client";
 import parse from "ltx/lib/parse.js";
 import readline from "node:readline";
 
 const sessions = new Map();
+const COMMANDS = "http://jabber.org/protocol/commands";
+const DATA = "jabber:x:data";
+let nextId = 0;
 
 function reply(message) {
   process.stdout.write(JSON.stringify(message) + "\n");
@@ -55,13 +67,64 @@ async function login(command) {
   return { jid: address.toString() };
 }
 
-async function send(command) {
+function sessionOf(command) {
   const session = sessions.get(command.session);
   if (!session) throw new Error(`no session '${command.session}': log in first`);
-  const stanza = parse(command.stanza);
+  return session;
+}
+
+async function send(command) {
+  const received = await request(sessionOf(command), parse(command.stanza), command.timeoutMs ?? 10000);
+  return { reply: received.toString() };
+}
+
+// The values a field of a submitted form carries: the test's, else the form's defaults.
+function submittedField(field, given) {
+  const name = field.attrs.var;
+  const values = given !== undefined
+    ? (Array.isArray(given) ? given : [given])
+    : field.getChildren("value").map((v) => v.text());
+  return xml("field", { var: name }, ...values.map((v) => xml("value", {}, v)));
+}
+
+async function command(c) {
+  const session = sessionOf(c);
+  const timeoutMs = c.timeoutMs ?? 10000;
+  const execute = xml("iq", { type: "set", to: c.to, id: `cmd${++nextId}` },
+    xml("command", { xmlns: COMMANDS, node: c.node, action: "execute" }));
+  const first = await request(session, execute, timeoutMs);
+  const replies = [];
+  if (first.attrs.type !== "result") return { form: first.toString(), replies };
+  let sessionid = first.getChild("command", COMMANDS)?.attrs.sessionid;
+  const form = first.getChild("command", COMMANDS)?.getChild("x", DATA);
+  let previous = first;
+  for (const submission of c.submissions ?? []) {
+    const status = previous.getChild("command", COMMANDS)?.attrs.status;
+    if (previous.attrs.type === "result" && status !== "executing") break; // completed or canceled: nothing to submit to
+    const action = submission.action ?? "complete";
+    const payload = [];
+    if (action !== "cancel") {
+      if (!form) throw new Error(`the command ${c.node} sent no form to fill`);
+      const fields = submission.fields ?? {};
+      const known = new Set(form.getChildren("field").map((f) => f.attrs.var));
+      for (const name of Object.keys(fields)) {
+        if (!known.has(name)) throw new Error(`the form of ${c.node} has no field '${name}' (it has ${[...known].join(", ")})`);
+      }
+      payload.push(xml("x", { xmlns: DATA, type: "submit" },
+        ...form.getChildren("field").filter((f) => f.attrs.var && f.attrs.type !== "fixed").map((f) => submittedField(f, fields[f.attrs.var]))));
+    }
+    const stanza = xml("iq", { type: "set", to: c.to, id: `cmd${++nextId}` },
+      xml("command", { xmlns: COMMANDS, node: c.node, sessionid: submission.sessionid ?? sessionid, action }, ...payload));
+    previous = await request(session, stanza, timeoutMs);
+    replies.push(previous.toString());
+  }
+  return { form: first.toString(), replies };
+}
+
+// Sends a stanza and waits for the one of the same id coming back.
+async function request(session, stanza, timeoutMs) {
   const id = stanza.attrs.id;
   if (!id) throw new Error("the stanza needs an id to match its reply");
-  const timeoutMs = command.timeoutMs ?? 10000;
   const answer = new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       session.waiting.delete(id);
@@ -73,8 +136,7 @@ async function send(command) {
     });
   });
   await session.xmpp.send(stanza);
-  const received = await answer;
-  return { reply: received.toString() };
+  return answer;
 }
 
 async function quit() {
@@ -88,7 +150,7 @@ async function quit() {
   sessions.clear();
 }
 
-const ops = { login, send, quit };
+const ops = { login, send, command, quit };
 const input = readline.createInterface({ input: process.stdin });
 const running = new Set();
 // Commands run concurrently (several users log in at once); each answer carries its command's seq.
