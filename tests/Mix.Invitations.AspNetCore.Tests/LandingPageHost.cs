@@ -19,18 +19,21 @@ internal sealed class LandingPageHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LandingPageHost(WebApplication app, Uri address, ConcurrentQueue<string> log)
+    private readonly string _pattern;
+
+    private LandingPageHost(WebApplication app, Uri address, ConcurrentQueue<string> log, string pattern)
     {
         _app = app;
         Address = address;
         Log = log;
+        _pattern = pattern;
     }
 
     /// <summary>The server's root, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; }
 
     /// <summary>The page, as landing links name it.</summary>
-    public Uri Page => new(Address, "/invite");
+    public Uri Page => new(Address, _pattern);
 
     /// <summary>Everything the server recorded: request lines with all headers, and log messages.</summary>
     public ConcurrentQueue<string> Log { get; }
@@ -41,7 +44,7 @@ internal sealed class LandingPageHost : IAsyncDisposable
     /// <summary>Requests that carried a Referer header.</summary>
     public ConcurrentQueue<string> Referers { get; } = new();
 
-    public static async Task<LandingPageHost> StartAsync(CancellationToken cancellationToken)
+    public static async Task<LandingPageHost> StartAsync(CancellationToken cancellationToken, string pattern = "/invite")
     {
         var log = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -69,10 +72,10 @@ internal sealed class LandingPageHost : IAsyncDisposable
 
             await next(context);
         });
-        app.MapInvitationLandingPage("/invite");
+        app.MapInvitationLandingPage(pattern);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        host = new LandingPageHost(app, new Uri(address.TrimEnd('/') + "/"), log);
+        host = new LandingPageHost(app, new Uri(address.TrimEnd('/') + "/"), log, pattern);
         return host;
     }
 

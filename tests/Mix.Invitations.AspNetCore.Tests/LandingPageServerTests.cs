@@ -128,6 +128,47 @@ public sealed partial class LandingPageServerTests(LandingPageFixture fixture) :
         System.Text.Encoding.UTF8.GetString(LandingPage.ReadResource("qrcode-generator.LICENSE.txt")).Should().Contain("Permission is hereby granted");
     }
 
+    [Fact]
+    public async Task RootPattern_ServesThePageAndItsAssetsAtTheRoot()
+    {
+        await using var host = await LandingPageHost.StartAsync(TestContext.Current.CancellationToken, "/");
+        var html = await Client.GetStringAsync(host.Address, TestContext.Current.CancellationToken);
+        html.Should().Contain("<script src=\"/landing.js\" defer>").And.Contain("<link rel=\"stylesheet\" href=\"/landing.css\">");
+        using var script = await Client.GetAsync(new Uri(host.Address, "/qrcode.js"), TestContext.Current.CancellationToken);
+        script.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// What a browser downloads for the page (English): HTML, CSS, the page's script and the QR encoder. The numbers
+    /// are written to the test output and quoted in the package README; the budget catches an accidental bundle.
+    /// </summary>
+    [Fact]
+    public async Task Payload_StaysWithinItsBudget()
+    {
+        long total = 0, gzipped = 0;
+        var output = TestContext.Current.TestOutputHelper;
+        foreach (var path in new[] { "/invite", "/invite/landing.css", "/invite/landing.js", "/invite/qrcode.js" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.Host.Address, path));
+            request.Headers.TryAddWithoutValidation("Accept-Language", "en");
+            using var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
+            var bytes = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+            using var compressed = new MemoryStream();
+            await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                await gzip.WriteAsync(bytes, TestContext.Current.CancellationToken);
+            }
+
+            total += bytes.Length;
+            gzipped += compressed.Length;
+            output?.WriteLine($"{path}: {bytes.Length} bytes, {compressed.Length} gzipped");
+        }
+
+        output?.WriteLine($"total: {total} bytes, {gzipped} gzipped");
+        total.Should().BeLessThan(100_000);
+        gzipped.Should().BeLessThan(32_000);
+    }
+
     [GeneratedRegex("<script[^>]*>", RegexOptions.CultureInvariant)]
     private static partial Regex ScriptTag();
 }

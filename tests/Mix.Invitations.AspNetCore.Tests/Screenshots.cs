@@ -6,9 +6,10 @@ namespace Mix.Invitations.AspNetCore.Tests;
 /// </summary>
 internal static class Screenshots
 {
-    public static string Save(byte[] png, string name)
+    /// <summary>Saves a screenshot: to docs/images when <paramref name="forDocs"/> and the variable is set, else beside the tests.</summary>
+    public static string Save(byte[] png, string name, bool forDocs = true)
     {
-        var folder = Environment.GetEnvironmentVariable("MIX_INVITATIONS_WRITE_SCREENSHOTS") == "1"
+        var folder = forDocs && Environment.GetEnvironmentVariable("MIX_INVITATIONS_WRITE_SCREENSHOTS") == "1"
             ? Path.Combine(RepositoryRoot(), "docs", "images")
             : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
