@@ -29,7 +29,7 @@ internal static class LandingPage
     /// <summary>The keys of <c>Resources/LandingPageStrings.resx</c> that the page's template names as <c>{{Key}}</c>.</summary>
     internal static readonly string[] StringKeys =
     [
-        "Title", "Heading", "NoScript", "ChannelLabel", "InviterLabel", "ExpiresLabel", "UntrustedNote", "OpenButton", "LinkLabel",
+        "Title", "Heading", "NoScript", "ChannelLabel", "InviterLabel", "InviteeLabel", "ExpiresLabel", "UntrustedNote", "OpenButton", "LinkLabel",
         "CopyButton", "Copied", "CopyFailed", "QrCaption", "QrAlt", "Expired", "Malformed", "Missing",
     ];
 

@@ -62,6 +62,33 @@ public sealed class LandingPageBrowserTests(LandingPageFixture fixture) : IClass
     }
 
     [Fact(Timeout = Guard)]
+    public async Task Page_ForAnInviteeBoundLink_NamesTheInvitee()
+    {
+        var invitation = await TestInvitations.IssueAsync(Now, TimeSpan.FromDays(7), TestInvitations.Inviter, invitee: TestInvitations.Invitee);
+        var driver = fixture.English;
+        await OpenAsync(driver, Link(invitation), TestContext.Current.CancellationToken);
+
+        Text(driver, "inviter").Should().Be("hag66@shakespeare.example");
+        Visible(driver, "invitee-row").Should().BeTrue();
+        Text(driver, "invitee").Should().Be("cat@shakespeare.example");
+        driver.FindElement(By.Id("open")).GetAttribute("href").Should().Be(InvitationUri.ToXmppUri(invitation));
+    }
+
+    [Fact(Timeout = Guard)]
+    public async Task Page_AcceptsTheFormSeenInTheWild_MixActionAmpersandAndXmppPrefix()
+    {
+        var invitation = await TestInvitations.IssueAsync(Now, TimeSpan.FromDays(7));
+        var body = "coven@mix.shakespeare.example?mix&preauth=" + invitation.Token;
+        var driver = fixture.English;
+        await OpenAsync(driver, Host.Page + "#xmpp:" + body, TestContext.Current.CancellationToken);
+
+        Text(driver, "channel").Should().Be("coven@mix.shakespeare.example");
+        driver.FindElement(By.Id("expires")).GetAttribute("datetime").Should().Be(TestInvitations.ExpiryIso(invitation));
+        driver.FindElement(By.Id("open")).GetAttribute("href").Should().Be("xmpp:" + body, "the link is handed to the app as it came");
+        InvitationUri.Parse("xmpp:" + body).Token.Should().Be(invitation.Token);
+    }
+
+    [Fact(Timeout = Guard)]
     public async Task QrCode_DecodesToExactlyTheXmppUri_AsDoTheButtonAndTheCopyField()
     {
         var invitation = await TestInvitations.IssueAsync(Now, TimeSpan.FromDays(7), TestInvitations.Inviter);

@@ -9,8 +9,13 @@ internal static class TestInvitations
 
     public static readonly Jid Inviter = Jid.Parse("hag66@shakespeare.example");
 
-    /// <summary>Issues an invitation at <paramref name="issuedAt"/>: inviter-bound (the link names the inviter) or, without an inviter, unbound.</summary>
-    public static async Task<Invitation> IssueAsync(DateTimeOffset issuedAt, TimeSpan lifetime, Jid? inviter = null, Jid? channel = null)
+    public static readonly Jid Invitee = Jid.Parse("cat@shakespeare.example");
+
+    /// <summary>
+    /// Issues an invitation at <paramref name="issuedAt"/>: invitee-bound when an invitee is given, else inviter-bound
+    /// (the link names the inviter), else unbound.
+    /// </summary>
+    public static async Task<Invitation> IssueAsync(DateTimeOffset issuedAt, TimeSpan lifetime, Jid? inviter = null, Jid? channel = null, Jid? invitee = null)
     {
         var options = new MixInvitationOptions();
         options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
@@ -20,7 +25,8 @@ internal static class TestInvitations
             {
                 Channel = channel ?? Channel,
                 Inviter = inviter,
-                Policy = inviter is null ? BindingPolicies.UnboundName : BindingPolicies.InviterBoundName,
+                Invitee = invitee,
+                Policy = invitee is not null ? BindingPolicies.InviteeBoundName : inviter is null ? BindingPolicies.UnboundName : BindingPolicies.InviterBoundName,
                 Lifetime = lifetime,
             },
             TestContext.Current.CancellationToken);

@@ -44,7 +44,7 @@
       found[key] = value;
     }
     if (!found.preauth) { return null; }
-    return { uri: 'xmpp:' + body, channel: channel, inviter: found.inviter || null, token: found.preauth };
+    return { uri: 'xmpp:' + body, channel: channel, inviter: found.inviter || null, invitee: found.invitee || null, token: found.preauth };
   }
 
   // docs/token-format.md section 2: version 0x01, flags (bit 0: use-limited), policy id, key id, issued-at and
@@ -105,6 +105,10 @@
     if (link.inviter) {
       byId('inviter').textContent = link.inviter;
       byId('inviter-row').hidden = false;
+    }
+    if (link.invitee) {
+      byId('invitee').textContent = link.invitee;
+      byId('invitee-row').hidden = false;
     }
     var expires = new Date(header.expiresAt * 1000);
     var time = byId('expires');
