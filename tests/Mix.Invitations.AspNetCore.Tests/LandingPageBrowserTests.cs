@@ -89,6 +89,38 @@ public sealed class LandingPageBrowserTests(LandingPageFixture fixture) : IClass
     }
 
     [Fact(Timeout = Guard)]
+    public async Task Page_ShowsPercentEncodedNonAsciiJidsDecoded_AndTheQrCarriesTheLinkAsBuilt()
+    {
+        var invitation = await TestInvitations.IssueAsync(
+            Now, TimeSpan.FromDays(7), Jid.Parse("ΟΔΥΣΣΕΥΣ@ithaca.example"), Jid.Parse("straße@mix.shakespeare.example"));
+        var driver = fixture.English;
+        await OpenAsync(driver, Link(invitation), TestContext.Current.CancellationToken);
+
+        Link(invitation).Should().Contain("stra%C3%9Fe@mix", "the library percent-encodes the channel's non-ASCII letters");
+        Text(driver, "channel").Should().Be("straße@mix.shakespeare.example");
+        Text(driver, "inviter").Should().Be("οδυσσευς@ithaca.example");
+        var png = QrScreenshot(driver);
+        Screenshots.Save(png, "landing-page-qr-non-ascii.png", forDocs: false);
+        DecodeQr(png).Should().Be(InvitationUri.ToXmppUri(invitation));
+    }
+
+    [Fact(Timeout = Guard)]
+    public async Task Page_WritesHostileLinkTextAsText_NeverAsMarkup()
+    {
+        var invitation = await TestInvitations.IssueAsync(Now, TimeSpan.FromDays(7));
+        var channel = "<b>bold<b>@mix.example";
+        var inviter = "\"><i>x<i>&amp;@evil.example";
+        var fragment = Uri.EscapeDataString(channel) + "?join;preauth=" + invitation.Token + ";inviter=" + Uri.EscapeDataString(inviter);
+        var driver = fixture.English;
+        await OpenAsync(driver, Host.Page + "#" + fragment, TestContext.Current.CancellationToken);
+
+        Text(driver, "channel").Should().Be(channel);
+        Text(driver, "inviter").Should().Be(inviter);
+        driver.FindElements(By.CssSelector("main b, main i")).Should().BeEmpty();
+        driver.FindElement(By.Id("open")).GetAttribute("href").Should().StartWith("xmpp:");
+    }
+
+    [Fact(Timeout = Guard)]
     public async Task QrCode_DecodesToExactlyTheXmppUri_AsDoTheButtonAndTheCopyField()
     {
         var invitation = await TestInvitations.IssueAsync(Now, TimeSpan.FromDays(7), TestInvitations.Inviter);
@@ -98,7 +130,7 @@ public sealed class LandingPageBrowserTests(LandingPageFixture fixture) : IClass
 
         var qr = driver.FindElement(By.Id("qr"));
         qr.GetAttribute("alt").Should().NotBeNullOrWhiteSpace();
-        var png = ((ITakesScreenshot)qr).GetScreenshot().AsByteArray;
+        var png = QrScreenshot(driver);
         Screenshots.Save(png, "landing-page-qr.png", forDocs: false);
         DecodeQr(png).Should().Be(xmppUri);
         driver.FindElement(By.Id("open")).GetAttribute("href").Should().Be(xmppUri);
@@ -376,6 +408,14 @@ public sealed class LandingPageBrowserTests(LandingPageFixture fixture) : IClass
         var bytes = Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/') + new string('=', (4 - (token.Length % 4)) % 4));
         bytes[offset] = value;
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>A screenshot of the QR image alone, scrolled into view first (an element screenshot is cut at the viewport's edge).</summary>
+    private static byte[] QrScreenshot(ChromeDriver driver)
+    {
+        var qr = driver.FindElement(By.Id("qr"));
+        driver.ExecuteScript("arguments[0].scrollIntoView({ block: 'center' });", qr);
+        return ((ITakesScreenshot)qr).GetScreenshot().AsByteArray;
     }
 
     private static string DecodeQr(byte[] png)
