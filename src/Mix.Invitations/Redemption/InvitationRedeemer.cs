@@ -204,7 +204,8 @@ public sealed class InvitationRedeemer
                 return InvitationRevocationOutcome.NotFound;
             }
 
-            await ledger.RevokeAsync(tokenId, record.Channel, record.ExpiresAt + _options().ExpiryTolerance + _options().LedgerRetentionMargin, cancellationToken).ConfigureAwait(false);
+            var options = _options(); // one version of the options for the whole retention
+            await ledger.RevokeAsync(tokenId, record.Channel, record.ExpiresAt + options.ExpiryTolerance + options.LedgerRetentionMargin, cancellationToken).ConfigureAwait(false);
         }
         catch (InvitationLedgerUnavailableException ex)
         {

@@ -137,40 +137,9 @@ internal sealed class EjabberdServer : IXmppServer
     }
 
     /// <summary>The last lines of ejabberd's log, for failure messages.</summary>
-    public string LogTail(int lines = 40)
-    {
-        try
-        {
-            var all = File.Exists(LogFile) ? File.ReadAllLines(LogFile) : [];
-            return "ejabberd.log (tail):\n" + string.Join('\n', all.TakeLast(lines));
-        }
-        catch (IOException ex)
-        {
-            return $"ejabberd.log unreadable: {ex.Message}";
-        }
-    }
+    public string LogTail(int lines = 40) => ThrowawayServer.LogTail(LogFile, lines);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open: the temporary directory is the OS's to clean.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => ThrowawayServer.StopAsync(_process, Directory, entireProcessTree: true);
 
     private string Console()
     {

@@ -104,40 +104,9 @@ internal sealed class ProsodyServer : IXmppServer
     }
 
     /// <summary>The last lines of Prosody's log, for failure messages.</summary>
-    public string LogTail(int lines = 40)
-    {
-        try
-        {
-            var all = File.Exists(LogFile) ? File.ReadAllLines(LogFile) : [];
-            return "prosody.log (tail):\n" + string.Join('\n', all.TakeLast(lines));
-        }
-        catch (IOException ex)
-        {
-            return $"prosody.log unreadable: {ex.Message}";
-        }
-    }
+    public string LogTail(int lines = 40) => ThrowawayServer.LogTail(LogFile, lines);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open: the temporary directory is the OS's to clean.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => ThrowawayServer.StopAsync(_process, Directory, entireProcessTree: false);
 
     private static string Config(string directory, int clientPort, int componentPort, string componentDomain, string secret) => string.Create(CultureInfo.InvariantCulture, $$"""
         -- Written by the Mix.Invitations interop tests: loopback only, no TLS, no s2s, no HTTP.

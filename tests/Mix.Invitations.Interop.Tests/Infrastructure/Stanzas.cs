@@ -28,26 +28,15 @@ internal static class Stanzas
     public static XElement PreAuthRequest() => new(Pars + "preauth");
 
     /// <summary>XEP-0406 §3.2: the owner publishes the channel's configuration form with the participants' setting.</summary>
-    public static XElement Configure(bool participantsMayInvite)
-    {
-        XNamespace pubsub = "http://jabber.org/protocol/pubsub";
-        XNamespace data = "jabber:x:data";
-        return new XElement(
-            pubsub + "pubsub",
-            new XElement(
-                pubsub + "publish",
-                new XAttribute("node", "urn:xmpp:mix:nodes:config"),
-                new XElement(
-                    pubsub + "item",
-                    new XElement(
-                        data + "x",
-                        new XAttribute("type", "submit"),
-                        new XElement(data + "field", new XAttribute("var", "FORM_TYPE"), new XElement(data + "value", "urn:xmpp:mix:admin:0")),
-                        new XElement(data + "field", new XAttribute("var", "Participation Addition by Invitation from Participant"), new XElement(data + "value", participantsMayInvite ? "true" : "false"))))));
-    }
+    public static XElement Configure(bool participantsMayInvite) =>
+        ConfigurationForm("Participation Addition by Invitation from Participant", participantsMayInvite ? "true" : "false");
 
     /// <summary>XEP-0406 §3.2: the owner publishes the configuration form with the channel's administrators.</summary>
-    public static XElement ConfigureAdministrators(params string[] administrators)
+    public static XElement ConfigureAdministrators(params string[] administrators) =>
+        ConfigurationForm("Administrator", administrators);
+
+    /// <summary>A submitted configuration form on the channel's <c>urn:xmpp:mix:nodes:config</c> node, with one field and its values.</summary>
+    private static XElement ConfigurationForm(string field, params string[] values)
     {
         XNamespace pubsub = "http://jabber.org/protocol/pubsub";
         XNamespace data = "jabber:x:data";
@@ -62,7 +51,7 @@ internal static class Stanzas
                         data + "x",
                         new XAttribute("type", "submit"),
                         new XElement(data + "field", new XAttribute("var", "FORM_TYPE"), new XElement(data + "value", "urn:xmpp:mix:admin:0")),
-                        new XElement(data + "field", new XAttribute("var", "Administrator"), administrators.Select(a => new XElement(data + "value", a)))))));
+                        new XElement(data + "field", new XAttribute("var", field), values.Select(v => new XElement(data + "value", v)))))));
     }
 
     public static XElement JoinWith(XElement credential) => new(
