@@ -27,8 +27,8 @@ internal static class TokenGrantsCodec
     internal const int KindNodes = 2;
     internal const int KindNick = 3;
     internal const int KindLabel = 4;
-    internal const int MaxNickBytes = 16;
-    internal const int MaxLabelBytes = 10;
+    internal const int MaxNickBytes = InvitationGrants.MaxNickBytes;
+    internal const int MaxLabelBytes = InvitationGrants.MaxLabelBytes;
 
     /// <summary>The longest the entries may be: every known kind at its longest.</summary>
     internal const int MaxEntriesBytes = 2 + 3 + (1 + MaxNickBytes) + (1 + MaxLabelBytes);
@@ -175,6 +175,17 @@ internal static class TokenGrantsCodec
         consumed = 1 + source[0];
         return true;
     }
+
+    /// <summary>The token form of public grants (their shape checked by <see cref="GetSize"/>).</summary>
+    /// <param name="grants">The grants; the role must be 1–255 when set.</param>
+    /// <returns>The grants to write; empty when they grant nothing.</returns>
+    internal static TokenGrants From(InvitationGrants grants) => new()
+    {
+        RoleId = (byte)(grants.Role ?? 0),
+        Nodes = (ushort)grants.Nodes,
+        Nick = grants.Nick,
+        Label = grants.Label,
+    };
 
     private static byte EntryByte(int kind, int length) => (byte)((kind << 5) | length);
 

@@ -4,21 +4,21 @@ namespace Mix.Invitations.Internal;
 
 /// <summary>
 /// The parts of a token in the layout of docs/design/grants-and-narrowing.md section 2: header, optional grants,
-/// optional restriction chain, tag. Groundwork for issue 19: <see cref="TokenCodec.TryDecode"/> still refuses flag
-/// bits 1 and 2, so nothing here changes how tokens validate today.
+/// optional restriction chain, tag (docs/token-format.md sections 13 and 14). <see cref="TokenCodec.TryDecode"/> checks
+/// a token with flag bit 1 or 2 through it, and validation splits such a token with it.
 /// </summary>
 internal readonly ref struct TokenParts
 {
     /// <summary>Flag bit 1: a grants part follows the header.</summary>
-    internal const byte FlagGrants = 0x02;
+    internal const byte FlagGrants = TokenCodec.FlagGrants;
 
     /// <summary>Flag bit 2: a restriction chain precedes the tag.</summary>
-    internal const byte FlagRestricted = 0x04;
+    internal const byte FlagRestricted = TokenCodec.FlagRestricted;
 
     /// <summary>The longest token in bytes: a use-limited header, every grant at its longest, 8 uses restrictions, the tag.</summary>
     internal const int MaxBytes = TokenCodec.LimitedHeaderSize + TokenGrantsCodec.MaxPartBytes + (TokenRestrictionCodec.MaxRestrictions * TokenRestrictionCodec.MaxRestrictionBytes) + TokenCodec.TagSize;
 
-    private const byte KnownFlags = TokenCodec.FlagUseLimited | FlagGrants | FlagRestricted;
+    private const byte KnownFlags = TokenCodec.KnownFlags;
 
     private TokenParts(ReadOnlySpan<byte> header, ReadOnlySpan<byte> grants, ReadOnlySpan<byte> restrictions, ReadOnlySpan<byte> tag, TokenGrants grantsRead)
     {
@@ -119,6 +119,70 @@ internal readonly ref struct TokenParts
     internal void ComputeFinalTag(ReadOnlySpan<byte> rootTag, ReadOnlySpan<byte> invitee, Span<byte> finalTag) =>
         RunChain(rootTag, Restrictions, invitee, finalTag);
 
+    /// <summary>
+    /// Runs the chain from the root tag, as <see cref="ComputeFinalTag(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>, and gives each uses restriction its copy id:
+    /// the id of the chain tag right after it (docs/token-format.md section 14).
+    /// </summary>
+    /// <param name="rootTag">t0, recomputed by the verifier.</param>
+    /// <param name="invitee">The context of every invitee restriction.</param>
+    /// <param name="finalTag">Receives t_n.</param>
+    /// <param name="copyLimits">Receives one limit per uses restriction, in chain order; as many entries as <see cref="TokenChainSummary.UsesRestrictions"/>.</param>
+    internal void ComputeFinalTag(ReadOnlySpan<byte> rootTag, ReadOnlySpan<byte> invitee, Span<byte> finalTag, Span<InvitationCopyLimit> copyLimits)
+    {
+        Span<byte> tag = stackalloc byte[TokenCodec.TagSize];
+        rootTag[..TokenCodec.TagSize].CopyTo(tag);
+        var restrictions = Restrictions;
+        var copies = 0;
+        while (!restrictions.IsEmpty)
+        {
+            var kind = (TokenRestrictionKind)restrictions[0];
+            var size = TokenRestrictionCodec.SizeOf(kind);
+            TokenRestrictionCodec.NextTag(tag, restrictions[..size], kind == TokenRestrictionKind.Invitee ? invitee : default, tag);
+            if (kind == TokenRestrictionKind.Uses)
+            {
+                copyLimits[copies++] = new InvitationCopyLimit(InvitationTokenId.FromChainTag(tag), BinaryPrimitives.ReadUInt16BigEndian(restrictions[1..]));
+            }
+
+            restrictions = restrictions[size..];
+        }
+
+        tag.CopyTo(finalTag);
+    }
+
+    /// <summary>What the restrictions say together (their conjunction), read from bytes already known to be well-formed.</summary>
+    /// <returns>The summary; for a token without restrictions, one that narrows nothing.</returns>
+    internal TokenChainSummary Summarize()
+    {
+        var summary = new TokenChainSummary { KeptKinds = TokenRestrictionCodec.KnownKindBits, KeptNodes = TokenGrantsCodec.KnownNodes };
+        var restrictions = Restrictions;
+        while (!restrictions.IsEmpty)
+        {
+            TokenRestrictionCodec.TryRead(restrictions, out var restriction);
+            summary.Count++;
+            switch (restriction.Kind)
+            {
+                case TokenRestrictionKind.Invitee:
+                    summary.HasInvitee = true;
+                    break;
+                case TokenRestrictionKind.ExpiresAt:
+                    summary.ExpiresAt = summary.ExpiresAt == 0 ? restriction.ExpiresAt : Math.Min(summary.ExpiresAt, restriction.ExpiresAt);
+                    break;
+                case TokenRestrictionKind.Uses:
+                    summary.UsesRestrictions++;
+                    summary.MaxUses = summary.MaxUses == 0 ? restriction.MaxUses : Math.Min(summary.MaxUses, restriction.MaxUses);
+                    break;
+                case TokenRestrictionKind.Grants:
+                    summary.KeptKinds &= restriction.KeptKinds;
+                    summary.KeptNodes &= restriction.KeptNodes;
+                    break;
+            }
+
+            restrictions = restrictions[restriction.Size..];
+        }
+
+        return summary;
+    }
+
     /// <summary>Runs the chain over restriction bytes already known to be well-formed.</summary>
     /// <param name="rootTag">The tag to start from.</param>
     /// <param name="restrictions">The chain's bytes.</param>
@@ -157,4 +221,29 @@ internal readonly ref struct TokenParts
 
         return true;
     }
+}
+
+/// <summary>The conjunction of a token's restrictions (docs/token-format.md section 14).</summary>
+internal struct TokenChainSummary
+{
+    /// <summary>The number of restrictions.</summary>
+    public int Count;
+
+    /// <summary>Whether an invitee restriction is present: only the presented invitee may redeem.</summary>
+    public bool HasInvitee;
+
+    /// <summary>The earliest expires-at restriction, in seconds since 1970, or 0 for none.</summary>
+    public uint ExpiresAt;
+
+    /// <summary>The number of uses restrictions.</summary>
+    public int UsesRestrictions;
+
+    /// <summary>The smallest uses restriction, or 0 for none.</summary>
+    public int MaxUses;
+
+    /// <summary>The grant kinds every grants restriction keeps (bit k−1 for kind k).</summary>
+    public byte KeptKinds;
+
+    /// <summary>The nodes every grants restriction keeps.</summary>
+    public ushort KeptNodes;
 }
