@@ -39,21 +39,6 @@ internal static class TokenGrantsCodec
     /// <summary>The nodes bits this edition defines (bits 0–9).</summary>
     internal const ushort KnownNodes = 0x03FF;
 
-    /// <summary>The MIX nodes of the nodes mask, by bit.</summary>
-    internal static readonly string[] NodeNames =
-    [
-        "urn:xmpp:mix:nodes:messages",
-        "urn:xmpp:mix:nodes:presence",
-        "urn:xmpp:mix:nodes:participants",
-        "urn:xmpp:mix:nodes:info",
-        "urn:xmpp:mix:nodes:allowed",
-        "urn:xmpp:mix:nodes:banned",
-        "urn:xmpp:mix:nodes:jidmap",
-        "urn:xmpp:mix:nodes:config",
-        "urn:xmpp:avatar:data",
-        "urn:xmpp:avatar:metadata",
-    ];
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Gets the size of the grants part that <see cref="Write"/> writes.</summary>
