@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of Mix.Invitations token format v1 (docs/token-format.md).
+"""Independent reference implementation of Mix.Invitations token format v1 (docs/token-format.md), grants and narrowing included.
 
 Written from the document alone, with nothing but Python's standard library, so every vector in the document is
 checked by two implementations: this one and the C# library (TokenFormatVectorTests).
 
     python3 tools/token-vectors/reference.py --check docs/token-format.md
-        Reads the four vector tables out of the document, recomputes every row, and exits with status 1 on any
-        mismatch (CI runs this).
+        Reads the vector tables out of the document (valid, refused, intermediate, epoch; grants, narrowed, chain,
+        narrowed-present, ledger), recomputes every row — the ledger sequences by simulating the ledger of section
+        11 — and exits with status 1 on any mismatch (CI runs this).
     python3 tools/token-vectors/reference.py --print docs/token-format.md
         Prints every row as this implementation computes it from the row's inputs (to write new vectors: add a row
         with its inputs, print, and copy the computed outputs).
