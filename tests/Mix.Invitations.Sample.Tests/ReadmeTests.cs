@@ -70,7 +70,7 @@ public sealed class ReadmeTests : IDisposable
         section = section[..section.IndexOf("```", StringComparison.Ordinal)];
         var run = _host.Run();
 
-        StepHeads(section.Split('\n')).Should().Equal(StepHeads(run.OutputLines)).And.HaveCount(12);
+        StepHeads(section.Split('\n')).Should().Equal(StepHeads(run.OutputLines)).And.HaveCount(21);
     }
 
     private static IEnumerable<string> DocumentedCommandLines() =>
