@@ -48,6 +48,8 @@ public sealed class ReadmeTests : IDisposable
         commands.Should().Contain(c => c.StartsWith("verify @", StringComparison.Ordinal));
         commands.Should().Contain(c => c.StartsWith("verify - ", StringComparison.Ordinal));
         commands.Should().Contain(c => c.StartsWith("verify --uri ", StringComparison.Ordinal));
+        commands.Should().Contain(c => c.StartsWith("narrow --uri ", StringComparison.Ordinal) && c.Contains("--invitee ", StringComparison.Ordinal) && c.Contains("--lifetime ", StringComparison.Ordinal));
+        Readme.Should().Contain("| 6 |").And.Contain("| 9 |");
     }
 
     [Fact]
