@@ -128,7 +128,7 @@ public static class InvitationNarrowing
         var limit = Math.Min(header.IsUseLimited ? header.MaxUses : int.MaxValue, current.MaxUses == 0 ? int.MaxValue : current.MaxUses);
         if (uses >= limit)
         {
-            return NotNarrower(string.Create(CultureInfo.InvariantCulture, $"The token allows at most {limit} uses; a copy must allow fewer."));
+            return NotNarrower(string.Create(CultureInfo.InvariantCulture, $"The token allows at most {limit} {(limit == 1 ? "use" : "uses")}; a copy must allow fewer."));
         }
 
         // The nonce makes each copy's counter its own: two copies limited to one use each get one use each.
