@@ -15,14 +15,18 @@ namespace Mix.Invitations.Internal;
 /// input and its name table change.
 /// </para>
 /// <para>
+/// Text longer than <see cref="MaxUtf8Bytes"/> characters is read exactly as before: over a <see cref="StringReader"/>,
+/// with a name table of the reader's own. What follows is for shorter text, which a stanza usually is.
+/// </para>
+/// <para>
 /// Input. Over a <see cref="TextReader"/> the reader allocates a 4,097-character buffer (8 KB) whatever the length of
 /// the text; over a seekable stream shorter than 4,096 bytes, buffers of the stream's length. So text whose UTF-8 form
-/// is shorter than that (a stanza usually is) is read as UTF-8 bytes: the reader decodes them back to the same
-/// characters. Text is read through a <see cref="TextReader"/> as before when it is longer, when it holds an unpaired
-/// surrogate (which UTF-8 cannot carry: the reader reports it as it did), and when it does not start with
-/// <c>&lt;</c> and a character other than <c>?</c> or U+0000: that keeps out the XML declaration (whose
-/// <c>encoding</c> a reader over bytes would obey, and one over text ignores) and every first four bytes from which
-/// the reader would guess an encoding other than UTF-8.
+/// fits in <see cref="MaxUtf8Bytes"/> is read as UTF-8 bytes (from this thread's buffer, cleared after the read): the
+/// reader decodes them back to the same characters. Text is read through a <see cref="TextReader"/> when its UTF-8 form
+/// is longer, when it holds an unpaired surrogate (which UTF-8 cannot carry: the reader reports it as it did), and when
+/// it does not start with <c>&lt;</c> and a character other than <c>?</c> or U+0000: that keeps out the XML
+/// declaration (whose <c>encoding</c> a reader over bytes would obey, and one over text ignores) and every first four
+/// bytes from which the reader would guess an encoding other than UTF-8.
 /// </para>
 /// <para>
 /// Name table. The reader atomises every element and attribute name and namespace in a name table, a new one per reader
@@ -31,7 +35,9 @@ namespace Mix.Invitations.Internal;
 /// only grows, so a thread's table is dropped (and a new one made for the next read) once the names added to it by
 /// the input pass <see cref="MaxAddedCharacters"/>: an input full of made-up names costs the same as before, and holds
 /// no memory afterwards. The table's hash is <see cref="System.Xml.NameTable"/>'s, randomised per process, so chosen
-/// names cannot collide it. Names are not secrets, and neither is a namespace.
+/// names cannot collide it. Names are not secrets, and neither is a namespace. The reader's namespace scopes are kept
+/// in this thread's <see cref="XmlNamespaceManager"/> too (emptied after every read, even one that failed); what a
+/// hostile input can leave in it is bounded by the length of short text.
 /// </para>
 /// </remarks>
 internal static class XmlTextInput
