@@ -37,9 +37,21 @@ internal static class Interleaved
         Report("narrowed 3 restrictions / validate", () => narrowing.ThreeRestrictions(), () => narrowing.Plain());
         Report("one role grant / validate", () => narrowing.OneRoleGrant(), () => narrowing.Plain());
 
+        RunJoin();
         validation.Cleanup();
         issue.Cleanup();
         firstSeen.Cleanup();
+    }
+
+    /// <summary>Issue 20's ratios: reading the <c>&lt;join/&gt;</c> IQ and validating, against the validation alone.</summary>
+    private static void RunJoin()
+    {
+#if MIX_INVITATIONS_XML
+        var xml = new XmlBenchmarks();
+        xml.Setup();
+        Report("join from string / validate", () => xml.ReadStringAndValidate(), () => xml.Validate());
+        Report("join from XElement / validate", () => xml.ReadXElementAndValidate(), () => xml.Validate());
+#endif
     }
 
 #if MIX_INVITATIONS_XML

@@ -18,6 +18,9 @@ public class XmlBenchmarks
     private string _iq = null!;
     private XElement _element = null!;
 
+    /// <summary>Gets the join IQ the rows read (also read by <see cref="JoinReadBreakdown"/>).</summary>
+    public string Iq => _iq;
+
     [GlobalSetup]
     public void Setup()
     {

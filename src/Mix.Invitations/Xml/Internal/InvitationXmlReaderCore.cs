@@ -55,8 +55,15 @@ internal static class InvitationXmlReaderCore
             return false;
         }
 
-        using var reader = XmlReader.Create(new StringReader(xml), settings.XmlSettings);
-        return TryReadCore(reader, shape, settings, out value, out error);
+        // This thread's name table and input buffer (XmlTextInput): the same locked-down reader, set up for less.
+        var (read, result, message) = XmlTextInput.Read(xml, settings.XmlSettings, (shape, settings), static (reader, state) =>
+        {
+            var ok = TryReadCore(reader, state.shape, state.settings, out var found, out var problem);
+            return (ok, found, problem);
+        });
+        value = result;
+        error = message;
+        return read;
     }
 
     public static bool TryRead<T>(XmlReader reader, Shape<T> shape, InvitationReaderSettings? settings, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
@@ -77,7 +84,9 @@ internal static class InvitationXmlReaderCore
         where T : class
     {
         ArgumentNullException.ThrowIfNull(element);
-        using var reader = element.CreateReader();
+        // The tree is walked where it is (XElementTreeReader): it is parsed already, and XNode.CreateReader()'s reader
+        // costs more than the walk (a name table, a hash per name asked for, a climb to the root per depth asked for).
+        using var reader = new XElementTreeReader(element);
         return TryReadCore(reader, shape, settings ?? InvitationReaderSettings.Default, out value, out error);
     }
 
@@ -239,12 +248,83 @@ internal static class InvitationXmlReaderCore
         throw new XmlException($"Unexpected end of input inside <{name}>.");
     }
 
+    /// <summary>The longest JID text read without making a string of it; longer text is read as <see cref="TryReadText"/> reads it.</summary>
+    private const int JidTextBufferLength = 512;
+
+    [ThreadStatic]
+    private static char[]? t_jidText;
+
+    /// <summary>
+    /// Reads the text content of the element the reader is on, as <see cref="TryReadText"/> does, but leaves it in this
+    /// thread's buffer rather than in a new string when the reader can hand its text out in chunks: a JID's text is
+    /// only parsed, and <see cref="Jid"/> keeps strings of its own (issue 20).
+    /// </summary>
+    /// <remarks>The span is valid until the next call on this thread.</remarks>
+    private static bool TryReadJidText(XmlReader reader, in ReadContext context, out ReadOnlySpan<char> text, [NotNullWhen(false)] out string? error)
+    {
+        if (!reader.CanReadValueChunk)
+        {
+            // An XElement's walk: its texts are strings already.
+            var read = TryReadText(reader, context, out var whole, out error);
+            text = whole;
+            return read;
+        }
+
+        var name = reader.LocalName;
+        text = default;
+        error = null;
+        if (reader.IsEmptyElement)
+        {
+            return true;
+        }
+
+        var depth = reader.Depth;
+        var buffer = t_jidText ??= new char[JidTextBufferLength];
+        var length = 0;
+        StringBuilder? overflow = null;
+        while (reader.Read())
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.EndElement when reader.Depth == depth:
+                    text = overflow is null ? buffer.AsSpan(0, length) : overflow.Append(buffer, 0, length).ToString();
+                    return true;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    int chunk;
+                    while ((chunk = reader.ReadValueChunk(buffer, length, buffer.Length - length)) > 0)
+                    {
+                        length += chunk;
+                        if (length == buffer.Length)
+                        {
+                            (overflow ??= new StringBuilder()).Append(buffer, 0, length);
+                            length = 0;
+                        }
+                    }
+
+                    break;
+                case XmlNodeType.Element:
+                    error = context.TooDeep(reader)
+                        ? context.DepthError(reader)
+                        : $"<{name}> must hold only text, but holds {XmlErrors.Name(reader.LocalName, "a child element")}";
+                    return false;
+                case XmlNodeType.EntityReference:
+                    error = $"<{name}> holds an unresolved entity reference, which is not allowed";
+                    return false;
+                default:
+                    // Comments and processing instructions carry no value.
+                    break;
+            }
+        }
+
+        throw new XmlException($"Unexpected end of input inside <{name}>.");
+    }
+
     /// <summary>Reads a JID from the text of the element the reader is on.</summary>
     public static bool TryReadJid(XmlReader reader, in ReadContext context, out Jid jid, [NotNullWhen(false)] out string? error)
     {
         var name = reader.LocalName;
         jid = default;
-        if (!TryReadText(reader, context, out var text, out error))
+        if (!TryReadJidText(reader, context, out var text, out error))
         {
             return false;
         }
@@ -255,7 +335,7 @@ internal static class InvitationXmlReaderCore
             return false;
         }
 
-        if (!Jid.TryParse(text.AsSpan(), out jid, out var jidError))
+        if (!Jid.TryParse(text, out jid, out var jidError))
         {
             error = $"<{name}> is not a valid JID: {jidError}";
             return false;
@@ -279,7 +359,7 @@ internal static class InvitationXmlReaderCore
     {
         var name = reader.LocalName;
         jid = null;
-        if (!TryReadText(reader, context, out var text, out error))
+        if (!TryReadJidText(reader, context, out var text, out error))
         {
             return false;
         }
@@ -289,13 +369,13 @@ internal static class InvitationXmlReaderCore
             return true;
         }
 
-        if (string.IsNullOrWhiteSpace(text))
+        if (text.IsWhiteSpace())
         {
             error = $"<{name}> holds only whitespace; it must hold a JID, or nothing at all when it names no one";
             return false;
         }
 
-        if (!Jid.TryParse(text.AsSpan(), out var parsed, out var jidError))
+        if (!Jid.TryParse(text, out var parsed, out var jidError))
         {
             error = $"<{name}> is not a valid JID: {jidError}";
             return false;
