@@ -52,6 +52,39 @@ public class NarrowingTests
         service.Check(new Invitation(TestKeys.Channel, token), Joining(Someone)).Claims.Grants.Should().BeNull();
     }
 
+    [Fact]
+    public void ReadingTheHeaderOfATokenWithTextGrants_ChecksThemWithoutAllocating()
+    {
+        var (service, _) = TestKeys.Service();
+        var token = service.Issue(Bearer(grants: new InvitationGrants { Nick = "thirdwitch", Label = "spring" })).Invitation.Token;
+        InvitationTokenHeader.TryRead(token, out _).Should().BeTrue();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = InvitationTokenHeader.TryRead(token, out var header);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        read.Should().BeTrue();
+        allocated.Should().Be(0, "the structure check reads the nick and label as UTF-8 without decoding them");
+        header.IssuedAt.Should().BeBefore(header.ExpiresAt);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x63, 0x00 })]
+    [InlineData(new byte[] { 0xC2, 0x85 })]
+    [InlineData(new byte[] { 0xC0, 0xAF })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    public void ANickThatIsNotCleanUtf8_IsMalformed(byte[] nick)
+    {
+        var (service, time) = TestKeys.Service();
+        var now = (uint)time.GetUtcNow().ToUnixTimeSeconds();
+        byte[] grants = [(byte)(1 + nick.Length), (byte)((3 << 5) | nick.Length), .. nick];
+
+        var token = MintWithGrants(now, now + 3600, grants);
+
+        InvitationTokenHeader.TryRead(token, out _).Should().BeFalse();
+        service.Check(Invitation.FromToken(TestKeys.Channel, token), Joining(Someone)).Reason.Should().Be(InvitationFailureReason.Malformed);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(256)]

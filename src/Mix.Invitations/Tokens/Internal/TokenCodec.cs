@@ -144,7 +144,7 @@ internal static class TokenCodec
         // whose layout rules are checked here too, so every reader of a token sees the same structure rules.
         var useLimited = (flags & FlagUseLimited) != 0;
         var extended = (flags & (FlagGrants | FlagRestricted)) != 0;
-        if (extended ? TokenParts.TryParse(bytes[..written], out _) != InvitationFailureReason.None : written != HeaderSize(useLimited) + TagSize)
+        if (extended ? TokenParts.TryParse(bytes[..written], out _, decodeText: false) != InvitationFailureReason.None : written != HeaderSize(useLimited) + TagSize)
         {
             return InvitationFailureReason.Malformed;
         }

@@ -108,7 +108,8 @@ internal static class TokenGrantsCodec
     /// <param name="grants">The grants read, when well-formed.</param>
     /// <param name="consumed">The size of the grants part, when well-formed.</param>
     /// <returns><see langword="true"/> when the part is well-formed; <see langword="false"/> for anything a validator refuses as <c>Malformed</c>.</returns>
-    internal static bool TryRead(ReadOnlySpan<byte> source, out TokenGrants grants, out int consumed)
+    /// <param name="decodeText">Whether to decode the nick and label into strings; without, they are checked (UTF-8, no control character) but left <see langword="null"/>, and reading allocates nothing.</param>
+    internal static bool TryRead(ReadOnlySpan<byte> source, out TokenGrants grants, out int consumed, bool decodeText = true)
     {
         grants = default;
         consumed = 0;
@@ -138,10 +139,10 @@ internal static class TokenGrantsCodec
                 case KindNodes when length == 2 && BinaryPrimitives.ReadUInt16BigEndian(value) is var nodes && nodes != 0 && (nodes & ~KnownNodes) == 0:
                     read = read with { Nodes = nodes };
                     break;
-                case KindNick when TryReadText(value, MaxNickBytes, out var nick):
+                case KindNick when TryReadText(value, MaxNickBytes, decodeText, out var nick):
                     read = read with { Nick = nick };
                     break;
-                case KindLabel when TryReadText(value, MaxLabelBytes, out var label):
+                case KindLabel when TryReadText(value, MaxLabelBytes, decodeText, out var label):
                     read = read with { Label = label };
                     break;
                 case > KindLabel:
@@ -206,21 +207,26 @@ internal static class TokenGrantsCodec
         return 1 + length;
     }
 
-    private static bool TryReadText(ReadOnlySpan<byte> value, int max, out string? text)
+    /// <summary>Checks a nick or label: 1 to <paramref name="max"/> bytes of well-formed UTF-8 with no control character, rune by rune, so checking allocates nothing.</summary>
+    private static bool TryReadText(ReadOnlySpan<byte> value, int max, bool decode, out string? text)
     {
         text = null;
-        if (value.IsEmpty || value.Length > max || !System.Text.Unicode.Utf8.IsValid(value))
+        if (value.IsEmpty || value.Length > max)
         {
             return false;
         }
 
-        var decoded = StrictUtf8.GetString(value);
-        if (HasControl(decoded))
+        for (var rest = value; !rest.IsEmpty;)
         {
-            return false;
+            if (Rune.DecodeFromUtf8(rest, out var rune, out var length) != System.Buffers.OperationStatus.Done || Rune.IsControl(rune))
+            {
+                return false;
+            }
+
+            rest = rest[length..];
         }
 
-        text = decoded;
+        text = decode ? StrictUtf8.GetString(value) : null;
         return true;
     }
 

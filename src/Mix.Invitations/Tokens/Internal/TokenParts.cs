@@ -51,7 +51,8 @@ internal readonly ref struct TokenParts
     /// <param name="bytes">The decoded token.</param>
     /// <param name="parts">The parts, when well-formed.</param>
     /// <returns><see cref="InvitationFailureReason.None"/>, <see cref="InvitationFailureReason.UnsupportedVersion"/> or <see cref="InvitationFailureReason.Malformed"/>.</returns>
-    internal static InvitationFailureReason TryParse(ReadOnlySpan<byte> bytes, out TokenParts parts)
+    /// <param name="decodeText">Whether to decode the nick and label grants into strings (<see cref="GrantsRead"/>); structure checks alone allocate nothing.</param>
+    internal static InvitationFailureReason TryParse(ReadOnlySpan<byte> bytes, out TokenParts parts, bool decodeText = true)
     {
         parts = default;
         if (bytes.Length < 2)
@@ -83,7 +84,7 @@ internal readonly ref struct TokenParts
         var grantsRead = default(TokenGrants);
         if ((flags & FlagGrants) != 0)
         {
-            if (!TokenGrantsCodec.TryRead(body, out grantsRead, out var consumed))
+            if (!TokenGrantsCodec.TryRead(body, out grantsRead, out var consumed, decodeText))
             {
                 return InvitationFailureReason.Malformed;
             }
