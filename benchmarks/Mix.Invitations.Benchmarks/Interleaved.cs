@@ -24,6 +24,8 @@ internal static class Interleaved
         issue.Setup();
         var firstSeen = new FirstSeenChannelBenchmarks();
         firstSeen.Setup();
+        var narrowing = new NarrowingBenchmarks();
+        narrowing.Setup();
 
         Console.WriteLine($"interleaved, thread CPU time: {Rounds} rounds of {OperationsPerRound} operations per side; median of per-round ratios, median ns per operation");
         Report("validate / F1", () => validation.Validate(), () => validation.F1());
@@ -31,6 +33,9 @@ internal static class Interleaved
         Report("first-seen / F2", () => firstSeen.ValidateFirstSeen(), () => firstSeen.F2());
         Report("JWT validate / validate", () => validation.JwtValidate(), () => validation.Validate());
         Report("DP Unprotect / validate", () => validation.DataProtectionUnprotect(), () => validation.Validate());
+        Report("narrowed 1 restriction / validate", () => narrowing.OneRestriction(), () => narrowing.Plain());
+        Report("narrowed 3 restrictions / validate", () => narrowing.ThreeRestrictions(), () => narrowing.Plain());
+        Report("one role grant / validate", () => narrowing.OneRoleGrant(), () => narrowing.Plain());
 
         validation.Cleanup();
         issue.Cleanup();

@@ -27,7 +27,8 @@ namespace Mix.Invitations.Component;
 /// are, as XEP-0406 asks of fields not provided.</item>
 /// <item>IQ set <c>&lt;join xmlns='urn:xmpp:mix:core:1'&gt;</c> to a channel, holding either an
 /// <c>&lt;invitation xmlns='urn:xmpp:mix:misc:0'&gt;</c> or a <c>&lt;preauth xmlns='urn:xmpp:pars:0' token='…'/&gt;</c>:
-/// checked against the sender's bare JID and the addressed channel; accepted joins add a participant, refusals carry
+/// checked against the sender's bare JID and the addressed channel; accepted joins add a participant (subscribed to
+/// the nodes the invitation's nodes grant names, when it has one, else to the nodes the join asked for), refusals carry
 /// the stanza error of <see cref="InvitationStanzaError.For"/>. A join without either is refused with
 /// <c>auth/forbidden</c> unless the sender already participates.</item>
 /// <item>IQ set <c>&lt;command xmlns='http://jabber.org/protocol/commands'/&gt;</c> to a channel (XEP-0050): the
@@ -353,8 +354,9 @@ internal sealed class MixService
             return Refuse(stanza, from, channel, result.Reason);
         }
 
-        Log($"{from.Bare} joined {channel.Address} with a {result.Claims.Policy} {how}");
-        return Joined(stanza, join, channel, from);
+        var grants = result.Claims.Grants;
+        Log($"{from.Bare} joined {channel.Address} with a {result.Claims.Policy} {how}{(result.Claims.IsNarrowed ? " (a narrowed copy)" : string.Empty)}{(grants is { Nodes: not MixNodes.None } ? $", subscribed to the {grants.NodeNames.Count} node(s) it grants" : string.Empty)}");
+        return Joined(stanza, join, channel, from, grants?.Nodes ?? MixNodes.None);
     }
 
     private XElement RefuseIssue(XElement stanza, Jid from, MixChannel channel, InvitationIssueResult result)
@@ -463,12 +465,21 @@ internal sealed class MixService
         return Error(stanza, InvitationStanzaError.For(reason));
     }
 
-    private static XElement Joined(XElement stanza, XElement join, MixChannel channel, Jid from)
+    /// <summary>
+    /// Adds the participant and answers the join (XEP-0369 §7.1.2): the participant id and the nodes subscribed to. The
+    /// channel decides those nodes, and the join's <c>&lt;subscribe/&gt;</c> elements are a request: without a nodes grant
+    /// the sample subscribes what was asked; with one (<see cref="InvitationGrants.Nodes"/>, signed into the invitation's
+    /// token), the grant defines the subscription — exactly the granted nodes, in place of what was asked, whatever the
+    /// client requested — since the inviter chose them and the tag covers them.
+    /// </summary>
+    private static XElement Joined(XElement stanza, XElement join, MixChannel channel, Jid from, MixNodes grantedNodes = MixNodes.None)
     {
         var id = channel.Join(from);
-        // XEP-0369 §7.1.2: the reply carries the participant id and the nodes subscribed to (we grant what was asked).
+        var nodes = grantedNodes != MixNodes.None
+            ? InvitationGrants.NamesOf(grantedNodes)
+            : join.Elements(Names.MixCore + "subscribe").Select(s => (string?)s.Attribute("node") ?? string.Empty).ToList();
         var reply = new XElement(Names.MixCore + "join", new XAttribute("id", id));
-        reply.Add(join.Elements(Names.MixCore + "subscribe").Select(s => new XElement(Names.MixCore + "subscribe", new XAttribute("node", (string?)s.Attribute("node") ?? string.Empty))));
+        reply.Add(nodes.Select(node => new XElement(Names.MixCore + "subscribe", new XAttribute("node", node))));
         return Result(stanza, reply);
     }
 

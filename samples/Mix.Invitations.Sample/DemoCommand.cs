@@ -4,8 +4,8 @@ namespace Mix.Invitations.Sample;
 
 /// <summary>
 /// <c>demo</c> (also what runs with no arguments): the life of an invitation in numbered steps — configure, issue,
-/// join, refuse another user, tamper, expire, a single-use link redeemed twice, the channel's list of invitations, and
-/// an inviter who loses the right to invite. Everything runs in this process with a public demo key, the in-memory
+/// join, refuse another user, tamper, expire, a single-use link redeemed twice, the channel's list of invitations, an
+/// inviter who loses the right to invite, and a moderator's bearer link narrowed offline to one newcomer, sharing its uses. Everything runs in this process with a public demo key, the in-memory
 /// ledger (also the inventory), and a clock the demo moves forward instead of waiting.
 /// </summary>
 internal static class DemoCommand
@@ -104,6 +104,10 @@ internal static class DemoCommand
         var refused = await redeemer.RedeemAsync(pending, new InvitationContext { Channel = Channel, Joiner = mouse }, cancellationToken).ConfigureAwait(false);
         steps.Outcome($"Lose the right to invite: an hour later {Inviter} is no longer allowed to invite, so every invitation they issued is revoked{(cutOff ? string.Empty : "  [UNEXPECTED: the cut-off was not stored]")}, and {mouse} presents the pending one", refused, expectValid: false, InvitationFailureReason.Revoked);
 
+        // 13 to 21. Offline narrowing (issue 19): a moderator's bearer link, a copy only one newcomer can use, made with
+        //          no key, and uses shared between the original and its copies.
+        await NarrowingStepsAsync(service, redeemer, steps, cancellationToken).ConfigureAwait(false);
+
         output.WriteLine();
         if (steps.Unexpected > 0)
         {
@@ -111,8 +115,61 @@ internal static class DemoCommand
             return Program.Refused;
         }
 
-        output.WriteLine("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use); `list` and `revoke` across runs with --redis.");
+        output.WriteLine("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use); `narrow --help` (no key needed); `list` and `revoke` across runs with --redis.");
         return Program.Success;
+    }
+
+    /// <summary>
+    /// A moderator holds a 3-use bearer link and, with no key, narrows a copy to one newcomer and another to a second who
+    /// comes later. The newcomer joins with theirs; nobody else can use it; the original still admits others; and the copies
+    /// spend the original's uses, so once three people joined, the original and the late newcomer's copy are both refused.
+    /// </summary>
+    private static async Task NarrowingStepsAsync(InvitationService service, InvitationRedeemer redeemer, StepWriter steps, CancellationToken cancellationToken)
+    {
+        const int Uses = 3;
+        var moderatorLink = (await service.IssueAsync(new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = TimeSpan.FromDays(1), MaxUses = Uses, Label = "moderator link" }, cancellationToken)).Issued.Invitation;
+        var original = InvitationUri.ToLandingLink(moderatorLink, LandingPage);
+        steps.Line($"Issue a link for a moderator: a bearer invitation with {Uses} uses (unbound, {Uses} uses, valid 1d), as a web page shows it:");
+        steps.Block(original);
+
+        // The moderator narrows it on their own device: no key, no call to the service.
+        var viola = Jid.Parse("viola@illyria.example");
+        var forViola = InvitationUri.Parse(original).Narrow(new InvitationRestrictions { Invitee = viola });
+        var violaLink = forViola.IsNarrowed ? InvitationUri.ToLandingLink(forViola.Invitation, LandingPage) : null;
+        steps.Checked(
+            $"Narrow, with no key: the moderator binds a copy of the link to one newcomer, {viola} (as `narrow --invitee` does); the copy, {forViola.Invitation?.Token.Length} characters of token (the original's {moderatorLink.Token.Length}):",
+            forViola);
+        steps.Block(violaLink ?? "(none)");
+
+        var olivia = Jid.Parse("olivia@illyria.example");
+        var forOlivia = moderatorLink.Narrow(new InvitationRestrictions { Invitee = olivia });
+        steps.Checked($"Narrow again: a second copy for {olivia}, who will come later; both copies are the original to the ledger and share its {Uses} uses.", forOlivia);
+
+        var violaCopy = violaLink is null ? moderatorLink : InvitationUri.Parse(violaLink);
+        var violaAt = Jid.Parse("viola@illyria.example/ship");
+        var joined = await redeemer.RedeemAsync(violaCopy, new InvitationContext { Channel = violaCopy.Channel, Joiner = violaAt }, cancellationToken).ConfigureAwait(false);
+        steps.Outcome($"Join with the copy: {violaAt} follows her link (the ledger records use 1 of {Uses}, against the original)", joined, expectValid: true);
+
+        var orsino = Jid.Parse("orsino@illyria.example/court");
+        var notHers = await redeemer.RedeemAsync(violaCopy, new InvitationContext { Channel = violaCopy.Channel, Joiner = orsino }, cancellationToken).ConfigureAwait(false);
+        steps.Outcome($"Someone else with the copy: {orsino} presents {viola.Local}'s link", notHers, expectValid: false, InvitationFailureReason.InviteeMismatch);
+
+        var fromOriginal = InvitationUri.Parse(original);
+        var sebastian = Jid.Parse("sebastian@illyria.example/shore");
+        var second = await redeemer.RedeemAsync(fromOriginal, new InvitationContext { Channel = fromOriginal.Channel, Joiner = sebastian }, cancellationToken).ConfigureAwait(false);
+        steps.Outcome($"The original still works for others: {sebastian} follows the moderator's link (use 2 of {Uses})", second, expectValid: true);
+        var antonio = Jid.Parse("antonio@illyria.example/harbour");
+        var third = await redeemer.RedeemAsync(fromOriginal, new InvitationContext { Channel = fromOriginal.Channel, Joiner = antonio }, cancellationToken).ConfigureAwait(false);
+        steps.Outcome($"And again: {antonio} follows it (use 3 of {Uses}: {viola.Local}'s use counted)", third, expectValid: true);
+
+        var malvolio = Jid.Parse("malvolio@illyria.example/garden");
+        var exhausted = await redeemer.RedeemAsync(fromOriginal, new InvitationContext { Channel = fromOriginal.Channel, Joiner = malvolio }, cancellationToken).ConfigureAwait(false);
+        steps.Outcome($"Uses are shared: {malvolio} follows the moderator's link", exhausted, expectValid: false, InvitationFailureReason.UsesExhausted);
+
+        var oliviaAt = Jid.Parse("olivia@illyria.example/house");
+        var oliviaCopy = forOlivia.Invitation ?? moderatorLink;
+        var late = await redeemer.RedeemAsync(oliviaCopy, new InvitationContext { Channel = oliviaCopy.Channel, Joiner = oliviaAt }, cancellationToken).ConfigureAwait(false);
+        steps.Outcome($"And the copies with it: {oliviaAt} presents her copy, narrowing never multiplies uses", late, expectValid: false, InvitationFailureReason.UsesExhausted);
     }
 
     /// <summary>Numbers the steps and checks each outcome against what the library promises.</summary>
@@ -147,6 +204,18 @@ internal static class DemoCommand
             }
 
             Line(line);
+        }
+
+        /// <summary>A narrowing step, checked to have narrowed.</summary>
+        public void Checked(string what, InvitationNarrowingResult result)
+        {
+            if (!result.IsNarrowed)
+            {
+                Unexpected++;
+                what += $"  [UNEXPECTED: not narrowed, {result.Error}]";
+            }
+
+            Line(what);
         }
 
         public void Outcome(string what, InvitationRedemptionResult result, bool expectValid, InvitationFailureReason expectedReason = InvitationFailureReason.None)

@@ -6,8 +6,6 @@ namespace Mix.Invitations.Sample;
 /// <summary><c>issue</c>: mints an invitation and prints it as XML, an xmpp: URI, a landing link (with a QR code) or JSON.</summary>
 internal static class IssueCommand
 {
-    private static readonly string[] Formats = ["xml", "uri", "link", "json"];
-
     public static Command Create(SampleEnvironment environment)
     {
         var channel = new Option<string>("--channel") { Description = "The channel's JID, e.g. coven@mix.shakespeare.example.", HelpName = "JID", Required = true };
@@ -35,12 +33,16 @@ internal static class IssueCommand
             HelpName = "true|false",
         };
         var label = new Option<string?>("--label") { Description = $"A short label for the list of invitations (at most {InvitationIssueRequest.MaxLabelLength} characters), kept by the inventory in Redis, never in the token: needs --redis.", HelpName = "text" };
+        var grantRole = new Option<string?>("--grant-role") { Description = "Grant the invitee a role on join, signed into the token: a server-defined id from 1 to 255 (not --role, which is the inviter's role).", HelpName = "1-255" };
+        var grantNodes = new Option<string?>("--grant-nodes") { Description = $"Grant subscriptions to these MIX nodes on join, signed into the token, separated by commas: {Grants.NodeNames}.", HelpName = "messages,presence" };
+        var grantNick = new Option<string?>("--grant-nick") { Description = $"Reserve this nick for the invitee, signed into the token (1 to {InvitationGrants.MaxNickBytes} bytes of UTF-8).", HelpName = "nick" };
+        var grantLabel = new Option<string?>("--grant-label") { Description = $"A server-defined label signed into the token, e.g. a cohort (1 to {InvitationGrants.MaxLabelBytes} bytes of UTF-8; unlike --label, it travels in the token).", HelpName = "text" };
         var keyFile = SampleCommands.KeyFileOption();
         var redis = SampleRedis.Option();
 
         var command = new Command("issue", $"Issue an invitation and print it; with --redis, record it in the shared inventory and print its id. Exit codes: {Program.Success} issued, {Program.UsageError} bad input, {Program.IssueRefused} refused by the issuance rules (--role or --channel-allows-participants), {Program.RedisUnavailable} Redis unreachable.")
         {
-            channel, inviter, invitee, policy, lifetime, uses, role, channelAllowsParticipants, label, format, linkBase, noQr, lightTerminal, keyFile, redis,
+            channel, inviter, invitee, policy, lifetime, uses, role, channelAllowsParticipants, label, grantRole, grantNodes, grantNick, grantLabel, format, linkBase, noQr, lightTerminal, keyFile, redis,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -59,7 +61,8 @@ internal static class IssueCommand
                 !parse.GetValue(lightTerminal),
                 parse.GetValue(keyFile),
                 parse.GetValue(label),
-                parse.GetValue(redis));
+                parse.GetValue(redis),
+                Grants.Read(parse.GetValue(grantRole), parse.GetValue(grantNodes), parse.GetValue(grantNick), parse.GetValue(grantLabel)));
             return RunAsync(request, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, environment, cancellationToken);
         });
         return command;
@@ -68,11 +71,7 @@ internal static class IssueCommand
     private static async Task<int> RunAsync(IssueRequest args, TextWriter output, TextWriter error, SampleEnvironment environment, CancellationToken cancellationToken)
     {
         // Check every input before touching the key, so a typo never creates a key file.
-        var format = args.Format.ToLowerInvariant();
-        if (!Formats.Contains(format))
-        {
-            throw new UsageException($"--format: '{args.Format}' is not a format; use xml, uri, link or json");
-        }
+        var format = InvitationOutput.Format(args.Format);
 
         var channel = Inputs.Jid(args.Channel, "--channel");
         var inviter = Inputs.OptionalJid(args.Inviter, "--inviter");
@@ -113,6 +112,7 @@ internal static class IssueCommand
             InviterRole = role,
             ChannelAllowsParticipantInvitations = args.ChannelAllowsParticipants,
             Label = label,
+            Grants = args.Grants,
         };
 
         // Without either option the sample issues as a server's own code would, under no issuance rule.
@@ -157,75 +157,61 @@ internal static class IssueCommand
             throw new UsageException($"{OptionFor(ex.ParamName)}: {Program.OneLine(ex.Message)}", ex);
         }
 
-        error.WriteLine($"issued {claims.Policy} invitation to {invitation.Channel}, expires {Inputs.Instant(claims.ExpiresAt)}{(claims.IsUseLimited ? $", {claims.MaxUses} use(s)" : string.Empty)}");
+        error.WriteLine($"issued {claims.Policy} invitation to {invitation.Channel}, expires {Inputs.Instant(claims.ExpiresAt)}{(claims.IsUseLimited ? $", {claims.MaxUses} use(s)" : string.Empty)}{(claims.Grants is { } granted ? $", grants {Grants.Describe(granted)}" : string.Empty)}");
         if (redisConfiguration is not null)
         {
             // The id, not the token: what `list` shows and `revoke ID` takes.
             error.WriteLine($"id {claims.TokenId}: recorded in the inventory{(args.Label is null ? string.Empty : $" with the label \"{args.Label}\"")} (revoke it with: revoke {claims.TokenId} --channel {invitation.Channel})");
         }
 
-        switch (format)
-        {
-            case "xml":
-                output.WriteLine(invitation.ToXElement().ToString());
-                break;
-            case "uri":
-            case "link":
-                var link = format == "uri" ? InvitationUri.ToXmppUri(invitation) : InvitationUri.ToLandingLink(invitation, linkBase);
-                output.WriteLine(link);
-                if (args.DrawQr)
-                {
-                    output.WriteLine();
-                    output.Write(TerminalQrCode.Render(link, args.DarkTerminal));
-                    output.WriteLine();
-                }
-
-                break;
-            default:
-                WriteJson(output, invitation, claims);
-                break;
-        }
-
+        InvitationOutput.Write(output, invitation, format, linkBase, args.DrawQr, args.DarkTerminal, json => WriteJsonFields(json, claims));
         return Program.Success;
     }
 
-    private static void WriteJson(TextWriter output, Invitation invitation, InvitationClaims claims)
+    private static void WriteJsonFields(Utf8JsonWriter json, InvitationClaims claims)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        json.WriteString("id", claims.TokenId.ToString());
+        json.WriteString("policy", claims.Policy);
+        json.WriteString("expires", Inputs.Instant(claims.ExpiresAt));
+        if (claims.IsUseLimited)
         {
-            json.WriteStartObject();
-            json.WriteString("channel", invitation.Channel.ToString());
-            WriteJid(json, "inviter", invitation.Inviter);
-            WriteJid(json, "invitee", invitation.Invitee);
-            json.WriteString("token", invitation.Token);
-            json.WriteString("id", claims.TokenId.ToString());
-            json.WriteString("policy", claims.Policy);
-            json.WriteString("expires", Inputs.Instant(claims.ExpiresAt));
-            if (claims.IsUseLimited)
-            {
-                json.WriteNumber("maxUses", claims.MaxUses);
-            }
-            else
-            {
-                json.WriteNull("maxUses");
-            }
-
-            json.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-    }
-
-    private static void WriteJid(Utf8JsonWriter json, string name, Jid? jid)
-    {
-        if (jid is { } value)
-        {
-            json.WriteString(name, value.ToString());
+            json.WriteNumber("maxUses", claims.MaxUses);
         }
         else
         {
-            json.WriteNull(name);
+            json.WriteNull("maxUses");
+        }
+
+        if (claims.Grants is { } grants)
+        {
+            json.WriteStartObject("grants");
+            if (grants.Role is { } role)
+            {
+                json.WriteNumber("role", role);
+            }
+
+            if (grants.Nodes != MixNodes.None)
+            {
+                json.WriteStartArray("nodes");
+                foreach (var node in grants.NodeNames)
+                {
+                    json.WriteStringValue(node);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (grants.Nick is { } nick)
+            {
+                json.WriteString("nick", nick);
+            }
+
+            if (grants.Label is { } label)
+            {
+                json.WriteString("label", label);
+            }
+
+            json.WriteEndObject();
         }
     }
 
@@ -238,6 +224,7 @@ internal static class IssueCommand
         nameof(InvitationIssueRequest.Lifetime) => "--lifetime",
         nameof(InvitationIssueRequest.MaxUses) => "--uses",
         nameof(InvitationIssueRequest.Label) => "--label",
+        nameof(InvitationIssueRequest.Grants) => "--grant-*",
         _ => "issue",
     };
 
@@ -256,5 +243,6 @@ internal static class IssueCommand
         bool DarkTerminal,
         string? KeyFile,
         string? Label,
-        string? Redis);
+        string? Redis,
+        InvitationGrants? Grants);
 }

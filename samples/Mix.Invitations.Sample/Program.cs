@@ -34,7 +34,7 @@ internal static class Program
     /// <param name="output">Where results go (invitations, verdicts, the demo).</param>
     /// <param name="error">Where errors and notes about the key go.</param>
     /// <param name="environment">Environment variables, configuration folder, standard input and clock; the process's own when null.</param>
-    /// <returns>0 valid or done, 1 refused, 2 usage or input error, 3 issue refused by the issuance rules, 4 no such invitation, 5 Redis unreachable.</returns>
+    /// <returns>0 valid or done, 1 refused, 2 usage or input error, 3 issue refused by the issuance rules, 4 no such invitation, 5 Redis unreachable; <c>narrow</c>'s own 6–9 (<see cref="NarrowCommand"/>).</returns>
     internal static int Run(string[] args, TextWriter output, TextWriter error, SampleEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -10,9 +10,6 @@ namespace Mix.Invitations.Sample;
 /// </summary>
 internal static class VerifyCommand
 {
-    /// <summary>Far more than any invitation; the library's reader refuses more than 16 KiB anyway.</summary>
-    private const int MaxInputChars = 1 << 20;
-
     public static Command Create(SampleEnvironment environment)
     {
         var input = new Argument<string?>("invitation")
@@ -52,7 +49,7 @@ internal static class VerifyCommand
     {
         var joiner = Inputs.Jid(joinerText, "--joiner");
         var channel = Inputs.Jid(channelText, "--channel");
-        var invitation = ReadInvitation(input, uri, environment);
+        var invitation = InvitationInput.Read(input, uri, token: null, tokenChannel: null, acceptsToken: false, environment);
         var redisConfiguration = SampleRedis.Resolve(redisOption, environment);
 
         var key = SigningKey.Resolve(keyFile, environment, createKeyFile: false);
@@ -80,10 +77,42 @@ internal static class VerifyCommand
     /// <summary>What the uses line says after a redemption through the Redis ledger.</summary>
     private static string Redeemed(InvitationRedemptionResult redeemed) => redeemed.Claims switch
     {
-        { IsUseLimited: false } => "  uses:     unlimited (redeemed through the Redis ledger: not revoked)",
+        { MaxUses: 0 } => "  uses:     unlimited (redeemed through the Redis ledger: not revoked)",
         var claims when redeemed.IsRepeat => $"  uses:     {claims.MaxUses}; this joiner already holds one, given again (redeemed through the Redis ledger)",
         var claims => $"  uses:     {claims.MaxUses}; one was taken now (redeemed through the Redis ledger)",
     };
+
+    /// <summary>
+    /// What only a token with grants or restrictions says: the grants in effect (after any narrowing dropped some), and for
+    /// a narrowed copy how many restrictions it carries, its effective expiry, its invitee and its own use limits. Nothing
+    /// for a plain token, so its report stays as it was.
+    /// </summary>
+    private static void WriteGrantsAndNarrowing(InvitationClaims claims, TextWriter output)
+    {
+        if (claims.Grants is { } grants)
+        {
+            output.WriteLine($"  grants:   {Grants.Describe(grants)}");
+        }
+
+        if (!claims.IsNarrowed)
+        {
+            return;
+        }
+
+        output.WriteLine($"  narrowed: {claims.RestrictionCount} restriction(s), added offline by a holder of the token; the chain verified");
+        output.WriteLine(claims.EffectiveExpiresAt < claims.ExpiresAt
+            ? $"  until:    {Inputs.Instant(claims.EffectiveExpiresAt)} (effective expiry: earlier than the original's)"
+            : $"  until:    {Inputs.Instant(claims.EffectiveExpiresAt)} (effective expiry: the original's)");
+        if (claims.IsInviteeRestricted)
+        {
+            output.WriteLine($"  only for: {claims.Invitee} (invitee restriction: nobody else may redeem this copy)");
+        }
+
+        foreach (var limit in claims.CopyLimits.Span)
+        {
+            output.WriteLine($"  copy:     at most {limit.MaxUses} use(s), each also counted against the original's{(claims.MaxUses > 0 ? $" {claims.MaxUses}" : string.Empty)}");
+        }
+    }
 
     private static int Report(bool isValid, InvitationFailureReason reason, InvitationClaims claims, InvitationStanzaError? stanzaError, Jid joiner, TextWriter output, string? usesLine)
     {
@@ -94,10 +123,11 @@ internal static class VerifyCommand
             output.WriteLine($"  key id:   {claims.KeyId}");
             output.WriteLine($"  issued:   {Inputs.Instant(claims.IssuedAt)}");
             output.WriteLine($"  expires:  {Inputs.Instant(claims.ExpiresAt)}");
-            output.WriteLine(usesLine ?? (claims.IsUseLimited
+            output.WriteLine(usesLine ?? (claims.MaxUses > 0
                 ? $"  uses:     {claims.MaxUses} (counted by the server's ledger when redeemed; verify records nothing)"
                 : "  uses:     unlimited"));
             output.WriteLine($"  token id: {claims.TokenId}");
+            WriteGrantsAndNarrowing(claims, output);
             return Program.Success;
         }
 
@@ -105,84 +135,5 @@ internal static class VerifyCommand
         output.WriteLine("the server would answer the <join/> with:");
         output.WriteLine(stanzaError.GetValueOrDefault().ToXElement().ToString());
         return Program.Refused;
-    }
-
-    private static Invitation ReadInvitation(string? input, string? uri, SampleEnvironment environment)
-    {
-        if (input is not null && uri is not null)
-        {
-            throw new UsageException("give the invitation once: as XML or with --uri, not both");
-        }
-
-        if (uri is not null)
-        {
-            if (!InvitationUri.TryParse(uri.Trim(), out var fromUri, out var uriError))
-            {
-                throw new UsageException($"--uri: not an invitation link: {uriError}");
-            }
-
-            return fromUri!;
-        }
-
-        if (input is null)
-        {
-            throw new UsageException("give the invitation: as XML, @path, - for standard input, or --uri");
-        }
-
-        var xml = input switch
-        {
-            "-" => ReadAll(environment.StandardInput(), "standard input"),
-            ['@', .. var path] => ReadFile(path),
-            _ => input,
-        };
-
-        var trimmed = xml.TrimStart();
-        if (trimmed.StartsWith("xmpp:", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("http", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UsageException("that is a link, not XML: pass it with --uri");
-        }
-
-        if (!InvitationXml.TryRead<Invitation>(xml, out var invitation, out var xmlError))
-        {
-            throw new UsageException($"not an invitation: {xmlError}");
-        }
-
-        return invitation!;
-    }
-
-    private static string ReadFile(string path)
-    {
-        if (path.Length == 0)
-        {
-            throw new UsageException("@ must be followed by a file name");
-        }
-
-        try
-        {
-            using var reader = new StreamReader(path);
-            return ReadAll(reader, path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot read {path}: {Program.OneLine(ex.Message)}", ex);
-        }
-    }
-
-    private static string ReadAll(TextReader reader, string what)
-    {
-        var buffer = new char[MaxInputChars + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = reader.Read(buffer, length, buffer.Length - length)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > MaxInputChars)
-        {
-            throw new UsageException($"{what} holds more than {MaxInputChars} characters; an invitation is far smaller");
-        }
-
-        return new string(buffer, 0, length);
     }
 }

@@ -30,7 +30,7 @@ internal static class LandingPage
     internal static readonly string[] StringKeys =
     [
         "Title", "Heading", "NoScript", "ChannelLabel", "InviterLabel", "InviteeLabel", "ExpiresLabel", "UntrustedNote", "OpenButton", "LinkLabel",
-        "CopyButton", "Copied", "CopyFailed", "QrCaption", "QrAlt", "Expired", "Malformed", "Missing",
+        "CopyButton", "Copied", "CopyFailed", "QrCaption", "QrAlt", "Expired", "Malformed", "Missing", "Personal",
     ];
 
     internal static readonly Asset[] Assets =

@@ -21,11 +21,15 @@ namespace Mix.Invitations;
 /// for each outstanding use taken with a joiner, <c>j:{joiner hash}</c> → use id and <c>u:{use id}</c> → that field
 /// (so a retry answers the same use, and a release forgets the joiner); and a set <c>C:u:{token id}</c> of the ids of
 /// the outstanding uses — small integers, so Redis keeps it as a compact intset — whose cardinality is the use count.
+/// A narrowed copy with a use limit (<see cref="InvitationLedgerRequest.CopyLimits"/>) shares its original's entry:
+/// its outstanding uses are counted in the same hash, <c>c:{copy id}</c> → count, and each use counted against copies
+/// lists them in <c>k:{use id}</c>, so that a release gives the use back to the original and to each copy, once. An
+/// entry of a token never narrowed holds none of these fields.
 /// Bulk revocations are strings: <c>C:cut</c>, the channel's cut-off, and <c>C:cut:{inviter hash}</c>, an inviter's,
 /// each the instant in Unix milliseconds (rounded up) before which a token's signed issued-at is revoked, each expiring
 /// on its own with the latest retention it was given. Every hash is SHA-256 over a label of its own and the bare JID,
-/// cut to 16 bytes: Redis holds no token, no JID in clear, and no secret. Tokens without a use limit are only read,
-/// never written, unless revoked.
+/// cut to 16 bytes: Redis holds no token, no JID in clear, and no secret. Tokens without a use limit (their own or a
+/// narrowed copy's) are only read, never written, unless revoked.
 /// </para>
 /// <para>
 /// <b>Retention and clocks.</b> Keys get a relative time to live (<c>PEXPIRE</c>) computed by this ledger's
@@ -83,9 +87,13 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
 
     // KEYS: token hash, set of outstanding use ids, the channel's cut-off, [the bound inviter's cut-off in the channel].
     // ARGV: max uses, time to live (ms), issued-at (Unix ms), joiner field ('' for none), '1' when the ledger waits for
-    // replicas ('' otherwise).
+    // replicas ('' otherwise), then for each narrowed copy's use limit along the chain its id (32 hexadecimal digits)
+    // and its limit. A copy's outstanding uses are counted in the token's hash, c:{copy id} -> count (absent at 0), and
+    // each use counted against copies records them, k:{use id} -> their ids end to end, so that a release gives it
+    // back to each: everything in the one hash, under the one retention, decided in the one script.
     // Returns {use id, 0} for a new use, {use id, 1} for the use the joiner already holds, {0, 0} when only revocation
-    // was checked, {-1, 0} when revoked (the token, or a cut-off), {-2, 0} when exhausted. When the ledger waits for
+    // was checked, {-1, 0} when revoked (the token, or a cut-off), {-2, 0} when exhausted (the token's limit or any
+    // copy's). When the ledger waits for
     // replicas, answering a held use rewrites the use counter with its own value: a write, so the WAIT behind the script
     // covers the replication stream up to here — which includes the use, whichever connection took it.
     private const string ConsumeScript = KeepFunction + """
@@ -98,7 +106,7 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
           if cut and issued < tonumber(cut) then return {-1, 0} end
         end
         local max = tonumber(ARGV[1])
-        if max == 0 then return {0, 0} end
+        if max == 0 and #ARGV == 5 then return {0, 0} end
         local joiner = ARGV[4]
         if joiner ~= '' then
           local held = redis.call('HGET', hash, joiner)
@@ -108,10 +116,22 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
             return {tonumber(held), 1}
           end
         end
-        if redis.call('SCARD', uses) >= max then keep(ttl) return {-2, 0} end
+        if max > 0 and redis.call('SCARD', uses) >= max then keep(ttl) return {-2, 0} end
+        for i = 6, #ARGV, 2 do
+          local taken = redis.call('HGET', hash, 'c:' .. ARGV[i])
+          if taken and tonumber(taken) >= tonumber(ARGV[i + 1]) then keep(ttl) return {-2, 0} end
+        end
         local id = redis.call('HINCRBY', hash, 'n', 1)
         redis.call('SADD', uses, id)
         if joiner ~= '' then redis.call('HSET', hash, joiner, id, 'u:' .. id, joiner) end
+        if #ARGV > 5 then
+          local copies = {}
+          for i = 6, #ARGV, 2 do
+            redis.call('HINCRBY', hash, 'c:' .. ARGV[i], 1)
+            copies[#copies + 1] = ARGV[i]
+          end
+          redis.call('HSET', hash, 'k:' .. id, table.concat(copies))
+        end
         keep(ttl)
         return {id, 0}
         """;
@@ -135,12 +155,20 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         """;
 
     // KEYS: token hash, set of outstanding use ids. ARGV: the use id. Returns 1 when it was outstanding (once), else 0;
-    // the joiner who took the use, if any, is forgotten with it.
+    // the joiner who took the use, if any, is forgotten with it, and the use is given back to every narrowed copy it
+    // was counted against (a count that reaches 0 is removed, so the hash holds only live counts).
     private const string ReleaseScript = """
         if redis.call('SREM', KEYS[2], ARGV[1]) == 0 then return 0 end
-        local field = 'u:' .. ARGV[1]
-        local joiner = redis.call('HGET', KEYS[1], field)
-        if joiner then redis.call('HDEL', KEYS[1], joiner, field) end
+        local field, counted = 'u:' .. ARGV[1], 'k:' .. ARGV[1]
+        local held = redis.call('HMGET', KEYS[1], field, counted)
+        if held[1] then redis.call('HDEL', KEYS[1], held[1], field) end
+        if held[2] then
+          for i = 1, #held[2], 32 do
+            local count = 'c:' .. string.sub(held[2], i, i + 31)
+            if redis.call('HINCRBY', KEYS[1], count, -1) <= 0 then redis.call('HDEL', KEYS[1], count) end
+          end
+          redis.call('HDEL', KEYS[1], counted)
+        end
         return 1
         """;
 
@@ -256,7 +284,7 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
 
         var joiner = request.Joiner is { } j ? JoinerField(j) : string.Empty;
         var waits = _store.ReplicaWait.IsOn ? "1" : string.Empty;
-        var answer = (RedisResult[])(await EvaluateAsync(ConsumeScript, keys, [request.MaxUses, ttl, FloorUnixMilliseconds(request.IssuedAt), joiner, waits], UseAdmitted, cancellationToken).ConfigureAwait(false))!;
+        var answer = (RedisResult[])(await EvaluateAsync(ConsumeScript, keys, ConsumeValues(request, ttl, joiner, waits), UseAdmitted, cancellationToken).ConfigureAwait(false))!;
 
         // The answer counts only if it came back before the retention instant: then the script ran before it too, while
         // the keys (which live at least that long) still held every use and revocation. Later, the keys may have
@@ -401,6 +429,25 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         return request.Inviter is { } inviter
             ? [token, uses, ChannelCutOffKey(tag), InviterCutOffKey(tag, inviter)]
             : [token, uses, ChannelCutOffKey(tag)];
+    }
+
+    /// <summary>The consume script's ARGV: the token's limit, the time to live, issued-at, the joiner field, whether it waits for replicas, then each copy limit's id (32 hexadecimal digits, as the script slices them) and limit.</summary>
+    private static RedisValue[] ConsumeValues(in InvitationLedgerRequest request, long ttl, string joiner, string waits)
+    {
+        var copies = request.CopyLimits.Span;
+        var values = new RedisValue[5 + (2 * copies.Length)];
+        values[0] = request.MaxUses;
+        values[1] = ttl;
+        values[2] = FloorUnixMilliseconds(request.IssuedAt);
+        values[3] = joiner;
+        values[4] = waits;
+        for (var i = 0; i < copies.Length; i++)
+        {
+            values[5 + (2 * i)] = copies[i].CopyId.ToString();
+            values[6 + (2 * i)] = copies[i].MaxUses;
+        }
+
+        return values;
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public sealed partial class LandingPageServerTests(LandingPageFixture fixture) :
             {
                 var translated = strings.GetString(key, culture);
                 translated.Should().NotBeNullOrWhiteSpace($"{key} in {culture.Name}");
-                if (key == "Expired")
+                if (key is "Expired" or "Personal")
                 {
                     translated.Should().Contain("{0}");
                 }

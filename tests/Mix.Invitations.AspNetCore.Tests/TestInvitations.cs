@@ -33,6 +33,18 @@ internal static class TestInvitations
         return result.IsIssued ? result.Issued.Invitation : throw new InvalidOperationException($"The test expected an issued invitation: {result}.");
     }
 
+    /// <summary>Issues an unbound invitation at <paramref name="issuedAt"/> with a use limit and grants, as a moderator's bearer link.</summary>
+    public static async Task<Invitation> IssueWithGrantsAsync(DateTimeOffset issuedAt, TimeSpan lifetime, int maxUses, InvitationGrants? grants)
+    {
+        var options = new MixInvitationOptions();
+        options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
+        var service = InvitationService.Create(options, new FakeTimeProvider(issuedAt));
+        var result = await service.IssueAsync(
+            new InvitationIssueRequest { Channel = Channel, Policy = BindingPolicies.UnboundName, Lifetime = lifetime, MaxUses = maxUses, Grants = grants },
+            TestContext.Current.CancellationToken);
+        return result.IsIssued ? result.Issued.Invitation : throw new InvalidOperationException($"The test expected an issued invitation: {result}.");
+    }
+
     /// <summary>A token's expiry as the page writes it in its &lt;time datetime&gt;: UTC, to the second.</summary>
     public static string ExpiryIso(Invitation invitation) =>
         InvitationTokenHeader.TryRead(invitation.Token, out var header)

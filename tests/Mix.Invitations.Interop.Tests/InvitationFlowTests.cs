@@ -183,6 +183,36 @@ public abstract class InvitationFlowTests<TFixture>
     }
 
     [Fact]
+    public async Task Join_WithNarrowedCopyGrantingNodes_SubscribesTheGrantedNodes_AndAdmitsOnlyItsInvitee()
+    {
+        var channel = await CreateChannelAsync("alice");
+        var options = new MixInvitationOptions();
+        options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = InteropFixture.ComponentKey });
+        var issued = await InvitationService.Create(options, _fixture.Time).IssueAsync(
+            new InvitationIssueRequest
+            {
+                Channel = Jid.Parse(channel),
+                Policy = BindingPolicies.UnboundName,
+                MaxUses = 5,
+                Grants = new InvitationGrants { Nodes = MixNodes.Messages | MixNodes.Presence | MixNodes.Participants },
+            },
+            TestContext.Current.CancellationToken);
+        var copy = issued.Issued.Invitation.Narrow(new InvitationRestrictions { Invitee = Jid.Parse(InteropFixture.Jid("bob")) });
+        copy.IsNarrowed.Should().BeTrue(copy.ToString());
+
+        // The join asks for messages only; the grant decides.
+        var carol = await Client.SendAsync("carol", Iq("set", channel, JoinWith(copy.Invitation!.ToXElement())));
+        var bob = await Client.SendAsync("bob", Iq("set", channel, JoinWith(copy.Invitation.ToXElement())));
+
+        ShouldBeRefused(carol, InvitationFailureReason.InviteeMismatch);
+        TypeOf(bob).Should().Be("result", _fixture.Diagnostics());
+        Child(bob, "join")!.Elements().Where(e => e.Name.LocalName == "subscribe").Select(e => (string?)e.Attribute("node"))
+            .Should().Equal("urn:xmpp:mix:nodes:messages", "urn:xmpp:mix:nodes:presence", "urn:xmpp:mix:nodes:participants");
+        IsParticipant(channel, "bob").Should().BeTrue();
+        IsParticipant(channel, "carol").Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Join_WithoutInvitation_IsRefusedForbidden()
     {
         var channel = await CreateChannelAsync("alice");

@@ -15,22 +15,22 @@ public sealed class DemoCommandTests : IDisposable
         var named = _host.Run("demo");
 
         bare.ExitCode.Should().Be(0, bare.ToString());
-        bare.Output.Should().Contain("1. Configure").And.Contain("9. Redeem again").And.Contain("12. Lose the right to invite");
+        bare.Output.Should().Contain("1. Configure").And.Contain("9. Redeem again").And.Contain("12. Lose the right to invite").And.Contain("21. And the copies with it");
         // The same steps; only the random parts (tokens, the link) differ between runs.
         StepHeads(bare).Should().Equal(StepHeads(named));
     }
 
     [Fact]
-    public void Run_Demo_PrintsTwelveNumberedStepsInOrder()
+    public void Run_Demo_PrintsTwentyOneNumberedStepsInOrder()
     {
         var run = _host.Run("demo");
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Error.Should().BeEmpty();
         var steps = run.OutputLines.Where(l => l.Length > 2 && char.IsAsciiDigit(l[0])).ToArray();
-        steps.Select(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).Should().Equal("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", "10.", "11.", "12.");
+        steps.Select(s => s[..s.IndexOf(' ', StringComparison.Ordinal)]).Should().Equal("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.", "10.", "11.", "12.", "13.", "14.", "15.", "16.", "17.", "18.", "19.", "20.", "21.");
         run.Output.Should().NotContain("UNEXPECTED");
-        run.Output.Should().EndWith("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use); `list` and `revoke` across runs with --redis." + Environment.NewLine);
+        run.Output.Should().EndWith("Every step turned out as expected. Next: `issue --help` and `verify --help` (a real key is created on first use); `narrow --help` (no key needed); `list` and `revoke` across runs with --redis." + Environment.NewLine);
     }
 
     [Fact]
@@ -145,6 +145,45 @@ public sealed class DemoCommandTests : IDisposable
 
         Step(run, 12).Should().Be("12. Lose the right to invite: an hour later hag66@shakespeare.example is no longer allowed to invite, so every invitation they issued is revoked, and mouse@shakespeare.example/hole presents the pending one: REFUSED, Revoked -> cancel/not-allowed: The invitation has been revoked.");
     }
+
+    [Fact]
+    public void Run_Demo_StepsThirteenToFifteenIssueAModeratorsLinkAndNarrowCopiesWithNoKey()
+    {
+        var run = _host.Run("demo");
+
+        Step(run, 13).Should().Be("13. Issue a link for a moderator: a bearer invitation with 3 uses (unbound, 3 uses, valid 1d), as a web page shows it:");
+        var original = InvitationUri.Parse(BlockAfter(run, 13));
+        original.Invitee.Should().BeNull("the moderator's link is a bearer link");
+
+        Step(run, 14).Should().Be($"14. Narrow, with no key: the moderator binds a copy of the link to one newcomer, viola@illyria.example (as `narrow --invitee` does); the copy, {original.Token.Length + 1} characters of token (the original's {original.Token.Length}):");
+        var copyLink = BlockAfter(run, 14);
+        copyLink.Should().StartWith("https://invite.example/#coven@mix.shakespeare.example?join;preauth=").And.EndWith(";invitee=viola%40illyria.example");
+        var copy = InvitationUri.Parse(copyLink);
+        copy.Invitee.ToString().Should().Be("viola@illyria.example");
+        copy.Token.Should().NotBe(original.Token);
+        Directory.Exists(_host.ConfigDirectory).Should().BeFalse("narrowing needs no key, and the demo creates none");
+
+        Step(run, 15).Should().Be("15. Narrow again: a second copy for olivia@illyria.example, who will come later; both copies are the original to the ledger and share its 3 uses.");
+    }
+
+    [Fact]
+    public void Run_Demo_StepsSixteenToTwentyOne_TheNewcomerJoins_NobodyElse_AndTheUsesAreShared()
+    {
+        var run = _host.Run("demo");
+
+        // Issued after the clock moved 7d 2m and an hour: start + 7d 1h 2m, valid a day.
+        const string Accepted = "ACCEPTED (unbound, key 1, expires 2026-03-22T16:11:26Z)";
+        const string Exhausted = "REFUSED, UsesExhausted -> cancel/not-allowed: The invitation has already been used.";
+        Step(run, 16).Should().Be($"16. Join with the copy: viola@illyria.example/ship follows her link (the ledger records use 1 of 3, against the original): {Accepted}");
+        Step(run, 17).Should().Be("17. Someone else with the copy: orsino@illyria.example/court presents viola's link: REFUSED, InviteeMismatch -> auth/forbidden: The invitation was issued to another user.");
+        Step(run, 18).Should().Be($"18. The original still works for others: sebastian@illyria.example/shore follows the moderator's link (use 2 of 3): {Accepted}");
+        Step(run, 19).Should().Be($"19. And again: antonio@illyria.example/harbour follows it (use 3 of 3: viola's use counted): {Accepted}");
+        Step(run, 20).Should().Be($"20. Uses are shared: malvolio@illyria.example/garden follows the moderator's link: {Exhausted}");
+        Step(run, 21).Should().Be($"21. And the copies with it: olivia@illyria.example/house presents her copy, narrowing never multiplies uses: {Exhausted}");
+    }
+
+    private static string BlockAfter(SampleRun run, int step) =>
+        run.OutputLines.SkipWhile(l => !l.StartsWith($"{step}. ", StringComparison.Ordinal)).Skip(1).First().Trim();
 
     private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 

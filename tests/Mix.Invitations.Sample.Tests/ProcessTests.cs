@@ -40,12 +40,12 @@ public sealed class ProcessTests : IDisposable
     }
 
     [Fact]
-    public void Demo_NoArguments_ExitsZeroWithTwelveSteps()
+    public void Demo_NoArguments_ExitsZeroWithTwentyOneSteps()
     {
         var run = SampleProcess.Run(_host.ConfigDirectory, null);
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.OutputLines.Count(l => l.Length > 2 && char.IsAsciiDigit(l[0])).Should().Be(12);
+        run.OutputLines.Count(l => l.Length > 2 && char.IsAsciiDigit(l[0])).Should().Be(21);
         run.Output.Should().Contain("Every step turned out as expected.");
     }
 

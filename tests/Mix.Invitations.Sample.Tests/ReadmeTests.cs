@@ -48,6 +48,8 @@ public sealed class ReadmeTests : IDisposable
         commands.Should().Contain(c => c.StartsWith("verify @", StringComparison.Ordinal));
         commands.Should().Contain(c => c.StartsWith("verify - ", StringComparison.Ordinal));
         commands.Should().Contain(c => c.StartsWith("verify --uri ", StringComparison.Ordinal));
+        commands.Should().Contain(c => c.StartsWith("narrow --uri ", StringComparison.Ordinal) && c.Contains("--invitee ", StringComparison.Ordinal) && c.Contains("--lifetime ", StringComparison.Ordinal));
+        Readme.Should().Contain("| 6 |").And.Contain("| 9 |");
     }
 
     [Fact]
@@ -70,7 +72,7 @@ public sealed class ReadmeTests : IDisposable
         section = section[..section.IndexOf("```", StringComparison.Ordinal)];
         var run = _host.Run();
 
-        StepHeads(section.Split('\n')).Should().Equal(StepHeads(run.OutputLines)).And.HaveCount(12);
+        StepHeads(section.Split('\n')).Should().Equal(StepHeads(run.OutputLines)).And.HaveCount(21);
     }
 
     private static IEnumerable<string> DocumentedCommandLines() =>

@@ -72,4 +72,11 @@ public enum InvitationFailureReason
     /// issued under a laxer configuration, or minted by a key holder with any instants it likes, is not accepted here.
     /// </summary>
     LifetimeTooLong = 15,
+
+    /// <summary>
+    /// The token is genuine but grants kinds this edition of the library does not define
+    /// (<see cref="InvitationGrants.HasUnknownGrants"/>): the service cannot honour them, so it does not admit under them
+    /// (unless <see cref="MixInvitationOptions.IgnoreUnknownGrants"/> is set). Reported after the binding checks.
+    /// </summary>
+    GrantNotSupported = 16,
 }

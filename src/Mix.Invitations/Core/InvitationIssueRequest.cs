@@ -51,6 +51,14 @@ public sealed class InvitationIssueRequest
     /// <value>At most <see cref="MaxLabelLength"/> characters, no control characters and no unpaired surrogates. Without an inventory registered it is not stored anywhere.</value>
     public string? Label { get; init; }
 
+    /// <summary>
+    /// Gets what redeeming the invitation grants (a role, MIX nodes, a reserved nick, a label), signed into the token, or
+    /// <see langword="null"/> for nothing. A token with one role grant is 42 characters (55 use-limited); with every
+    /// grant at its longest and a use limit, 96 (docs/token-format.md section 13).
+    /// </summary>
+    /// <value>A role from 1 to 255; nodes among <see cref="MixNodes"/>; a nick of 1 to <see cref="InvitationGrants.MaxNickBytes"/> and a label of 1 to <see cref="InvitationGrants.MaxLabelBytes"/> bytes of UTF-8, without control characters. Grants that grant nothing are the same as <see langword="null"/>.</value>
+    public InvitationGrants? Grants { get; init; }
+
     /// <summary>The longest <see cref="Label"/>, in UTF-16 code units.</summary>
     public const int MaxLabelLength = 64;
 }

@@ -47,17 +47,27 @@ public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>, ICompa
     /// <summary>Domain separation: the id is a hash of the tag under a label no other hash of the library uses.</summary>
     private static ReadOnlySpan<byte> Label => "Mix.Invitations token id v1\0"u8;
 
+    /// <summary>Domain separation for the ids of narrowed copies' use counters.</summary>
+    private static ReadOnlySpan<byte> CopyLabel => "Mix.Invitations narrowed id v1\0"u8;
+
     /// <summary>Computes the id of the token whose 16-byte tag is <paramref name="tag"/>.</summary>
     /// <param name="tag">The token's tag.</param>
     /// <returns>The id.</returns>
+    internal static InvitationTokenId FromTag(ReadOnlySpan<byte> tag) => Hash(Label, tag);
+
+    /// <summary>Computes the id of a narrowed copy's uses counter from the chain tag right after its uses restriction (docs/token-format.md section 14).</summary>
+    /// <param name="chainTag">The 16-byte chain tag t_i.</param>
+    /// <returns>The copy's id.</returns>
+    internal static InvitationTokenId FromChainTag(ReadOnlySpan<byte> chainTag) => Hash(CopyLabel, chainTag);
+
     [SkipLocalsInit] // both buffers are written in full before they are read
-    internal static InvitationTokenId FromTag(ReadOnlySpan<byte> tag)
+    private static InvitationTokenId Hash(ReadOnlySpan<byte> label, ReadOnlySpan<byte> tag)
     {
-        Span<byte> input = stackalloc byte[28 + Size];
-        Label.CopyTo(input);
-        tag.CopyTo(input[Label.Length..]);
+        Span<byte> input = stackalloc byte[32 + Size];
+        label.CopyTo(input);
+        tag.CopyTo(input[label.Length..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(input[..(Label.Length + tag.Length)], hash);
+        SHA256.HashData(input[..(label.Length + tag.Length)], hash);
         return new InvitationTokenId(hash[..Size]);
     }
 

@@ -54,6 +54,14 @@ public sealed class MixInvitationOptions
     [OptionRange("00:00:01", "1.00:00:00")]
     public TimeSpan LedgerRetentionMargin { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Gets or sets whether validation admits a token that grants kinds this edition of the library does not define
+    /// (<see cref="InvitationGrants.HasUnknownGrants"/>), ignoring them. By default it refuses such a token with
+    /// <see cref="InvitationFailureReason.GrantNotSupported"/>: a service must not admit under a grant it cannot honour.
+    /// </summary>
+    /// <value>Default <see langword="false"/>. Set it only while nodes of different editions share keys during an upgrade.</value>
+    public bool IgnoreUnknownGrants { get; set; }
+
     /// <summary>Gets or sets how far in the future a token's issued-at time may be, for clocks that disagree.</summary>
     /// <value>Default 30 seconds; 0 to 1 hour.</value>
     [OptionRange("00:00:00", "01:00:00")]

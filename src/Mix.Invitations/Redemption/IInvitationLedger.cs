@@ -68,6 +68,21 @@ namespace Mix.Invitations;
 /// new use. The record lives with the token's entry, under the same retention.
 /// </para>
 /// <para>
+/// <b>Narrowed copies: one entry, more limits.</b> A narrowed copy has its original's token id, so it shares its
+/// original's entry: the same revocation, cut-offs, use ids, joiners and retention. A copy with a use limit adds
+/// <see cref="InvitationLedgerRequest.CopyLimits"/> (every uses restriction along its chain, each with the copy's own id),
+/// and such a request takes a use whether or not the original is use-limited (<see cref="InvitationLedgerRequest.TakesUse"/>):
+/// </para>
+/// <list type="number">
+/// <item>In the one atomic decision, after revocation, the cut-offs and a joiner's retry (answered as above, through
+/// whichever copy): <see cref="InvitationLedgerOutcome.Exhausted"/> when the original is use-limited and its outstanding
+/// uses reach its limit, or when any copy's outstanding uses reach that copy's limit; otherwise one new use id of the
+/// original's entry, counted against the original and against every copy in the request — all of them, or none.</item>
+/// <item>The ledger remembers which copies each use was counted against: <see cref="ReleaseAsync"/> of that use gives it
+/// back to the original and to each of those copies, once, and to no other.</item>
+/// <item>The copies' counts live with the original's entry, under its retention: they expire with it, never apart.</item>
+/// </list>
+/// <para>
 /// <b>Bulk revocation: cut-offs.</b> <see cref="RevokeIssuedBeforeAsync"/> stores an instant per channel, or per
 /// (channel, inviter): no list of tokens. Every consume compares the token's signed issued-at with them, in the same
 /// atomic decision as the rest: issued before the channel's cut-off, or before its bound inviter's cut-off in the
@@ -90,13 +105,14 @@ public interface IInvitationLedger
 {
     /// <summary>
     /// Atomically checks a token against the ledger — its own revocation, its channel's and its inviter's cut-offs —
-    /// and, when it is use-limited, consumes one use (or, for a retry by the same joiner, answers the use it holds).
+    /// and, when it or a narrowed copy along its chain is use-limited, consumes one use counted against each limit (or,
+    /// for a retry by the same joiner, answers the use it holds).
     /// </summary>
     /// <param name="request">The token, its use limit, issued-at and bound inviter, its retention instant, and the joiner.</param>
     /// <param name="cancellationToken">Cancels the wait; a use may still have been consumed when the store had already acted (the same joiner's retry then answers that use).</param>
     /// <returns>
     /// <see cref="InvitationLedgerOutcome.Consumed"/> when the token may be redeemed — with the use's id when the
-    /// request's <see cref="InvitationLedgerRequest.MaxUses"/> is positive (and <see cref="InvitationLedgerResult.IsRepeat"/>
+    /// request takes a use (<see cref="InvitationLedgerRequest.TakesUse"/>; and <see cref="InvitationLedgerResult.IsRepeat"/>
     /// when it is the use the same joiner already holds), else with none —, otherwise why not (and no id).
     /// </returns>
     /// <exception cref="ArgumentException">Thrown when the request names no channel (<c>default(InvitationLedgerRequest)</c>).</exception>
@@ -140,7 +156,7 @@ public interface IInvitationLedger
     /// </summary>
     /// <param name="tokenId">The token's id.</param>
     /// <param name="channel">The bare channel the token admits to.</param>
-    /// <param name="useId">The use's id, as <see cref="TryConsumeAsync"/> returned it (<see cref="InvitationLedgerResult.UseId"/>).</param>
+    /// <param name="useId">The use's id, as <see cref="TryConsumeAsync"/> returned it (<see cref="InvitationLedgerResult.UseId"/>); given back to the original and to every narrowed copy it was counted against.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns><see langword="true"/> when the use was outstanding and is given back; <see langword="false"/> when it was not (released already, never issued, or the entry is gone).</returns>
     /// <exception cref="ArgumentException">Thrown when <paramref name="channel"/> is empty.</exception>

@@ -221,7 +221,7 @@ public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvit
     {
         var key = new EntryKey(request.TokenId, request.Channel);
         var retainUntilTicks = request.RetainUntil.UtcTicks;
-        if (request.MaxUses == 0)
+        if (!request.TakesUse)
         {
             // Not use-limited: only revocations matter, and nothing is written. The cut-offs are read after the token's
             // own entry: a decision that writes nothing is made at that read, and a revocation stored before it is seen.
@@ -245,13 +245,15 @@ public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvit
                 return new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, held, isRepeat: true); // a retry: no second use
             }
 
-            if (outstanding.Count >= state.Request.MaxUses)
+            // The original's limit, then every narrowed copy's along the chain: all of them, or no use is taken.
+            if ((state.Request.MaxUses > 0 && outstanding.Count >= state.Request.MaxUses) || entry.IsAnyCopyExhausted(state.Request.CopyLimits.Span))
             {
                 return new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted);
             }
 
             var useId = ++entry.LastUseId; // never reused: a release removes the id, the counter stays
             outstanding.Add(useId);
+            entry.CountCopies(useId, state.Request.CopyLimits.Span);
             if (joiner.HasValue)
             {
                 (entry.Joiners ??= [])[joiner.GetValueOrDefault()] = useId;
@@ -423,6 +425,8 @@ public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvit
                     return false;
                 }
 
+                entry.ReleaseCopies(useId);
+
                 // The joiner's record goes with the use: the same joiner redeeming later takes a new one.
                 if (entry.JoinerOfUse is { } joinerOfUse && joinerOfUse.Remove(useId, out var joiner))
                 {
@@ -501,6 +505,63 @@ public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvit
 
         /// <summary>Until when the entry must be kept, in UTC ticks: the latest retention instant it was given; 0 for a new entry.</summary>
         public long RetainUntilTicks { get; set; }
+
+        /// <summary>The outstanding uses counted against each narrowed copy's limit, by copy id: made on the first use of a copy with a uses restriction.</summary>
+        public Dictionary<InvitationTokenId, int>? CopyUses { get; set; }
+
+        /// <summary>The copies each outstanding use was counted against, so that a release gives it back to each.</summary>
+        public Dictionary<long, InvitationTokenId[]>? CopiesOfUse { get; set; }
+
+        public bool IsAnyCopyExhausted(ReadOnlySpan<InvitationCopyLimit> limits)
+        {
+            foreach (var limit in limits)
+            {
+                if (CopyUses is { } uses && uses.TryGetValue(limit.CopyId, out var taken) && taken >= limit.MaxUses)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public void CountCopies(long useId, ReadOnlySpan<InvitationCopyLimit> limits)
+        {
+            if (limits.IsEmpty)
+            {
+                return;
+            }
+
+            var copies = new InvitationTokenId[limits.Length];
+            var uses = CopyUses ??= [];
+            for (var i = 0; i < limits.Length; i++)
+            {
+                copies[i] = limits[i].CopyId;
+                uses[copies[i]] = uses.GetValueOrDefault(copies[i]) + 1;
+            }
+
+            (CopiesOfUse ??= [])[useId] = copies;
+        }
+
+        public void ReleaseCopies(long useId)
+        {
+            if (CopiesOfUse is not { } copiesOfUse || !copiesOfUse.Remove(useId, out var copies))
+            {
+                return;
+            }
+
+            foreach (var copy in copies)
+            {
+                if (CopyUses![copy] is var taken && taken > 1)
+                {
+                    CopyUses[copy] = taken - 1;
+                }
+                else
+                {
+                    CopyUses.Remove(copy);
+                }
+            }
+        }
 
         /// <summary>Set once the entry left the dictionary; whoever still holds it must fetch a fresh one.</summary>
         public bool Removed { get; set; }

@@ -421,7 +421,7 @@ public sealed class InvitationRedeemer
         InvitationLedgerResult decision;
         try
         {
-            var request = new InvitationLedgerRequest(tokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), claims.IssuedAt, claims.Inviter, joiner);
+            var request = new InvitationLedgerRequest(tokenId, claims.Channel, claims.MaxUses, RetainUntil(claims), claims.IssuedAt, claims.Inviter, joiner, claims.CopyLimits);
             decision = await _ledger.TryConsumeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (InvitationLedgerUnavailableException ex)

@@ -1,3 +1,5 @@
+using Mix.Invitations.Internal;
+
 namespace Mix.Invitations;
 
 /// <summary>What a verified token says: its policy, key, time window, use limit and id, the channel, and the inviter and invitee it binds.</summary>
@@ -42,11 +44,15 @@ public readonly struct InvitationClaims
     /// Validation does not hash the tag: most validations never need the id, and a SHA-256 would cost a quarter of a
     /// validation. The tag stays inside this struct, never exposed; <see cref="TokenId"/> derives the id from it.
     /// </remarks>
-    internal InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, ReadOnlySpan<byte> tag, Jid channel, Jid? inviter, Jid? invitee)
+    internal InvitationClaims(string policy, byte policyId, int keyId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, long toleranceTicks, int maxUses, ReadOnlySpan<byte> tag, Jid channel, Jid? inviter, Jid? invitee, ClaimsExtras? extras = null)
         : this(policy, policyId, keyId, issuedAt, expiresAt, toleranceTicks, maxUses, new InvitationTokenId(tag), channel, inviter, invitee)
     {
         _idIsTag = true;
+        _extras = extras;
     }
+
+    /// <summary>What only tokens with grants or restrictions say; <see langword="null"/> for the others, so plain claims stay small and validation allocation-free.</summary>
+    private readonly ClaimsExtras? _extras;
 
     private readonly InvitationTokenId _id;
 
@@ -81,8 +87,8 @@ public readonly struct InvitationClaims
     /// <value>1 for a single-use token; 0 for a token that the ledger does not need to count.</value>
     public int MaxUses { get; }
 
-    /// <summary>Gets a value indicating whether the token carries a use limit, and so needs a ledger to enforce it.</summary>
-    public bool IsUseLimited => MaxUses > 0;
+    /// <summary>Gets a value indicating whether the token carries a use limit, and so needs a ledger to enforce it: its own (<see cref="MaxUses"/>), or a narrowed copy's along its chain (<see cref="CopyLimits"/>).</summary>
+    public bool IsUseLimited => MaxUses > 0 || _extras?.CopyLimits is not null;
 
     /// <summary>Gets the token's id: what logs, telemetry and the ledger name it by, a one-way hash that reveals nothing about the token.</summary>
     /// <remarks>For claims that validation produced, each read computes the id (one SHA-256 of 44 bytes): keep it in a local when it is needed more than once.</remarks>
@@ -101,9 +107,42 @@ public readonly struct InvitationClaims
 
     /// <summary>
     /// Gets the invitee the token's tag covers, as a bare JID: set only when the token's policy binds the invitee
-    /// (<see cref="InvitationBinding.Invitee"/>); <see langword="null"/> otherwise.
+    /// (<see cref="InvitationBinding.Invitee"/>) or a narrowing restricted it to that invitee
+    /// (<see cref="IsInviteeRestricted"/>); <see langword="null"/> otherwise.
     /// </summary>
     public Jid? Invitee { get; }
+
+    /// <summary>
+    /// Gets what redeeming the token grants, signed into it, after any narrowing removed some
+    /// (<see cref="InvitationRestrictions.KeepGrants"/>); <see langword="null"/> when it grants nothing.
+    /// </summary>
+    /// <remarks>A server applies them on join and refuses grants it cannot honour (see <see cref="InvitationGrants"/>).</remarks>
+    public InvitationGrants? Grants => _extras?.Grants;
+
+    /// <summary>Gets how many restrictions holders of the token appended offline (<see cref="InvitationNarrowing"/>); 0 for a token as issued.</summary>
+    public int RestrictionCount => _extras?.RestrictionCount ?? 0;
+
+    /// <summary>Gets a value indicating whether the token is a narrowed copy (<see cref="RestrictionCount"/> is positive).</summary>
+    public bool IsNarrowed => RestrictionCount > 0;
+
+    /// <summary>
+    /// Gets when the token stops being valid: <see cref="ExpiresAt"/>, or an earlier expiry a narrowing set. Validation
+    /// refuses the token as expired from this instant plus the expiry tolerance; the ledger keeps the original's entry
+    /// until <see cref="AcceptedUntil"/>, from the original's expiry, since the original may still be redeemed.
+    /// </summary>
+    public DateTimeOffset EffectiveExpiresAt => _extras?.ExpiresAt ?? ExpiresAt;
+
+    /// <summary>
+    /// Gets a value indicating whether a narrowing bound the token to the presented invitee: then <see cref="Invitee"/> is
+    /// set (the chain covers it), and only that invitee may redeem, whatever the policy admits.
+    /// </summary>
+    public bool IsInviteeRestricted => _extras?.InviteeRestricted ?? false;
+
+    /// <summary>
+    /// Gets the use limits of the narrowed copies along the token's chain, one per uses restriction: a ledger counts a
+    /// use against the original and each of them in one decision (<see cref="InvitationLedgerRequest.CopyLimits"/>).
+    /// </summary>
+    public ReadOnlyMemory<InvitationCopyLimit> CopyLimits => _extras?.CopyLimits ?? default;
 
     private static InvitationTokenId FromTag(in InvitationTokenId tag)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Mix.Invitations.Internal;
@@ -161,89 +160,6 @@ public sealed class InvitationService : IInvitationIssuer, IInvitationValidator
         return InvitationIssueResult.Success(new IssuedInvitation(new Invitation(request.Channel, token, request.Inviter, request.Invitee), claims));
     }
 
-    /// <summary>The bare form of an optional JID (a copy when it is bare already: no allocation).</summary>
-    private static Jid? BareOrNull(in Jid? jid) => jid.HasValue ? jid.GetValueOrDefault().Bare : null;
-
-    [SkipLocalsInit] // bytes and expected are written (decode, MAC) before any read: see docs/benchmarks.md
-    private InvitationValidationResult ValidateCore(ReadOnlySpan<char> token, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context)
-    {
-        Span<byte> bytes = stackalloc byte[TokenCodec.MaxTokenBytes];
-        var structure = TokenCodec.TryDecode(token, bytes, out var header);
-        if (structure != InvitationFailureReason.None)
-        {
-            return InvitationValidationResult.Failure(structure);
-        }
-
-        var state = _state.Current;
-        var policy = state.Policies.Find(header.PolicyId);
-        if (policy is null)
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.Malformed);
-        }
-
-        var now = _time.GetUtcNow();
-        var key = state.Ring.Find(header.KeyId);
-        if (key is null || !key.CanVerify(now))
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.UnknownKey);
-        }
-
-        var headerSize = header.Size;
-        Span<byte> expected = stackalloc byte[TokenCodec.TagSize];
-        state.Signer.ComputeTag(key, policy.Binds, channel, inviter, invitee, bytes[..headerSize], now, expected);
-        var tag = bytes.Slice(headerSize, TokenCodec.TagSize);
-        if (!CryptographicOperations.FixedTimeEquals(expected, tag))
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.BadSignature);
-        }
-
-        // From here on the header and the bound fields are authentic.
-        var claims = new InvitationClaims(
-            policy.Name,
-            policy.Id,
-            key.Id,
-            DateTimeOffset.FromUnixTimeSeconds(header.IssuedAt),
-            DateTimeOffset.FromUnixTimeSeconds(header.ExpiresAt),
-            state.ExpiryToleranceTicks,
-            header.MaxUses,
-            tag,
-            channel.Bare,
-            (policy.Binds & InvitationBinding.Inviter) != 0 ? BareOrNull(inviter) : null,
-            (policy.Binds & InvitationBinding.Invitee) != 0 ? BareOrNull(invitee) : null);
-
-        if (!state.Enabled[policy.Id])
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.PolicyDisabled, claims);
-        }
-
-        // Every limit issuing enforces is enforced again here: a token that another node issued under a longer
-        // MaxLifetime, or that a key holder minted with any instants, lives no longer than this node allows.
-        if (header.ExpiresAt - header.IssuedAt > state.MaxLifetimeSeconds)
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.LifetimeTooLong, claims);
-        }
-
-        var nowTicks = now.UtcTicks;
-        if (nowTicks < claims.IssuedAt.UtcTicks - state.IssuedAtToleranceTicks)
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.NotYetValid, claims);
-        }
-
-        if (nowTicks >= claims.AcceptedUntil.UtcTicks)
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.Expired, claims);
-        }
-
-        if (context.Channel != claims.Channel)
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.ChannelMismatch, claims);
-        }
-
-        if (!policy.IsRedeemableBy(new InvitationBindingContext(claims.Channel, inviter, invitee, context.Joiner)))
-        {
-            return InvitationValidationResult.Failure(InvitationFailureReason.InviteeMismatch, claims);
-        }
-
-        return InvitationValidationResult.Success(claims);
-    }
+    private InvitationValidationResult ValidateCore(ReadOnlySpan<char> token, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context) =>
+        TokenVerifier.Validate(_state.Current, _time.GetUtcNow(), token, channel, inviter, invitee, context);
 }

@@ -15,6 +15,7 @@ namespace Mix.Invitations;
 /// <item><term>UnknownKey, BadSignature</term><description><c>auth</c> / <c>forbidden</c>, "The invitation is not valid." — the same error for both, so a client cannot probe for key ids.</description></item>
 /// <item><term>PolicyDisabled</term><description><c>cancel</c> / <c>not-allowed</c>, "Invitations of this kind are not accepted here."</description></item>
 /// <item><term>LifetimeTooLong</term><description><c>cancel</c> / <c>not-allowed</c>, "The invitation's lifetime is longer than this service accepts."</description></item>
+/// <item><term>GrantNotSupported</term><description><c>cancel</c> / <c>not-allowed</c>, "The invitation grants something this service does not offer."</description></item>
 /// <item><term>NotYetValid</term><description><c>wait</c> / <c>not-allowed</c>, "The invitation is not valid yet."</description></item>
 /// <item><term>Expired</term><description><c>cancel</c> / <c>not-allowed</c>, "The invitation has expired."</description></item>
 /// <item><term>ChannelMismatch</term><description><c>modify</c> / <c>bad-request</c>, "The invitation is for another channel."</description></item>
@@ -66,6 +67,7 @@ public readonly struct InvitationStanzaError
         InvitationFailureReason.NotYetValid => new("wait", "not-allowed", "The invitation is not valid yet."),
         InvitationFailureReason.Expired => new("cancel", "not-allowed", "The invitation has expired."),
         InvitationFailureReason.LifetimeTooLong => new("cancel", "not-allowed", "The invitation's lifetime is longer than this service accepts."),
+        InvitationFailureReason.GrantNotSupported => new("cancel", "not-allowed", "The invitation grants something this service does not offer."),
         InvitationFailureReason.ChannelMismatch => new("modify", "bad-request", "The invitation is for another channel."),
         InvitationFailureReason.InviteeMismatch => new("auth", "forbidden", "The invitation was issued to another user."),
         InvitationFailureReason.InviterNotAllowed => new("auth", "forbidden", "The inviter may no longer invite to this channel."),

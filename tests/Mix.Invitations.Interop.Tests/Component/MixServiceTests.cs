@@ -10,17 +10,86 @@ public class MixServiceTests
     private static readonly XNamespace Accept = "jabber:component:accept";
     private static readonly XNamespace MixCore = "urn:xmpp:mix:core:1";
     private static readonly XNamespace MixMisc = "urn:xmpp:mix:misc:0";
+    private static readonly XNamespace Pars = "urn:xmpp:pars:0";
     private static readonly XNamespace PubSub = "http://jabber.org/protocol/pubsub";
     private static readonly XNamespace DataForms = "jabber:x:data";
 
     private readonly MixService _service;
+    private readonly MixInvitationOptions _options = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public MixServiceTests()
     {
-        var options = new MixInvitationOptions();
-        options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
-        _service = MixService.Create("mix.example.org", options, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        _options.Keys.Add(new InvitationKeyOptions { Id = 1, Secret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" });
+        _service = MixService.Create("mix.example.org", _options, _time);
         _service.AddChannel("coven", Jid.Parse("hag66@example.org"));
+    }
+
+    [Fact]
+    public async Task Join_InvitationGrantingNodes_SubscribesExactlyTheGrantedNodes_NotWhatWasAsked()
+    {
+        var invitation = await IssueWithNodesAsync(MixNodes.Messages | MixNodes.Presence);
+        var join = new XElement(MixCore + "join", Subscribe("urn:xmpp:mix:nodes:messages"), Subscribe("urn:xmpp:mix:nodes:participants"), Subscribe("urn:xmpp:mix:nodes:info"), invitation.ToXElement());
+
+        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", join, "g1"), TestContext.Current.CancellationToken);
+
+        ((string?)reply!.Attribute("type")).Should().Be("result", reply.ToString());
+        SubscribedNodes(reply).Should().Equal("urn:xmpp:mix:nodes:messages", "urn:xmpp:mix:nodes:presence");
+    }
+
+    [Fact]
+    public async Task Join_InvitationWithoutNodesGrant_SubscribesWhatWasAsked()
+    {
+        var invitation = await IssueWithNodesAsync(MixNodes.None);
+        var join = new XElement(MixCore + "join", Subscribe("urn:xmpp:mix:nodes:messages"), Subscribe("urn:xmpp:mix:nodes:info"), invitation.ToXElement());
+
+        var reply = await _service.HandleAsync(Iq("set", "cat@example.org/b", "coven@mix.example.org", join, "g2"), TestContext.Current.CancellationToken);
+
+        SubscribedNodes(reply!).Should().Equal("urn:xmpp:mix:nodes:messages", "urn:xmpp:mix:nodes:info");
+    }
+
+    [Fact]
+    public async Task Join_NarrowedPreauthWithNodesGrant_AdmitsOnlyItsInvitee_WithTheGrantedNodes_AndSharesTheOriginalsUses()
+    {
+        var original = await IssueWithNodesAsync(MixNodes.Messages, maxUses: 2);
+        var copy = original.Narrow(new InvitationRestrictions { Invitee = Jid.Parse("viola@example.org") });
+        copy.IsNarrowed.Should().BeTrue(copy.ToString());
+        var copyJoin = new XElement(MixCore + "join", Subscribe("urn:xmpp:mix:nodes:presence"), copy.Invitation!.ToXElement());
+
+        var orsino = await _service.HandleAsync(Iq("set", "orsino@example.org/a", "coven@mix.example.org", copyJoin, "n1"), TestContext.Current.CancellationToken);
+        var viola = await _service.HandleAsync(Iq("set", "viola@example.org/a", "coven@mix.example.org", copyJoin, "n2"), TestContext.Current.CancellationToken);
+        var sebastian = await _service.HandleAsync(Iq("set", "sebastian@example.org/a", "coven@mix.example.org", new XElement(MixCore + "join", new XElement(Pars + "preauth", new XAttribute("token", original.Token))), "n3"), TestContext.Current.CancellationToken);
+        var antonio = await _service.HandleAsync(Iq("set", "antonio@example.org/a", "coven@mix.example.org", new XElement(MixCore + "join", new XElement(Pars + "preauth", new XAttribute("token", original.Token))), "n4"), TestContext.Current.CancellationToken);
+
+        ErrorOf(orsino!).Should().Be(InvitationStanzaError.For(InvitationFailureReason.InviteeMismatch).ToString());
+        SubscribedNodes(viola!).Should().Equal("urn:xmpp:mix:nodes:messages");
+        SubscribedNodes(sebastian!).Should().Equal("urn:xmpp:mix:nodes:messages");
+        ErrorOf(antonio!).Should().Be(InvitationStanzaError.For(InvitationFailureReason.UsesExhausted).ToString(), "viola's copy took one of the original's two uses");
+    }
+
+    private async Task<Invitation> IssueWithNodesAsync(MixNodes nodes, int? maxUses = null)
+    {
+        // The component's key, as a server's other node would hold it: a token it did not issue itself.
+        var issuer = InvitationService.Create(_options, _time);
+        var issued = await issuer.IssueAsync(
+            new InvitationIssueRequest
+            {
+                Channel = Jid.Parse("coven@mix.example.org"),
+                Policy = BindingPolicies.UnboundName,
+                MaxUses = maxUses,
+                Grants = nodes == MixNodes.None ? new InvitationGrants { Role = 1 } : new InvitationGrants { Nodes = nodes },
+            },
+            TestContext.Current.CancellationToken);
+        issued.IsIssued.Should().BeTrue(issued.ToString());
+        return issued.Issued.Invitation;
+    }
+
+    private static XElement Subscribe(string node) => new(MixCore + "subscribe", new XAttribute("node", node));
+
+    private static string[] SubscribedNodes(XElement reply)
+    {
+        ((string?)reply.Attribute("type")).Should().Be("result", reply.ToString());
+        return reply.Element(MixCore + "join")!.Elements(MixCore + "subscribe").Select(s => (string)s.Attribute("node")!).ToArray();
     }
 
     [Fact]

@@ -43,6 +43,9 @@ public abstract class InteropFixture : IAsyncLifetime
     /// <summary>Gets the component's clock: the tests advance it to make invitations expire.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
+    /// <summary>The component's invitation key (a test key, public), so a test can mint tokens the component issues no way to ask for, such as ones with grants.</summary>
+    public const string ComponentKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
     /// <summary>Gets how long starting everything took (server, user registration, npm ci when needed, component, logins).</summary>
     public TimeSpan StartupTime { get; private set; }
 
@@ -76,6 +79,7 @@ public abstract class InteropFixture : IAsyncLifetime
             Port = _server.ComponentPort,
             Domain = ComponentDomain,
             Secret = _server.ComponentSecret,
+            Key = ComponentKey,
         };
         _host = ComponentHost.Create(options, Time, _componentLog);
         _component = await _host.StartAsync(_stop.Token);

@@ -820,6 +820,292 @@ public abstract class LedgerContract
         (await Consume(second, Request(NewId(), 1, issuedAt))).Outcome.Should().Be(InvitationLedgerOutcome.Revoked);
     }
 
+    // ---- Issue 19: narrowed copies share their original's entry; a copy's use limit is counted on top ----
+
+    [Fact]
+    public async Task CopyLimit_ExhaustsBeforeTheOriginalsLimit_TheOriginalKeepsItsOtherUses()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var copy = Copy(2);
+
+        var viaCopy = new[]
+        {
+            await Consume(first, CopyRequest(id, 10, copies: [copy])),
+            await Consume(second, CopyRequest(id, 10, copies: [copy])),
+        };
+        var third = await Consume(first, CopyRequest(id, 10, copies: [copy]));
+
+        viaCopy.Should().OnlyContain(r => r.Outcome == InvitationLedgerOutcome.Consumed && r.UseId > 0);
+        viaCopy.Select(r => r.UseId).Should().OnlyHaveUniqueItems();
+        third.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted), "the copy's two uses are taken, though the original has eight left");
+        for (var i = 0; i < 8; i++)
+        {
+            (await Consume(second, CopyRequest(id, 10))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the original's other uses stay");
+        }
+
+        (await Consume(first, CopyRequest(id, 10))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "the copy's uses counted against the original's ten");
+    }
+
+    [Fact]
+    public async Task OriginalsLimit_ExhaustsTheCopyToo()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var copy = Copy(5);
+
+        (await Consume(first, CopyRequest(id, 2))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await Consume(second, CopyRequest(id, 2, copies: [copy]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+
+        (await Consume(first, CopyRequest(id, 2, copies: [copy]))).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted), "the original's two uses are taken, though the copy has four left");
+        (await Consume(second, CopyRequest(id, 2))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task TwoCopies_EachCountedApart_BothAgainstTheOriginal()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var a = Copy(2);
+        var b = Copy(2);
+
+        var a1 = await Consume(first, CopyRequest(id, 3, copies: [a]));
+        (await Consume(second, CopyRequest(id, 3, copies: [a]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await Consume(first, CopyRequest(id, 3, copies: [a]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "copy a's two uses are taken");
+        (await Consume(second, CopyRequest(id, 3, copies: [b]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "copy b counts apart from copy a");
+        (await Consume(first, CopyRequest(id, 3, copies: [b]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "copy b has a use left, but the original's three are taken");
+
+        (await second.ReleaseAsync(id, Channel, a1.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await Consume(first, CopyRequest(id, 3, copies: [b]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "copy a's use went back to the original, which copy b may take");
+        (await Consume(second, CopyRequest(id, 3, copies: [a]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task ChainOfCopies_EachUseCountedAgainstEveryCopyAlongIt()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var outer = Copy(3);
+        var inner = Copy(2); // narrowed from the outer copy: its chain carries both restrictions
+
+        (await Consume(first, CopyRequest(id, 10, copies: [outer, inner]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await Consume(second, CopyRequest(id, 10, copies: [outer, inner]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        (await Consume(first, CopyRequest(id, 10, copies: [outer, inner]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "the inner copy's two uses are taken");
+        (await Consume(second, CopyRequest(id, 10, copies: [outer]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the outer copy had counted two of its three");
+        (await Consume(first, CopyRequest(id, 10, copies: [outer]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+        (await Consume(second, CopyRequest(id, 10, copies: [inner, outer]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "any copy full refuses, whatever the order");
+    }
+
+    [Fact]
+    public async Task UnlimitedOriginal_CopyLimit_TakesCountedUses_TheOriginalStaysUncounted()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var copy = Copy(2);
+
+        var one = await Consume(first, CopyRequest(id, 0, copies: [copy]));
+        var two = await Consume(second, CopyRequest(id, 0, copies: [copy]));
+        var three = await Consume(first, CopyRequest(id, 0, copies: [copy]));
+
+        one.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        one.UseId.Should().BePositive("a use counted for the copy has an id to release");
+        two.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        two.UseId.Should().NotBe(one.UseId);
+        three.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted), "the copy's two uses are taken");
+        for (var i = 0; i < 5; i++)
+        {
+            (await Consume(second, CopyRequest(id, 0))).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed), "the original has no limit: only checked, nothing counted");
+        }
+
+        (await first.ReleaseAsync(id, Channel, one.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await Consume(second, CopyRequest(id, 0, copies: [copy]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the released use went back to the copy");
+        (await Consume(first, CopyRequest(id, 0, copies: [copy]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task Release_CopysUse_GivesItBackToTheOriginalAndTheCopy_Once_AndOnlyToTheCopiesItCounted()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var copy = Copy(1);
+
+        var original = await Consume(first, CopyRequest(id, 2));
+        var viaCopy = await Consume(second, CopyRequest(id, 2, copies: [copy]));
+        (await Consume(first, CopyRequest(id, 2))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+
+        (await first.ReleaseAsync(id, Channel, original.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await Consume(second, CopyRequest(id, 2, copies: [copy]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "the original's own use was never counted against the copy");
+
+        (await second.ReleaseAsync(id, Channel, viaCopy.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await first.ReleaseAsync(id, Channel, viaCopy.UseId, TestContext.Current.CancellationToken)).Should().BeFalse("the use was given back already");
+        (await second.ReleaseAsync(id, Channel, viaCopy.UseId, TestContext.Current.CancellationToken)).Should().BeFalse();
+
+        var again = await Consume(first, CopyRequest(id, 2, copies: [copy]));
+        again.Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the copy has its use back");
+        again.UseId.Should().NotBe(viaCopy.UseId);
+        (await Consume(second, CopyRequest(id, 2, copies: [copy]))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "given back once, not three times");
+        (await Consume(second, CopyRequest(id, 2))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the original had both uses back and the copy took one");
+        (await Consume(first, CopyRequest(id, 2))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task TryConsume_SameJoinerThroughACopy_SameUseMarkedRepeat_NoSecondUse()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var copy = Copy(1);
+        var cat = Jid.Parse("cat@shakespeare.example");
+
+        var taken = await Consume(first, CopyRequest(id, 5, cat, [copy]));
+        var again = await Consume(second, CopyRequest(id, 5, Jid.Parse("cat@shakespeare.example/phone"), [copy]));
+        var other = await Consume(first, CopyRequest(id, 5, Jid.Parse("rat@shakespeare.example"), [copy]));
+
+        taken.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, taken.UseId));
+        again.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, taken.UseId, isRepeat: true), "the joiner holds the copy's one use, even now it is exhausted");
+        other.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted), "the retry took no second use of the copy");
+
+        (await second.ReleaseAsync(id, Channel, taken.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        var retaken = await Consume(first, CopyRequest(id, 5, cat, [copy]));
+        retaken.Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+        retaken.IsRepeat.Should().BeFalse("the released use and its joiner are gone");
+        retaken.UseId.Should().NotBe(taken.UseId);
+    }
+
+    [Fact]
+    public async Task Revoke_Original_RefusesEveryCopy()
+    {
+        var (first, second) = CreateNodes();
+        var limited = NewId();
+        var unlimited = NewId();
+        var copy = Copy(3);
+        var cat = Jid.Parse("cat@shakespeare.example");
+        (await Consume(second, CopyRequest(limited, 5, cat, [copy]))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed);
+
+        await first.RevokeAsync(limited, Channel, InAnHour, TestContext.Current.CancellationToken);
+        await first.RevokeAsync(unlimited, Channel, InAnHour, TestContext.Current.CancellationToken);
+
+        (await Consume(second, CopyRequest(limited, 5, copies: [copy]))).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Revoked));
+        (await Consume(second, CopyRequest(limited, 5, cat, [copy]))).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Revoked), "a retry through the copy is no way around the revocation");
+        (await Consume(first, CopyRequest(unlimited, 0, copies: [copy]))).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Revoked), "a copy of an unlimited token is refused too");
+        await first.RevokeIssuedBeforeAsync(Channel, null, Now, InAnHour, TestContext.Current.CancellationToken);
+        var issuedBefore = new InvitationLedgerRequest(NewId(), Channel, 0, InAnHour, Now.AddSeconds(-1), copyLimits: new[] { Copy(1) });
+        (await Consume(second, issuedBefore)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Revoked), "the channel's cut-off reaches copies too");
+    }
+
+    [Fact]
+    public async Task TryConsume_SixtyFourConcurrentThroughOneCopy_LimitThree_OriginalTen_ExactlyThree()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        var copy = Copy(3);
+        using var start = new ManualResetEventSlim();
+
+        var attempts = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var node = i % 2 == 0 ? first : second;
+            return await node.TryConsumeAsync(CopyRequest(id, 10, Jid.Parse($"user{i}@shakespeare.example"), [copy]));
+        })).ToArray();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        results.Count(r => r.Outcome == InvitationLedgerOutcome.Consumed).Should().Be(3);
+        results.Where(r => r.Outcome == InvitationLedgerOutcome.Consumed).Select(r => r.UseId).Should().OnlyHaveUniqueItems().And.OnlyContain(u => u > 0);
+        results.Where(r => r.Outcome != InvitationLedgerOutcome.Consumed).Should().OnlyContain(r => r == new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted));
+        for (var i = 0; i < 7; i++)
+        {
+            (await Consume(i % 2 == 0 ? first : second, CopyRequest(id, 10))).Outcome.Should().Be(InvitationLedgerOutcome.Consumed, "the copy took three of the original's ten");
+        }
+
+        (await Consume(first, CopyRequest(id, 10))).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task TryConsume_MixedConcurrentThroughTheOriginalAndTwoCopies_NeverPastAnyLimit()
+    {
+        var (first, second) = CreateNodes();
+        var id = NewId();
+        const int OriginalLimit = 10;
+        var a = Copy(3);
+        var b = Copy(4);
+        using var start = new ManualResetEventSlim();
+
+        // A third each through the original, copy a and copy b, on both nodes, each joiner once.
+        var attempts = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var node = i % 2 == 0 ? first : second;
+            InvitationCopyLimit[] copies = (i % 3) switch { 0 => [], 1 => [a], _ => [b] };
+            return (Path: i % 3, Result: await node.TryConsumeAsync(CopyRequest(id, OriginalLimit, Jid.Parse($"user{i}@shakespeare.example"), copies)));
+        })).ToArray();
+        start.Set();
+        var results = await Task.WhenAll(attempts);
+
+        var admitted = results.Where(r => r.Result.Outcome == InvitationLedgerOutcome.Consumed).ToList();
+        admitted.Count(r => r.Path == 1).Should().BeLessThanOrEqualTo(3, "copy a's limit");
+        admitted.Count(r => r.Path == 2).Should().BeLessThanOrEqualTo(4, "copy b's limit");
+        admitted.Should().HaveCount(OriginalLimit, "at most the original's ten; and exactly ten, since the 22 through the original are refused only once it is full");
+        admitted.Select(r => r.Result.UseId).Should().OnlyHaveUniqueItems();
+        results.Where(r => r.Result.Outcome != InvitationLedgerOutcome.Consumed).Should().OnlyContain(r => r.Result.Outcome == InvitationLedgerOutcome.Exhausted);
+
+        // Every use given back: each limit is whole again, and still holds.
+        foreach (var use in admitted)
+        {
+            (await (use.Path == 0 ? second : first).ReleaseAsync(id, Channel, use.Result.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        }
+
+        var afterwards = new List<InvitationLedgerOutcome>();
+        for (var i = 0; i < 4; i++)
+        {
+            afterwards.Add((await Consume(first, CopyRequest(id, OriginalLimit, copies: [a]))).Outcome);
+        }
+
+        afterwards.Should().Equal(InvitationLedgerOutcome.Consumed, InvitationLedgerOutcome.Consumed, InvitationLedgerOutcome.Consumed, InvitationLedgerOutcome.Exhausted);
+    }
+
+    [Fact]
+    public async Task RedeemAsync_64ConcurrentOverTwoNodes_NarrowedCopyOfTwoUses_ExactlyTwo_SharedWithTheOriginal()
+    {
+        var (first, second, service) = CreateRedeemers();
+        var original = service.Issue(Request(maxUses: 5)).Invitation;
+        var narrowed = original.Narrow(new InvitationRestrictions { MaxUses = 2 });
+        narrowed.IsNarrowed.Should().BeTrue(narrowed.ToString());
+
+        var results = await RedeemConcurrentlyAsync(first, second, narrowed.Invitation!);
+
+        results.Count(r => r.IsValid).Should().Be(2);
+        results.Where(r => !r.IsValid).Should().OnlyContain(r => r.Reason == InvitationFailureReason.UsesExhausted);
+        var later = new List<bool>();
+        for (var i = 0; i < 4; i++)
+        {
+            later.Add((await (i % 2 == 0 ? first : second).RedeemAsync(original, Join(100 + i), TestContext.Current.CancellationToken)).IsValid);
+        }
+
+        later.Should().Equal([true, true, true, false], "the copy's two uses were the original's");
+    }
+
+    [Fact]
+    public void Request_CopyLimitOutsideOneTo65535_Throws()
+    {
+        var id = NewId();
+        InvitationLedgerRequest With(int maxUses) => new(id, Channel, 1, InAnHour, Now, copyLimits: new[] { Copy(1), new InvitationCopyLimit(NewId(), maxUses) });
+
+        foreach (var bad in new[] { int.MinValue, -1, 0, 65536, int.MaxValue })
+        {
+            FluentActions.Invoking(() => With(bad)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("copyLimits");
+        }
+
+        With(1).CopyLimits.Length.Should().Be(2);
+        With(65535).TakesUse.Should().BeTrue();
+        new InvitationLedgerRequest(id, Channel, 0, InAnHour, Now, copyLimits: new[] { Copy(1) }).TakesUse.Should().BeTrue("a copy's limit takes a use though the original has none");
+        new InvitationLedgerRequest(id, Channel, 0, InAnHour, Now).TakesUse.Should().BeFalse();
+    }
+
+    private static InvitationCopyLimit Copy(int maxUses) => new(NewId(), maxUses);
+
+    private InvitationLedgerRequest CopyRequest(InvitationTokenId id, int maxUses, Jid? joiner = null, InvitationCopyLimit[]? copies = null) =>
+        new(id, Channel, maxUses, InAnHour, Now, joiner: joiner, copyLimits: copies);
+
     private static ValueTask<InvitationLedgerResult> Consume(IInvitationLedger ledger, InvitationLedgerRequest request) =>
         ledger.TryConsumeAsync(request, TestContext.Current.CancellationToken);
 

@@ -51,7 +51,32 @@ internal static class IssueRules
             CheckLabel(label);
         }
 
+        if (request.Grants is { } grants)
+        {
+            CheckGrants(grants);
+        }
+
         return (policy, lifetime);
+    }
+
+    /// <summary>Checks the grants' shape with the codec's own rules (an <see cref="ArgumentException"/> naming the grant), so nothing that fails here is written.</summary>
+    private static void CheckGrants(InvitationGrants grants)
+    {
+        if (grants.HasUnknownGrants)
+        {
+            throw Error.Request_Field(nameof(InvitationIssueRequest.Grants), "Grants read from a token with kinds this edition does not define cannot be issued again.");
+        }
+
+        if (grants.Role is { } role && role is < 1 or > byte.MaxValue)
+        {
+            throw Error.Request_FieldRange(nameof(InvitationIssueRequest.Grants), role, "The role grant must be a server-defined id from 1 to 255.");
+        }
+
+        var token = TokenGrantsCodec.From(grants);
+        if (!token.IsEmpty)
+        {
+            _ = TokenGrantsCodec.GetSize(token);
+        }
     }
 
     private static void CheckLabel(string label)

@@ -15,6 +15,7 @@ internal sealed class ServiceState
         ExpiryToleranceTicks = options.ExpiryTolerance.Ticks;
         IssuedAtToleranceTicks = options.IssuedAtTolerance.Ticks;
         LedgerRetentionMargin = options.LedgerRetentionMargin;
+        IgnoreUnknownGrants = options.IgnoreUnknownGrants;
         Signer = new TokenSigner(options, keyProvider);
     }
 
@@ -43,6 +44,8 @@ internal sealed class ServiceState
     public TimeSpan LedgerRetentionMargin { get; }
 
     public TokenSigner Signer { get; }
+
+    public bool IgnoreUnknownGrants { get; }
 
     /// <summary>Builds the state of one version of the options.</summary>
     /// <exception cref="InvalidOperationException">Thrown when the options do not build a key ring or name an unknown policy; the message names the setting, never a secret.</exception>

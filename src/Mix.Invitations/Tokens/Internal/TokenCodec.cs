@@ -14,7 +14,8 @@ namespace Mix.Invitations.Internal;
 /// <code>
 /// offset size field
 ///  0     1    version      0x01. A new algorithm or layout is a new version; there is no algorithm field.
-///  1     1    flags        bit 0: use-limited (nonce and use limit follow). Other bits must be 0.
+///  1     1    flags        bit 0: use-limited (nonce and use limit follow); bit 1: grants follow the header; bit 2:
+///                          a restriction chain precedes the tag (sections 13 and 14). Other bits must be 0.
 ///  2     1    policy id    the binding policy (1 invitee-bound, 2 inviter-bound, 3 unbound, 128-255 custom)
 ///  3     1    key id       the ring key that signed (0-255)
 ///  4     4    issued-at    seconds since the Unix epoch, unsigned big-endian
@@ -22,7 +23,8 @@ namespace Mix.Invitations.Internal;
 /// [12    8    nonce        random, use-limited tokens only: two such tokens never coincide]
 /// [20    2    max uses     1-65535, big-endian, use-limited tokens only]
 ///  12|22 16   tag          HMAC-SHA256(channel key, label || header || canonical invitation), first 16 bytes
-/// token = base64url(header || tag), no padding: 38 characters, or 51 with a use limit.
+/// token = base64url(header || [grants] || [restrictions] || tag), no padding: 38 characters, or 51 with a use limit,
+/// without grants or restrictions; at most 214.
 /// </code>
 /// Choices: 32-bit seconds last until 2106 and keep the token short; 128-bit tags give 2^-128 forgery odds per
 /// guess, far beyond what online guessing can reach, and halve the tag's share of the token. Rejected: JSON or
@@ -42,11 +44,20 @@ internal static class TokenCodec
     internal const int PlainTokenChars = 38;
     internal const int LimitedTokenChars = 51;
 
-    /// <summary>Longest input decoded at all; longer text is malformed without further work.</summary>
-    internal const int MaxTokenChars = 64;
+    /// <summary>Flag bit 1: a grants part follows the header (docs/token-format.md section 13).</summary>
+    internal const byte FlagGrants = 0x02;
 
-    /// <summary>Big enough for the bytes of any input up to <see cref="MaxTokenChars"/>.</summary>
-    internal const int MaxTokenBytes = 48;
+    /// <summary>Flag bit 2: a restriction chain precedes the tag (docs/token-format.md section 14).</summary>
+    internal const byte FlagRestricted = 0x04;
+
+    /// <summary>The flag bits this edition defines; any other is malformed.</summary>
+    internal const byte KnownFlags = FlagUseLimited | FlagGrants | FlagRestricted;
+
+    /// <summary>The longest token in bytes: a use-limited header, every grant at its longest, 8 uses restrictions, the tag.</summary>
+    internal const int MaxTokenBytes = TokenParts.MaxBytes;
+
+    /// <summary>Longest input decoded at all (the characters of <see cref="MaxTokenBytes"/>); longer text is malformed without further work.</summary>
+    internal const int MaxTokenChars = ((MaxTokenBytes * 4) + 2) / 3;
 
     /// <summary>The base64url alphabet (RFC 4648 §5), in value order: a character's index is the 6 bits it encodes.</summary>
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -71,7 +82,7 @@ internal static class TokenCodec
     internal static void WriteHeader(in TokenHeader header, Span<byte> destination)
     {
         destination[0] = Version1;
-        destination[1] = header.IsUseLimited ? FlagUseLimited : (byte)0;
+        destination[1] = (byte)((header.IsUseLimited ? FlagUseLimited : 0) | (header.Flags & FlagGrants));
         destination[2] = header.PolicyId;
         destination[3] = header.KeyId;
         BinaryPrimitives.WriteUInt32BigEndian(destination[4..], header.IssuedAt);
@@ -123,13 +134,17 @@ internal static class TokenCodec
             return InvitationFailureReason.UnsupportedVersion;
         }
 
-        if ((bytes[1] & ~FlagUseLimited) != 0)
+        var flags = bytes[1];
+        if ((flags & ~KnownFlags) != 0)
         {
             return InvitationFailureReason.Malformed;
         }
 
-        var useLimited = (bytes[1] & FlagUseLimited) != 0;
-        if (written != HeaderSize(useLimited) + TagSize)
+        // A token without grants or restrictions has exactly a header and a tag; one with either is split by its parts,
+        // whose layout rules are checked here too, so every reader of a token sees the same structure rules.
+        var useLimited = (flags & FlagUseLimited) != 0;
+        var extended = (flags & (FlagGrants | FlagRestricted)) != 0;
+        if (extended ? TokenParts.TryParse(bytes[..written], out _) != InvitationFailureReason.None : written != HeaderSize(useLimited) + TagSize)
         {
             return InvitationFailureReason.Malformed;
         }
@@ -141,6 +156,8 @@ internal static class TokenCodec
             IssuedAt = BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]),
             ExpiresAt = BinaryPrimitives.ReadUInt32BigEndian(bytes[8..]),
             IsUseLimited = useLimited,
+            Flags = flags,
+            Length = written,
             Nonce = useLimited ? BinaryPrimitives.ReadUInt64BigEndian(bytes[12..]) : 0,
             MaxUses = useLimited ? BinaryPrimitives.ReadUInt16BigEndian(bytes[20..]) : (ushort)0,
         };

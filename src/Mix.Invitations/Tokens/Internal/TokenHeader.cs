@@ -11,5 +11,13 @@ internal struct TokenHeader
     public ulong Nonce;
     public ushort MaxUses;
 
+    /// <summary>The flags byte as decoded (bits 1 and 2 say whether grants and restrictions follow).</summary>
+    public byte Flags;
+
+    /// <summary>The decoded token's length in bytes (header, grants, restrictions and tag).</summary>
+    public int Length;
+
+    public readonly bool IsExtended => (Flags & (TokenCodec.FlagGrants | TokenCodec.FlagRestricted)) != 0;
+
     public readonly int Size => TokenCodec.HeaderSize(IsUseLimited);
 }

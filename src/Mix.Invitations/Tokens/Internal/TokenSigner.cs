@@ -69,9 +69,17 @@ internal sealed class TokenSigner
             header.Nonce = BinaryPrimitives.ReadUInt64BigEndian(random);
         }
 
+        // Grants follow the header, and the root tag covers both (docs/token-format.md section 13).
+        var grants = request.Grants is { } requested ? TokenGrantsCodec.From(requested) : default;
+        header.Flags = grants.IsEmpty ? (byte)0 : TokenCodec.FlagGrants;
         Span<byte> tokenBytes = stackalloc byte[TokenCodec.MaxTokenBytes];
         var headerSize = header.Size;
         TokenCodec.WriteHeader(header, tokenBytes);
+        if (!grants.IsEmpty)
+        {
+            headerSize += TokenGrantsCodec.Write(grants, tokenBytes[headerSize..]);
+        }
+
         var tag = tokenBytes.Slice(headerSize, TokenCodec.TagSize);
         ComputeTag(key, policy.Binds, request.Channel, request.Inviter, request.Invitee, tokenBytes[..headerSize], now, tag);
         claims = new InvitationClaims(
@@ -85,7 +93,8 @@ internal sealed class TokenSigner
             tag,
             request.Channel.Bare,
             (policy.Binds & InvitationBinding.Inviter) != 0 && request.Inviter is { } inviter ? inviter.Bare : null,
-            (policy.Binds & InvitationBinding.Invitee) != 0 && request.Invitee is { } invitee ? invitee.Bare : null);
+            (policy.Binds & InvitationBinding.Invitee) != 0 && request.Invitee is { } invitee ? invitee.Bare : null,
+            grants.IsEmpty ? null : new ClaimsExtras { Grants = ClaimsExtras.EffectiveGrants(grants, TokenRestrictionCodec.KnownKindBits, TokenGrantsCodec.KnownNodes) });
         return Base64Url.EncodeToString(tokenBytes[..(headerSize + TokenCodec.TagSize)]);
     }
 
