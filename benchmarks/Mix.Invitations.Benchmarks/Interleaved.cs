@@ -162,7 +162,7 @@ internal static class Interleaved
     }
 
     /// <summary>Two threads redeeming on the in-memory ledger against one: wall time for the same redemptions, alternating rounds; the ratio is the speed-up.</summary>
-    private static void RunLedgerThreads()
+    public static void RunLedgerThreads()
     {
         var threads = new LedgerThroughputBenchmarks();
         threads.SetupTwoThreads();

@@ -15,6 +15,14 @@ if (args is ["--interleaved-scale"])
     return;
 }
 
+#if MIX_INVITATIONS_LEDGER
+if (args is ["--interleaved-threads"])
+{
+    Interleaved.RunLedgerThreads();
+    return;
+}
+#endif
+
 #if MIX_INVITATIONS_XML
 if (args is ["--interleaved-cost"])
 {
