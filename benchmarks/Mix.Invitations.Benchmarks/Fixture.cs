@@ -59,12 +59,26 @@ internal static class Fixture
         Lifetime = Lifetime,
     };
 
+    /// <summary>The same invitation as <see cref="Request"/>, single-use: its token carries a nonce, so each issued is a token of its own.</summary>
+    public static InvitationIssueRequest SingleUseRequest(Jid? channel = null) => new()
+    {
+        Channel = channel ?? Channel,
+        Inviter = Inviter,
+        Invitee = Invitee,
+        Policy = BindingPolicies.InviteeBoundName,
+        Lifetime = Lifetime,
+        MaxUses = 1,
+    };
+
     /// <summary>Issues with a service that has no issuance policy, so the result is complete when returned.</summary>
     public static InvitationIssueResult IssueNow(this InvitationService service, InvitationIssueRequest request)
     {
         var pending = service.IssueAsync(request);
         return pending.IsCompleted ? pending.Result : throw new InvalidOperationException("The benchmark service has no issuance policy, so issuing completes synchronously.");
     }
+
+    /// <summary>The result of an operation that completes synchronously (the in-memory ledger's), without the task <see cref="ValueTask{T}.AsTask"/> would allocate.</summary>
+    public static T Now<T>(this ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     public static InvitationContext Context(Jid? channel = null) => new InvitationContext { Channel = channel ?? Channel, Joiner = Invitee };
 

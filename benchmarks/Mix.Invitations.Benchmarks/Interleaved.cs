@@ -41,6 +41,9 @@ internal static class Interleaved
         validation.Cleanup();
         issue.Cleanup();
         firstSeen.Cleanup();
+
+        // Issue 20: through the ledger and at scale.
+        RunAtScale();
     }
 
     /// <summary>Issue 20's ratios: reading the <c>&lt;join/&gt;</c> IQ and validating, against the validation alone.</summary>
@@ -53,6 +56,217 @@ internal static class Interleaved
         Report("join from XElement / validate", () => xml.ReadXElementAndValidate(), () => xml.Validate());
 #endif
     }
+
+    /// <summary>
+    /// Issue 20's ratios: first-seen validation and in-memory ledger redemption at 10⁶ against 10³, two threads redeeming
+    /// against one, and a Redis redemption against a bare EVALSHA on the benchmark's own redis-server.
+    /// </summary>
+    public static void RunAtScale()
+    {
+        var firstSeenSmall = new FirstSeenAtScaleBenchmarks { Channels = 1_000 };
+        firstSeenSmall.Setup();
+        var firstSeenLarge = new FirstSeenAtScaleBenchmarks { Channels = 1_000_000 };
+        firstSeenLarge.Setup();
+        Report("first-seen 1e6 / 1e3", () => firstSeenLarge.ValidateFirstSeen(), () => firstSeenSmall.ValidateFirstSeen());
+        Report("(info) F2 floor 1e6 / 1e3", () => firstSeenLarge.F2(), () => firstSeenSmall.F2());
+        firstSeenSmall.Cleanup();
+        firstSeenLarge.Cleanup();
+        firstSeenSmall = null;
+        firstSeenLarge = null;
+        GC.Collect();
+
+#if MIX_INVITATIONS_LEDGER
+        var ledgerSmall = new LedgerAtScaleBenchmarks { LiveEntries = 1_000 };
+        ledgerSmall.Setup();
+        var ledgerLarge = new LedgerAtScaleBenchmarks { LiveEntries = 1_000_000 };
+        ledgerLarge.Setup();
+        Report("ledger redeem 1e6 / 1e3", () => ledgerLarge.RedeemAndRelease(), () => ledgerSmall.RedeemAndRelease());
+        Report("(info) ledger only 1e6 / 1e3", () => ledgerLarge.ConsumeAndRelease(), () => ledgerSmall.ConsumeAndRelease());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"(info) ledger bytes per live entry",-34} {ledgerLarge.BytesPerEntry,6:F0}   (10^6 entries, one use and its joiner each; goal <= 160)"));
+        ledgerSmall.Cleanup();
+        ledgerLarge.Cleanup();
+        ledgerSmall = null;
+        ledgerLarge = null;
+        GC.Collect();
+
+        RunRedis();
+        RunLedgerThreads();
+#endif
+    }
+
+#if MIX_INVITATIONS_LEDGER
+    /// <summary>
+    /// Redis: median latency of a redemption against a bare EVALSHA, each call timed on the wall clock (the time is spent
+    /// waiting for Redis, not on this thread's CPU), in alternating rounds; then the throughput of 64 calls in flight
+    /// over two instances, and redis-benchmark's figures for the same server (the ceiling).
+    /// </summary>
+    private static void RunRedis()
+    {
+        if (ThrowawayRedisServer.Executable is null)
+        {
+            Console.WriteLine("redeem (Redis) / bare EVALSHA  skipped (redis-server not found)");
+            return;
+        }
+
+        var redis = new RedisRedeemBenchmarks();
+        redis.Setup();
+        try
+        {
+            ReportLatency("redeem (Redis) / bare EVALSHA", () => redis.Redeem().AsTask().GetAwaiter().GetResult(), () => redis.BareEvalSha().AsTask().GetAwaiter().GetResult());
+
+            // Throughput: nanoseconds of wall time per call with 64 in flight; the ratio is redemptions per second over
+            // bare scripts per second (so A is the bare script's time per call, B the redemption's).
+            const int rounds = 41;
+            var ratios = new double[rounds];
+            var bare = new double[rounds];
+            var redeem = new double[rounds];
+            WarmUp(() => redis.RedeemConcurrent().GetAwaiter().GetResult(), () => redis.BareEvalShaConcurrent().GetAwaiter().GetResult());
+            for (var r = 0; r < rounds; r++)
+            {
+                if (r % 2 == 0)
+                {
+                    bare[r] = WallPerCall(() => redis.BareEvalShaConcurrent().GetAwaiter().GetResult(), RedisRedeemBenchmarks.ConcurrentOperations);
+                    redeem[r] = WallPerCall(() => redis.RedeemConcurrent().GetAwaiter().GetResult(), RedisRedeemBenchmarks.ConcurrentOperations);
+                }
+                else
+                {
+                    redeem[r] = WallPerCall(() => redis.RedeemConcurrent().GetAwaiter().GetResult(), RedisRedeemBenchmarks.ConcurrentOperations);
+                    bare[r] = WallPerCall(() => redis.BareEvalShaConcurrent().GetAwaiter().GetResult(), RedisRedeemBenchmarks.ConcurrentOperations);
+                }
+
+                ratios[r] = bare[r] / redeem[r];
+            }
+
+            Line("(info) redeem x64 / EVALSHA x64", Median(ratios), Median(bare), Median(redeem));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"(info) ops/s, 64 in flight",-34} redeem {1e9 / Median(redeem):N0}, bare EVALSHA {1e9 / Median(bare):N0} (this client, two connections)"));
+            RedisBenchmark(redis.Port, ["-t", "set,get"]);
+            RedisBenchmark(redis.Port, ["evalsha", redis.TrivialScriptSha, "0"]);
+        }
+        finally
+        {
+            redis.Cleanup();
+        }
+    }
+
+    /// <summary>Runs redis-benchmark (64 clients, 100,000 requests, no pipelining) against the server and prints its requests per second: the ceiling.</summary>
+    private static void RedisBenchmark(int port, string[] test)
+    {
+        var info = new ProcessStartInfo("redis-benchmark") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-c", "64", "-n", "100000", "-q" }.Concat(test))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            foreach (var line in output.Split('\r', '\n').Where(l => l.Contains("requests per second", StringComparison.Ordinal)))
+            {
+                Console.WriteLine($"{"(info) redis-benchmark -c 64",-34} {line.Trim()}");
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Console.WriteLine($"{"(info) redis-benchmark -c 64",-34} skipped (redis-benchmark not found)");
+        }
+    }
+
+    /// <summary>Two threads redeeming on the in-memory ledger against one: wall time for the same redemptions, alternating rounds; the ratio is the speed-up.</summary>
+    public static void RunLedgerThreads()
+    {
+        var threads = new LedgerThroughputBenchmarks();
+        threads.SetupTwoThreads();
+        try
+        {
+            const int rounds = 101;
+            var ratios = new double[rounds];
+            var one = new double[rounds];
+            var two = new double[rounds];
+            WarmUp(() => threads.OneThread(), () => threads.TwoThreads());
+            for (var r = 0; r < rounds; r++)
+            {
+                if (r % 2 == 0)
+                {
+                    one[r] = WallPerCall(() => threads.OneThread(), LedgerThroughputBenchmarks.Operations);
+                    two[r] = WallPerCall(() => threads.TwoThreads(), LedgerThroughputBenchmarks.Operations);
+                }
+                else
+                {
+                    two[r] = WallPerCall(() => threads.TwoThreads(), LedgerThroughputBenchmarks.Operations);
+                    one[r] = WallPerCall(() => threads.OneThread(), LedgerThroughputBenchmarks.Operations);
+                }
+
+                ratios[r] = one[r] / two[r];
+            }
+
+            Line("ledger 2 threads / 1", Median(ratios), Median(one), Median(two));
+        }
+        finally
+        {
+            threads.Cleanup();
+        }
+    }
+
+    /// <summary>The median latency of single calls, each timed on the wall clock, in alternating rounds of 100 calls a side: median of the per-round ratios of medians.</summary>
+    private static void ReportLatency(string name, Action numerator, Action denominator)
+    {
+        const int rounds = 201;
+        const int calls = 100;
+        WarmUp(numerator, denominator);
+        var ratios = new double[rounds];
+        var tops = new double[rounds];
+        var bottoms = new double[rounds];
+        var sample = new double[calls];
+        for (var r = 0; r < rounds; r++)
+        {
+            if (r % 2 == 0)
+            {
+                tops[r] = MedianLatency(numerator, sample);
+                bottoms[r] = MedianLatency(denominator, sample);
+            }
+            else
+            {
+                bottoms[r] = MedianLatency(denominator, sample);
+                tops[r] = MedianLatency(numerator, sample);
+            }
+
+            ratios[r] = tops[r] / bottoms[r];
+        }
+
+        Line(name, Median(ratios), Median(tops), Median(bottoms));
+    }
+
+    private static double MedianLatency(Action operation, double[] sample)
+    {
+        for (var i = 0; i < sample.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            operation();
+            sample[i] = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+        }
+
+        return Median(sample);
+    }
+
+    private static double WallPerCall(Action operation, int calls)
+    {
+        var start = Stopwatch.GetTimestamp();
+        operation();
+        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / calls;
+    }
+
+    private static void WarmUp(Action first, Action second)
+    {
+        var warmUp = Stopwatch.StartNew();
+        for (var i = 0; i < 50 || warmUp.Elapsed < TimeSpan.FromSeconds(1); i++)
+        {
+            first();
+            second();
+        }
+    }
+#endif
 
 #if MIX_INVITATIONS_XML
     /// <summary>
@@ -112,8 +326,12 @@ internal static class Interleaved
             bottoms[r] = bottom;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-34} {Median(ratios),6:F2}   ({Median(tops),8:F0} ns / {Median(bottoms),8:F0} ns)"));
+        Line(name, Median(ratios), Median(tops), Median(bottoms));
     }
+
+    /// <summary>One line of the cross-check: <c>LABEL  RATIO  (A ns / B ns)</c>, read by scripts.</summary>
+    private static void Line(string name, double ratio, double top, double bottom) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-34} {ratio,6:F2}   ({top,8:F0} ns / {bottom,8:F0} ns)"));
 
     private static int CallsFor(Func<object> operation, long minRoundNanoseconds)
     {

@@ -8,6 +8,21 @@ if (args is ["--interleaved"])
     return;
 }
 
+// Issue 20's lines alone (through the ledger and at scale), for a before/after of one change.
+if (args is ["--interleaved-scale"])
+{
+    Interleaved.RunAtScale();
+    return;
+}
+
+#if MIX_INVITATIONS_LEDGER
+if (args is ["--interleaved-threads"])
+{
+    Interleaved.RunLedgerThreads();
+    return;
+}
+#endif
+
 #if MIX_INVITATIONS_XML
 if (args is ["--interleaved-cost"])
 {

@@ -11,7 +11,7 @@ namespace Mix.Invitations.Benchmarks;
 /// </summary>
 internal static class RatioReport
 {
-    private readonly record struct Row(double MeanNs, long? AllocatedBytes);
+    private readonly record struct Row(double MeanNs, double MedianNs, long? AllocatedBytes);
 
     public static void Write(IEnumerable<Summary> summaries)
     {
@@ -27,7 +27,7 @@ internal static class RatioReport
             var method = report.BenchmarkCase.Descriptor;
             var parameters = report.BenchmarkCase.Parameters;
             var suffix = parameters.Count == 0 ? string.Empty : "(" + string.Join(",", parameters.Items.Select(p => p.Value)) + ")";
-            rows[$"{method.Type.Name}.{method.WorkloadMethod.Name}{suffix}"] = new Row(statistics.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase));
+            rows[$"{method.Type.Name}.{method.WorkloadMethod.Name}{suffix}"] = new Row(statistics.Mean, statistics.Median, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase));
         }
 
         var text = new StringBuilder();
@@ -51,6 +51,19 @@ internal static class RatioReport
         Ratio(text, rows, "(info) JWT create / issue", "IssueBenchmarks.JwtCreate", "IssueBenchmarks.Issue", null, atMost: false);
         Ratio(text, rows, "(info) Data Protection Protect / issue", "IssueBenchmarks.DataProtectionProtect", "IssueBenchmarks.Issue", null, atMost: false);
 
+        // Issue 20: through the ledger (Redis latency by the medians, as the target says) and at scale.
+        Ratio(text, rows, "redeem (Redis) median ≤ 1.15 × bare EVALSHA median", "RedisRedeemBenchmarks.Redeem", "RedisRedeemBenchmarks.BareEvalSha", 1.15, atMost: true, median: true);
+        Ratio(text, rows, "Redis throughput, 64 in flight: redeem ≥ 0.8 × bare EVALSHA", "RedisRedeemBenchmarks.BareEvalShaConcurrent", "RedisRedeemBenchmarks.RedeemConcurrent", 0.8, atMost: false);
+        foreach (var size in new[] { "10000", "100000", "1000000" })
+        {
+            var bound = size == "1000000";
+            Ratio(text, rows, $"first-seen {size} / 1000 channels{(bound ? " ≤ 1.2" : " (info)")}", $"FirstSeenAtScaleBenchmarks.ValidateFirstSeen({size})", "FirstSeenAtScaleBenchmarks.ValidateFirstSeen(1000)", bound ? 1.2 : null, atMost: true);
+            Ratio(text, rows, $"ledger redeem {size} / 1000 live entries{(bound ? " ≤ 1.3" : " (info)")}", $"LedgerAtScaleBenchmarks.RedeemAndRelease({size})", "LedgerAtScaleBenchmarks.RedeemAndRelease(1000)", bound ? 1.3 : null, atMost: true);
+            Ratio(text, rows, $"(info) ledger only {size} / 1000 live entries", $"LedgerAtScaleBenchmarks.ConsumeAndRelease({size})", "LedgerAtScaleBenchmarks.ConsumeAndRelease(1000)", null, atMost: true);
+        }
+
+        Ratio(text, rows, "ledger: 2 threads ≥ 1.8 × the throughput of 1", "LedgerThroughputBenchmarks.OneThread", "LedgerThroughputBenchmarks.TwoThreads", 1.8, atMost: false);
+
         // Issue 14: per reader of untrusted input, its worst 16 KiB input against a plain one.
         foreach (var reader in rows.Keys.Where(k => k.StartsWith("CostBenchmarks.Plain(", StringComparison.Ordinal)).Select(k => k["CostBenchmarks.Plain(".Length..^1]).Order(StringComparer.Ordinal))
         {
@@ -59,7 +72,7 @@ internal static class RatioReport
         }
 
         Console.WriteLine();
-        Console.WriteLine("// * Ratios of issue 8's targets (means of this run) *");
+        Console.WriteLine("// * Ratios of the targets of issues 8, 14 and 20 (means of this run; the Redis latency by medians) *");
         Console.WriteLine(text.ToString());
         var folder = all.Select(s => s.ResultsDirectoryPath).FirstOrDefault(p => !string.IsNullOrEmpty(p));
         if (folder is not null)
@@ -71,7 +84,7 @@ internal static class RatioReport
         }
     }
 
-    private static void Ratio(StringBuilder text, Dictionary<string, Row> rows, string target, string numerator, string denominator, double? bound, bool atMost)
+    private static void Ratio(StringBuilder text, Dictionary<string, Row> rows, string target, string numerator, string denominator, double? bound, bool atMost, bool median = false)
     {
         if (!rows.TryGetValue(numerator, out var top) || !rows.TryGetValue(denominator, out var bottom))
         {
@@ -79,9 +92,10 @@ internal static class RatioReport
             return;
         }
 
-        var ratio = top.MeanNs / bottom.MeanNs;
+        var (a, b2) = median ? (top.MedianNs, bottom.MedianNs) : (top.MeanNs, bottom.MeanNs);
+        var ratio = a / b2;
         var met = bound is not { } b ? "–" : (atMost ? ratio <= b : ratio >= b) ? "yes" : "**no**";
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {ratio:F2} ({top.MeanNs:N0} ns / {bottom.MeanNs:N0} ns) | {met} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {ratio:F2} ({a:N0} ns / {b2:N0} ns{(median ? ", medians" : string.Empty)}) | {met} |");
     }
 
     private static void Bytes(StringBuilder text, Dictionary<string, Row> rows, string target, string name, long bound)

@@ -1,8 +1,6 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using Mix.Invitations.Tests.Shared;
 using StackExchange.Redis;
 
 namespace Mix.Invitations.Benchmarks;
@@ -22,7 +20,7 @@ public class ReplicaWaitBenchmarks
 {
     private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
 
-    private readonly List<(Process Process, string Directory)> _servers = [];
+    private readonly List<ThrowawayRedisServer> _servers = [];
     private ConnectionMultiplexer _connection = null!;
     private RedisInvitationLedger _noWait = null!;
     private RedisInvitationLedger _waitForOne = null!;
@@ -30,8 +28,8 @@ public class ReplicaWaitBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var primary = StartServer([]);
-        var replica = StartServer(["--replicaof", "127.0.0.1", primary.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var primary = StartServer();
+        var replica = StartServer("--replicaof", "127.0.0.1", primary.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var options = ConfigurationOptions.Parse($"127.0.0.1:{primary},abortConnect=false");
         options.BacklogPolicy = BacklogPolicy.FailFast;
         _connection = ConnectionMultiplexer.Connect(options);
@@ -64,12 +62,9 @@ public class ReplicaWaitBenchmarks
         _noWait.Dispose();
         _waitForOne.Dispose();
         _connection.Dispose();
-        foreach (var (process, directory) in _servers)
+        foreach (var server in _servers)
         {
-            process.Kill();
-            process.WaitForExit();
-            process.Dispose();
-            Directory.Delete(directory, recursive: true);
+            server.Dispose();
         }
     }
 
@@ -86,36 +81,11 @@ public class ReplicaWaitBenchmarks
         return new InvitationLedgerRequest(new InvitationTokenId(RandomNumberGenerator.GetBytes(InvitationTokenId.Size)), Channel, 1, now.AddMinutes(1), now.AddMinutes(-1));
     }
 
-    /// <summary>Starts a redis-server on a free loopback port in a temporary directory (no persistence) and waits for PING.</summary>
-    private int StartServer(string[] arguments)
+    /// <summary>Starts a redis-server of the benchmark's own (loopback, no persistence) and returns its port.</summary>
+    private int StartServer(params string[] arguments)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var directory = Directory.CreateTempSubdirectory("mixinv-bench-redis-").FullName;
-        var info = new ProcessStartInfo("redis-server") { UseShellExecute = false, WorkingDirectory = directory };
-        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory, "--save", string.Empty, "--appendonly", "no", "--logfile", Path.Combine(directory, "redis.log"), "--repl-diskless-sync-delay", "0" }.Concat(arguments))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start (is it installed?).");
-        _servers.Add((process, directory));
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return port;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        throw new InvalidOperationException($"redis-server on port {port} did not start listening.");
+        var server = ThrowawayRedisServer.Start(arguments);
+        _servers.Add(server);
+        return server.Port;
     }
 }

@@ -167,7 +167,7 @@ public sealed partial class InMemoryInvitationLedger : IInvitationInventory
                 if (!entry.Removed)
                 {
                     revoked = entry.Revoked;
-                    uses = entry.Outstanding?.Count ?? 0;
+                    uses = entry.OutstandingCount;
                 }
             }
         }

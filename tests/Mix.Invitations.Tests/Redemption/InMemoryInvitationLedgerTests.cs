@@ -219,5 +219,40 @@ public class InMemoryInvitationLedgerTests
             .Should().ThrowAsync<OperationCanceledException>();
     }
 
+    [Fact]
+    public async Task TryConsume_OneUseHeldInTheEntry_ThenSeveral_DecidesAsBefore()
+    {
+        // One outstanding use lives in the entry itself; a second moves them all into sets and maps. Every answer must be
+        // the same whichever form holds the uses: retries, releases, the count, and a use taken without a joiner.
+        using var ledger = new InMemoryInvitationLedger(_time);
+        var id = NewId();
+        var cat = Jid.Parse("cat@shakespeare.example");
+        var rat = Jid.Parse("rat@shakespeare.example");
+        var until = _time.GetUtcNow().AddHours(1);
+        var ct = TestContext.Current.CancellationToken;
+        InvitationLedgerRequest Request(Jid? joiner) => new(id, Channel, 3, until, _time.GetUtcNow(), joiner: joiner);
+
+        var first = await ledger.TryConsumeAsync(Request(cat), ct);
+        (await ledger.TryConsumeAsync(Request(Jid.Parse("cat@shakespeare.example/phone")), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId, isRepeat: true), "the one use, held in the entry, is the cat's");
+        (await ledger.ReleaseAsync(id, Channel, first.UseId + 1, ct)).Should().BeFalse("no such use");
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeTrue();
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeFalse("once");
+
+        var anonymous = await ledger.TryConsumeAsync(Request(null), ct);
+        anonymous.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 1), "ids are never reused");
+        var catAgain = await ledger.TryConsumeAsync(Request(cat), ct);
+        catAgain.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 2), "the released use took its joiner with it, and a use without a joiner is nobody's");
+        (await ledger.TryConsumeAsync(Request(cat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, catAgain.UseId, isRepeat: true), "the first use moved out of the entry keeps no joiner, the second keeps the cat");
+        var ratUse = await ledger.TryConsumeAsync(Request(rat), ct);
+        ratUse.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 3));
+        (await ledger.TryConsumeAsync(Request(Jid.Parse("bat@shakespeare.example")), ct)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "three outstanding of three");
+
+        (await ledger.ReleaseAsync(id, Channel, anonymous.UseId, ct)).Should().BeTrue();
+        (await ledger.ReleaseAsync(id, Channel, catAgain.UseId, ct)).Should().BeTrue();
+        (await ledger.TryConsumeAsync(Request(rat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, ratUse.UseId, isRepeat: true));
+        var catThird = await ledger.TryConsumeAsync(Request(cat), ct);
+        catThird.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 4), "the cat's released use is forgotten with its joiner");
+    }
+
     private static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
 }
