@@ -68,7 +68,7 @@ internal sealed class RedisCluster : IDisposable
                     "--cluster-config-file", "nodes.conf",
 
                     // The bus port is chosen too: by default it is the port + 10000, past 65535 for a high free port.
-                    "--cluster-port", RedisServer.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
+                    "--cluster-port", Mix.Invitations.Tests.Shared.RedisServerBinary.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
                     "--cluster-node-timeout", nodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
                     "--cluster-replica-validity-factor", "0",
                     "--enable-debug-command", "local",

@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using StackExchange.Redis;
 
+using Mix.Invitations.Tests.Shared;
+
 namespace Mix.Invitations.Redis.Tests;
 
 /// <summary>
@@ -23,12 +25,12 @@ internal sealed class RedisServer : IDisposable
     {
         _appendOnly = appendOnly;
         _arguments = arguments;
-        Port = FreeLoopbackPort();
+        Port = RedisServerBinary.FreeLoopbackPort();
         Directory = System.IO.Directory.CreateTempSubdirectory("mixinv-redis-").FullName;
     }
 
     /// <summary>Gets the redis-server executable, or <see langword="null"/> when it is not installed.</summary>
-    public static string? Executable { get; } = FindExecutable();
+    public static string? Executable { get; } = RedisServerBinary.Executable;
 
     public int Port { get; }
 
@@ -299,39 +301,5 @@ internal sealed class RedisServer : IDisposable
         }
     }
 
-    internal string ReadLog()
-    {
-        var log = Path.Combine(Directory, "redis.log");
-        return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
-    }
-
-    internal static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static string? FindExecutable()
-    {
-        // MIX_INVITATIONS_REDIS_SERVER names another binary (or, pointing nowhere, shows the skip path).
-        if (Environment.GetEnvironmentVariable("MIX_INVITATIONS_REDIS_SERVER") is { Length: > 0 } configured)
-        {
-            return File.Exists(configured) ? configured : null;
-        }
-
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var dir in path.Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin"))
-        {
-            var candidate = Path.Combine(dir, "redis-server");
-            if (dir.Length > 0 && File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    internal string ReadLog() => RedisServerBinary.ReadLog(Directory);
 }

@@ -23,7 +23,7 @@ internal sealed class ThrowawayRedisServer : IDisposable
     }
 
     /// <summary>Gets the redis-server executable on the path (or named by MIX_INVITATIONS_REDIS_SERVER), or <see langword="null"/> when there is none.</summary>
-    public static string? Executable { get; } = FindExecutable();
+    public static string? Executable { get; } = RedisServerBinary.Executable;
 
     /// <summary>Gets the loopback port it listens on.</summary>
     public int Port { get; }
@@ -36,7 +36,7 @@ internal sealed class ThrowawayRedisServer : IDisposable
     public static ThrowawayRedisServer Start(params string[] arguments)
     {
         var executable = Executable ?? throw new InvalidOperationException("redis-server is not installed (Debian package redis-server).");
-        var port = FreeLoopbackPort();
+        var port = RedisServerBinary.FreeLoopbackPort();
         var directory = System.IO.Directory.CreateTempSubdirectory("mixinv-bench-redis-").FullName;
         var info = new ProcessStartInfo(executable) { UseShellExecute = false, WorkingDirectory = directory };
         foreach (var argument in new[]
@@ -124,38 +124,5 @@ internal sealed class ThrowawayRedisServer : IDisposable
         throw new InvalidOperationException($"redis-server on port {Port} did not answer PING: {ReadLog()}");
     }
 
-    private string ReadLog()
-    {
-        var log = Path.Combine(Directory, "redis.log");
-        return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static string? FindExecutable()
-    {
-        if (Environment.GetEnvironmentVariable("MIX_INVITATIONS_REDIS_SERVER") is { Length: > 0 } configured)
-        {
-            return File.Exists(configured) ? configured : null;
-        }
-
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var dir in path.Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin"))
-        {
-            var candidate = Path.Combine(dir, "redis-server");
-            if (dir.Length > 0 && File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private string ReadLog() => RedisServerBinary.ReadLog(Directory);
 }
