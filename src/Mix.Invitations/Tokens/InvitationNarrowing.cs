@@ -56,12 +56,11 @@ public static class InvitationNarrowing
         }
 
         Span<byte> bytes = stackalloc byte[TokenCodec.MaxTokenBytes];
-        if (TokenCodec.TryDecode(invitation.Token, bytes, out var header) != InvitationFailureReason.None)
+        if (TokenCodec.TryDecode(invitation.Token, bytes, out var header, out var parts, decodeText: true) != InvitationFailureReason.None)
         {
             return InvitationNarrowingResult.Failed(InvitationNarrowingError.Malformed, "The token is not a well-formed token of format v1.");
         }
 
-        TokenParts.TryParse(bytes[..header.Length], out var parts);
         var current = parts.Summarize();
         var appended = new List<TokenRestriction>(4);
         var failure = AddGrants(parts, current, restrictions, appended)

@@ -6,7 +6,7 @@ using Mix.Invitations.Tests.Properties;
 namespace Mix.Invitations.Tests.Tokens;
 
 /// <summary>
-/// <see cref="TokenParts"/> is to replace <see cref="TokenCodec.TryDecode"/>'s layout check when issue 19 is wired in:
+/// <see cref="TokenParts"/> is to replace <see cref="TokenCodec.TryDecode(ReadOnlySpan{char}, Span{byte}, out TokenHeader)"/>'s layout check when issue 19 is wired in:
 /// on every token without flag bits 1 and 2 it must give the same answer, so that today's tokens keep validating alike.
 /// </summary>
 public class TokenPartsTests

@@ -99,9 +99,20 @@ internal static class TokenCodec
     /// <param name="bytes">At least <see cref="MaxTokenBytes"/> bytes; receives header || tag.</param>
     /// <param name="header">The decoded header.</param>
     /// <returns><see cref="InvitationFailureReason.None"/>, <see cref="InvitationFailureReason.Malformed"/> or <see cref="InvitationFailureReason.UnsupportedVersion"/>.</returns>
-    internal static InvitationFailureReason TryDecode(ReadOnlySpan<char> token, Span<byte> bytes, out TokenHeader header)
+    internal static InvitationFailureReason TryDecode(ReadOnlySpan<char> token, Span<byte> bytes, out TokenHeader header) =>
+        TryDecode(token, bytes, out header, out _, decodeText: false);
+
+    /// <summary>Decodes a token as <see cref="TryDecode(ReadOnlySpan{char}, Span{byte}, out TokenHeader)"/>, and hands back its parts, so a reader of grants or restrictions splits the token once.</summary>
+    /// <param name="token">The token text.</param>
+    /// <param name="bytes">At least <see cref="MaxTokenBytes"/> bytes; receives the token's bytes.</param>
+    /// <param name="header">The decoded header.</param>
+    /// <param name="parts">The token's parts when it has grants or restrictions; <c>default</c> otherwise.</param>
+    /// <param name="decodeText">Whether the nick and label grants are decoded into strings (<see cref="TokenParts.GrantsRead"/>).</param>
+    /// <returns><see cref="InvitationFailureReason.None"/>, <see cref="InvitationFailureReason.Malformed"/> or <see cref="InvitationFailureReason.UnsupportedVersion"/>.</returns>
+    internal static InvitationFailureReason TryDecode(ReadOnlySpan<char> token, Span<byte> bytes, out TokenHeader header, out TokenParts parts, bool decodeText)
     {
         header = default;
+        parts = default;
         if (token.IsEmpty || token.Length > MaxTokenChars || token.ContainsAnyExcept(Base64UrlAlphabet))
         {
             return InvitationFailureReason.Malformed;
@@ -144,7 +155,7 @@ internal static class TokenCodec
         // whose layout rules are checked here too, so every reader of a token sees the same structure rules.
         var useLimited = (flags & FlagUseLimited) != 0;
         var extended = (flags & (FlagGrants | FlagRestricted)) != 0;
-        if (extended ? TokenParts.TryParse(bytes[..written], out _, decodeText: false) != InvitationFailureReason.None : written != HeaderSize(useLimited) + TagSize)
+        if (extended ? TokenParts.TryParse(bytes[..written], out parts, decodeText) != InvitationFailureReason.None : written != HeaderSize(useLimited) + TagSize)
         {
             return InvitationFailureReason.Malformed;
         }

@@ -18,16 +18,17 @@ internal static class TokenNarrowing
     internal static InvitationFailureReason TryNarrow(ReadOnlySpan<char> token, in TokenRestriction restriction, ReadOnlySpan<byte> invitee, out string? narrowed)
     {
         narrowed = null;
-        Span<byte> bytes = stackalloc byte[TokenParts.MaxBytes];
-        if (!TryDecodeStrict(token, bytes, out var length))
-        {
-            return InvitationFailureReason.Malformed;
-        }
-
-        var structure = TokenParts.TryParse(bytes[..length], out var parts);
+        // The validator's own structure rules (strict base64url, version, flags, layout): one spelling per token.
+        Span<byte> bytes = stackalloc byte[TokenCodec.MaxTokenBytes];
+        var structure = TokenCodec.TryDecode(token, bytes, out var header, out var parts, decodeText: false);
         if (structure != InvitationFailureReason.None)
         {
             return structure;
+        }
+
+        if (!header.IsExtended)
+        {
+            TokenParts.TryParse(bytes[..header.Length], out parts, decodeText: false); // a plain token: header and tag
         }
 
         // The new bytes: header with bit 2 set || grants || old restrictions || new restriction || t_{n+1}.
@@ -56,20 +57,5 @@ internal static class TokenNarrowing
 
         narrowed = Base64Url.EncodeToString(result[..at]);
         return InvitationFailureReason.None;
-    }
-
-    /// <summary>Strict base64url: the alphabet only, a length no byte string misses, and one spelling (re-encoding gives the input).</summary>
-    private static bool TryDecodeStrict(ReadOnlySpan<char> token, Span<byte> bytes, out int written)
-    {
-        written = 0;
-        // Re-encoding and comparing refuses padding, whitespace and non-zero trailing bits alike: not a hot path.
-        if (token.IsEmpty || token.Length > Base64Url.GetEncodedLength(TokenParts.MaxBytes) ||
-            Base64Url.DecodeFromChars(token, bytes, out var consumed, out written) != System.Buffers.OperationStatus.Done || consumed != token.Length)
-        {
-            return false;
-        }
-
-        Span<char> again = stackalloc char[token.Length + 4];
-        return Base64Url.TryEncodeToChars(bytes[..written], again, out var charsWritten) && again[..charsWritten].SequenceEqual(token);
     }
 }

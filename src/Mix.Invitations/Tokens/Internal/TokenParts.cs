@@ -4,7 +4,7 @@ namespace Mix.Invitations.Internal;
 
 /// <summary>
 /// The parts of a token in the layout of docs/design/grants-and-narrowing.md section 2: header, optional grants,
-/// optional restriction chain, tag (docs/token-format.md sections 13 and 14). <see cref="TokenCodec.TryDecode"/> checks
+/// optional restriction chain, tag (docs/token-format.md sections 13 and 14). <see cref="TokenCodec.TryDecode(ReadOnlySpan{char}, Span{byte}, out TokenHeader)"/> checks
 /// a token with flag bit 1 or 2 through it, and validation splits such a token with it.
 /// </summary>
 internal readonly ref struct TokenParts

@@ -22,7 +22,7 @@ internal static class TokenVerifier
     public static InvitationValidationResult Validate(ServiceState state, DateTimeOffset now, ReadOnlySpan<char> token, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context)
     {
         Span<byte> bytes = stackalloc byte[TokenCodec.MaxTokenBytes];
-        var structure = TokenCodec.TryDecode(token, bytes, out var header);
+        var structure = TokenCodec.TryDecode(token, bytes, out var header, out var parts, decodeText: true);
         if (structure != InvitationFailureReason.None)
         {
             return InvitationValidationResult.Failure(structure);
@@ -42,7 +42,7 @@ internal static class TokenVerifier
 
         if (header.IsExtended)
         {
-            return ValidateExtended(state, now, bytes[..header.Length], header, policy, key, channel, inviter, invitee, context);
+            return ValidateExtended(state, now, parts, header, policy, key, channel, inviter, invitee, context);
         }
 
         var headerSize = header.Size;
@@ -61,9 +61,8 @@ internal static class TokenVerifier
 
     /// <summary>A token with grants or restrictions: the root tag over the header (bit 2 cleared) and the grants, then the chain.</summary>
     [SkipLocalsInit]
-    private static InvitationValidationResult ValidateExtended(ServiceState state, DateTimeOffset now, ReadOnlySpan<byte> bytes, in TokenHeader header, IInvitationBindingPolicy policy, KeyRingEntry key, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context)
+    private static InvitationValidationResult ValidateExtended(ServiceState state, DateTimeOffset now, in TokenParts parts, in TokenHeader header, IInvitationBindingPolicy policy, KeyRingEntry key, Jid channel, Jid? inviter, Jid? invitee, in InvitationContext context)
     {
-        TokenParts.TryParse(bytes, out var parts); // well-formed: TryDecode checked it
         Span<byte> rootHeader = stackalloc byte[TokenCodec.LimitedHeaderSize + TokenGrantsCodec.MaxPartBytes];
         var rootHeaderSize = parts.WriteRootHeader(rootHeader);
         Span<byte> root = stackalloc byte[TokenCodec.TagSize];
