@@ -11,7 +11,7 @@ namespace Mix.Invitations.Interop.Tests.Infrastructure;
 /// component (<c>ejabberd_service</c>). It runs the node directly with <c>erl</c>, as <c>ejabberdctl foreground</c>
 /// does, but without ejabberdctl's switch to the <c>ejabberd</c> system user and without epmd: the node's
 /// distribution listens on a fixed loopback port (<c>-erl_epmd_port</c>), where the one-off control nodes that
-/// register the users (<c>ejabberd_ctl register</c>, what <c>ejabberdctl register</c> runs) reach it.
+/// register the users (<c>ejabberd_ctl status</c> and <c>register</c>, what <c>ejabberdctl</c> runs) reach it.
 /// </summary>
 internal sealed class EjabberdServer : IXmppServer
 {
@@ -93,6 +93,15 @@ internal sealed class EjabberdServer : IXmppServer
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new EjabberdServer(directory, clientPort, componentPort, secret, process, console);
+
+        // Each command is a hidden control node that connects to the server's distribution port, runs one ejabberd_ctl
+        // command (what ejabberdctl runs) and exits.
+        Task<(int ExitCode, string Output)> Control(string[] command) => ProcessRunner.RunAsync(
+            tools.Erl!,
+            ["-sname", $"mixctl{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}@localhost", "-hidden", "-noinput", .. distribution, "-dist_listen", "false", "-s", "ejabberd_ctl", "-extra", node, .. command],
+            directory,
+            TimeSpan.FromSeconds(60),
+            environment);
         try
         {
             var deadline = Stopwatch.StartNew();
@@ -111,19 +120,42 @@ internal sealed class EjabberdServer : IXmppServer
                 await Task.Delay(100);
             }
 
-            // Each registration is a hidden control node that connects to the server's distribution port and exits.
+            // Listening is not started: ejabberd opens its ports while the rest of the application may still be
+            // starting, and a registration in that moment fails with {aborted,{no_exists,passwd,storage_type}} (seen in
+            // CI). `ejabberdctl status` succeeds only once the ejabberd application has finished starting.
+            while (true)
+            {
+                var (statusCode, statusOutput) = await Control(["status"]);
+                if (statusCode == 0)
+                {
+                    break;
+                }
+
+                if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
+                {
+                    throw new TimeoutException($"ejabberd did not report started within 90 s ({statusCode}): {statusOutput}\n{server.LogTail()}");
+                }
+
+                await Task.Delay(200);
+            }
+
             await Task.WhenAll(users.Select(async user =>
             {
-                var ctl = $"mixctl{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}@localhost";
-                var (code, output) = await ProcessRunner.RunAsync(
-                    tools.Erl!,
-                    ["-sname", ctl, "-hidden", "-noinput", .. distribution, "-dist_listen", "false", "-s", "ejabberd_ctl", "-extra", node, "register", user.Key, IXmppServer.UserDomain, user.Value],
-                    directory,
-                    TimeSpan.FromSeconds(60),
-                    environment);
-                if (code != 0)
+                // Mnesia tables a host needs may still be loading just after the start: retry only that answer.
+                for (var attempt = 1; ; attempt++)
                 {
-                    throw new InvalidOperationException($"ejabberd_ctl register {user.Key} failed ({code}): {output}");
+                    var (code, output) = await Control(["register", user.Key, IXmppServer.UserDomain, user.Value]);
+                    if (code == 0)
+                    {
+                        return;
+                    }
+
+                    if (attempt >= 20 || !output.Contains("no_exists", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException($"ejabberd_ctl register {user.Key} failed ({code}) after {attempt} attempt(s): {output}");
+                    }
+
+                    await Task.Delay(250);
                 }
             }));
 
