@@ -100,7 +100,7 @@ internal static class Interleaved
     /// waiting for Redis, not on this thread's CPU), in alternating rounds; then the throughput of 64 calls in flight
     /// over two instances, and redis-benchmark's figures for the same server (the ceiling).
     /// </summary>
-    private static void RunRedis()
+    public static void RunRedis()
     {
         if (ThrowawayRedisServer.Executable is null)
         {
