@@ -229,6 +229,13 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         return {0, tonumber(earliest[2]) - now}
         """;
 
+    // Hashes of JIDs in keys: SHA-256 over a label of their kind and the bare JID, cut to 16 bytes (32 hexadecimal digits).
+    private const int AddressHashLength = 32;
+
+    private static ReadOnlySpan<byte> ChannelLabel => "Mix.Invitations channel v1\0"u8;
+
+    private static ReadOnlySpan<byte> InviterLabel => "Mix.Invitations inviter v1\0"u8;
+
     private readonly RedisStore _store;
 
     /// <summary>Initializes a ledger on a connection the caller owns (and disposes).</summary>
@@ -474,21 +481,32 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
             throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
         }
 
-        return string.Concat(_store.KeyPrefix, "{", ChannelHash(channel.Bare), "}");
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash(ChannelLabel, channel.Bare, hash);
+        return string.Concat(_store.KeyPrefix, "{", hash, "}");
     }
 
     /// <summary>The channel's cut-off: a string, the instant in Unix milliseconds before which its tokens are revoked.</summary>
     private static RedisKey ChannelCutOffKey(string channelTag) => new(channelTag + ":cut");
 
     /// <summary>An inviter's cut-off in the channel: <c>…:cut:{inviter hash}</c>, expiring on its own.</summary>
-    private static RedisKey InviterCutOffKey(string channelTag, Jid inviter) =>
-        new(string.Concat(channelTag, ":cut:", InviterHash(inviter.Bare)));
+    private static RedisKey InviterCutOffKey(string channelTag, Jid inviter)
+    {
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash(InviterLabel, inviter.Bare, hash);
+        return new(string.Concat(channelTag, ":cut:", hash));
+    }
 
     /// <summary>SHA-256("Mix.Invitations inviter v1" || 0x00 || bare JID), first 16 bytes, in hexadecimal: an inviter in a key without the JID in clear.</summary>
-    private static string InviterHash(Jid bare) => AddressHash("Mix.Invitations inviter v1\0"u8, bare);
+    private static string InviterHash(Jid bare) => AddressHash(InviterLabel, bare);
 
     /// <summary>The token hash's field that holds a joiner's use: <c>j:</c> and the joiner's hash (no JID in clear).</summary>
-    private static string JoinerField(Jid joiner) => "j:" + AddressHash("Mix.Invitations joiner v1\0"u8, joiner.Bare);
+    private static string JoinerField(Jid joiner)
+    {
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash("Mix.Invitations joiner v1\0"u8, joiner.Bare, hash);
+        return string.Concat("j:", hash);
+    }
 
     /// <summary>
     /// The channel's sorted set of reservations and the running total of their uses: <c>{prefix}bearer:{{hash}}</c> and
@@ -507,18 +525,31 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
     }
 
     /// <summary>SHA-256("Mix.Invitations channel v1" || 0x00 || bare JID in UTF-8), first 16 bytes, in lowercase hexadecimal.</summary>
-    internal static string ChannelHash(Jid bare) => AddressHash("Mix.Invitations channel v1\0"u8, bare);
+    internal static string ChannelHash(Jid bare) => AddressHash(ChannelLabel, bare);
 
     /// <summary>SHA-256(label || bare JID in UTF-8), first 16 bytes, in lowercase hexadecimal: a JID in a key or value without the JID in clear.</summary>
     private static string AddressHash(ReadOnlySpan<byte> label, Jid bare)
     {
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash(label, bare, hash);
+        return hash.ToString();
+    }
+
+    /// <summary>
+    /// Writes <see cref="AddressHash"/>'s <see cref="AddressHashLength"/> hexadecimal digits to
+    /// <paramref name="destination"/>, so a key is made in one string (a redemption makes three such hashes).
+    /// </summary>
+    private static void WriteAddressHash(ReadOnlySpan<byte> label, Jid bare, Span<char> destination)
+    {
         var jid = bare.ToString();
-        var input = new byte[label.Length + Encoding.UTF8.GetByteCount(jid)];
+        var length = label.Length + Encoding.UTF8.GetByteCount(jid);
+        var input = length <= 512 ? stackalloc byte[512] : new byte[length];
+        input = input[..length];
         label.CopyTo(input);
-        Encoding.UTF8.GetBytes(jid, input.AsSpan(label.Length));
+        Encoding.UTF8.GetBytes(jid, input[label.Length..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(input, hash);
-        return Convert.ToHexStringLower(hash[..16]);
+        Convert.TryToHexStringLower(hash[..(AddressHashLength / 2)], destination, out _);
     }
 
     /// <summary>An instant in Unix milliseconds, rounded down.</summary>
