@@ -117,6 +117,10 @@ internal static class Interleaved
             var redeemBytes = AllocatedPerCall(() => redis.Redeem().AsTask().GetAwaiter().GetResult());
             var ledgerBytes = AllocatedPerCall(() => redis.ConsumeOnly().AsTask().GetAwaiter().GetResult());
             var bareBytes = AllocatedPerCall(() => redis.BareEvalSha().AsTask().GetAwaiter().GetResult());
+            var redeemServer = redis.ServerMicrosecondsPerCall(() => redis.Redeem().AsTask().GetAwaiter().GetResult(), 4000);
+            var ledgerServer = redis.ServerMicrosecondsPerCall(() => redis.ConsumeOnly().AsTask().GetAwaiter().GetResult(), 4000);
+            var bareServer = redis.ServerMicrosecondsPerCall(() => redis.BareEvalSha().AsTask().GetAwaiter().GetResult(), 4000);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"(info) Redis usec_per_call",-34} redeem {redeemServer:F2}, ledger only {ledgerServer:F2}, bare EVALSHA {bareServer:F2} (INFO commandstats, one call at a time)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"(info) bytes allocated per call",-34} redeem {redeemBytes:F0}, ledger only {ledgerBytes:F0}, bare EVALSHA {bareBytes:F0} (every thread of this process, one call at a time)"));
 
             // Throughput: nanoseconds of wall time per call with 64 in flight; the ratio is redemptions per second over

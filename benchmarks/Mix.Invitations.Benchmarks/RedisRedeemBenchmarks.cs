@@ -161,6 +161,34 @@ public class RedisRedeemBenchmarks
         }
     });
 
+    /// <summary>
+    /// What Redis itself spends on each script <paramref name="operation"/> sends (<c>INFO commandstats</c>,
+    /// <c>usec_per_call</c> of <c>EVALSHA</c> and <c>EVAL</c> together), over <paramref name="calls"/> calls one at a time:
+    /// the server's side of a call, without the round trip.
+    /// </summary>
+    public double ServerMicrosecondsPerCall(Action operation, int calls)
+    {
+        var server = _connections[0].GetServer("127.0.0.1", Port);
+        server.Execute("CONFIG", "RESETSTAT");
+        for (var i = 0; i < calls; i++)
+        {
+            operation();
+        }
+
+        long count = 0, microseconds = 0;
+        foreach (var stat in server.Info("commandstats").SelectMany(g => g).Where(s => s.Key is "cmdstat_evalsha" or "cmdstat_eval"))
+        {
+            foreach (var field in stat.Value.Split(','))
+            {
+                var (name, value) = (field[..field.IndexOf('=')], field[(field.IndexOf('=') + 1)..]);
+                count += name == "calls" ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                microseconds += name == "usec" ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            }
+        }
+
+        return count == 0 ? double.NaN : (double)microseconds / count;
+    }
+
     /// <summary>A single-use token's request like the pool's, with an id of its own (the pool's ids are random: no clash).</summary>
     private static InvitationLedgerRequest FreshRequest(long index)
     {
