@@ -100,7 +100,7 @@ internal static class Interleaved
     /// waiting for Redis, not on this thread's CPU), in alternating rounds; then the throughput of 64 calls in flight
     /// over two instances, and redis-benchmark's figures for the same server (the ceiling).
     /// </summary>
-    private static void RunRedis()
+    public static void RunRedis()
     {
         if (ThrowawayRedisServer.Executable is null)
         {
@@ -113,6 +113,15 @@ internal static class Interleaved
         try
         {
             ReportLatency("redeem (Redis) / bare EVALSHA", () => redis.Redeem().AsTask().GetAwaiter().GetResult(), () => redis.BareEvalSha().AsTask().GetAwaiter().GetResult());
+            ReportLatency("(info) ledger only / bare EVALSHA", () => redis.ConsumeOnly().AsTask().GetAwaiter().GetResult(), () => redis.BareEvalSha().AsTask().GetAwaiter().GetResult());
+            var redeemBytes = AllocatedPerCall(() => redis.Redeem().AsTask().GetAwaiter().GetResult());
+            var ledgerBytes = AllocatedPerCall(() => redis.ConsumeOnly().AsTask().GetAwaiter().GetResult());
+            var bareBytes = AllocatedPerCall(() => redis.BareEvalSha().AsTask().GetAwaiter().GetResult());
+            var redeemServer = redis.ServerMicrosecondsPerCall(() => redis.Redeem().AsTask().GetAwaiter().GetResult(), 4000);
+            var ledgerServer = redis.ServerMicrosecondsPerCall(() => redis.ConsumeOnly().AsTask().GetAwaiter().GetResult(), 4000);
+            var bareServer = redis.ServerMicrosecondsPerCall(() => redis.BareEvalSha().AsTask().GetAwaiter().GetResult(), 4000);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"(info) Redis usec_per_call",-34} redeem {redeemServer:F2}, ledger only {ledgerServer:F2}, bare EVALSHA {bareServer:F2} (INFO commandstats, one call at a time)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"(info) bytes allocated per call",-34} redeem {redeemBytes:F0}, ledger only {ledgerBytes:F0}, bare EVALSHA {bareBytes:F0} (every thread of this process, one call at a time)"));
 
             // Throughput: nanoseconds of wall time per call with 64 in flight; the ratio is redemptions per second over
             // bare scripts per second (so A is the bare script's time per call, B the redemption's).
@@ -248,6 +257,22 @@ internal static class Interleaved
         }
 
         return Median(sample);
+    }
+
+    /// <summary>
+    /// Bytes allocated per call by every thread of this process (the client's I/O threads too), over 2,000 calls one at
+    /// a time. (Not its CPU time: the thread pool's workers spin while they wait for a reply, so that measures waiting.)
+    /// </summary>
+    private static double AllocatedPerCall(Action operation)
+    {
+        const int calls = 2000;
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < calls; i++)
+        {
+            operation();
+        }
+
+        return (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / calls;
     }
 
     private static double WallPerCall(Action operation, int calls)

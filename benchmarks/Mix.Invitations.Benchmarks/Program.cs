@@ -21,6 +21,14 @@ if (args is ["--interleaved-threads"])
     Interleaved.RunLedgerThreads();
     return;
 }
+
+// The Redis lines alone (latency and throughput against a bare EVALSHA, redis-benchmark's ceiling), for a before/after
+// of a change to the ledger's scripts or its client side.
+if (args is ["--interleaved-redis"])
+{
+    Interleaved.RunRedis();
+    return;
+}
 #endif
 
 #if MIX_INVITATIONS_XML

@@ -125,6 +125,19 @@ public class RedisRedeemBenchmarks
         return (await redeemer.RedeemAsync(invitation, _context).ConfigureAwait(false)).IsValid;
     }
 
+    /// <summary>
+    /// The ledger alone: what <see cref="Redeem"/> asks of it (a fresh single-use token of the channel, its inviter,
+    /// redeemed by its invitee), without the validation before it — where a redemption's time goes between the two.
+    /// </summary>
+    [Benchmark(Description = "Consume, Redis ledger only (fresh token id)")]
+    public async ValueTask<bool> ConsumeOnly()
+    {
+        var index = Interlocked.Increment(ref _next);
+        var ledger = Redeemers(index / TokensPerEpoch)[0].Ledger!;
+        var request = FreshRequest(index);
+        return (await ledger.TryConsumeAsync(request).ConfigureAwait(false)).Outcome == InvitationLedgerOutcome.Consumed;
+    }
+
     [Benchmark(OperationsPerInvoke = ConcurrentOperations, Description = "EVALSHA 'return 1', 64 in flight on 2 connections (per call)")]
     public Task BareEvalShaConcurrent() => Concurrently(static async (bench, instance) =>
     {
@@ -147,6 +160,44 @@ public class RedisRedeemBenchmarks
             }
         }
     });
+
+    /// <summary>
+    /// What Redis itself spends on each script <paramref name="operation"/> sends (<c>INFO commandstats</c>,
+    /// <c>usec_per_call</c> of <c>EVALSHA</c> and <c>EVAL</c> together), over <paramref name="calls"/> calls one at a time:
+    /// the server's side of a call, without the round trip.
+    /// </summary>
+    public double ServerMicrosecondsPerCall(Action operation, int calls)
+    {
+        var server = _connections[0].GetServer("127.0.0.1", Port);
+        server.Execute("CONFIG", "RESETSTAT");
+        for (var i = 0; i < calls; i++)
+        {
+            operation();
+        }
+
+        long count = 0, microseconds = 0;
+        foreach (var stat in server.Info("commandstats").SelectMany(g => g).Where(s => s.Key is "cmdstat_evalsha" or "cmdstat_eval"))
+        {
+            foreach (var field in stat.Value.Split(','))
+            {
+                var (name, value) = (field[..field.IndexOf('=')], field[(field.IndexOf('=') + 1)..]);
+                count += name == "calls" ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                microseconds += name == "usec" ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            }
+        }
+
+        return count == 0 ? double.NaN : (double)microseconds / count;
+    }
+
+    /// <summary>A single-use token's request like the pool's, with an id of its own (the pool's ids are random: no clash).</summary>
+    private static InvitationLedgerRequest FreshRequest(long index)
+    {
+        Span<byte> id = stackalloc byte[InvitationTokenId.Size];
+        BitConverter.TryWriteBytes(id, index);
+        BitConverter.TryWriteBytes(id[8..], Environment.ProcessId);
+        var now = DateTimeOffset.UtcNow;
+        return new InvitationLedgerRequest(new InvitationTokenId(id), Fixture.Channel, 1, now.AddHours(1), now, Fixture.Inviter, Fixture.Invitee);
+    }
 
     /// <summary>Runs <see cref="Concurrency"/> callers at once, alternately on the two instances, and waits for all.</summary>
     private Task Concurrently(Func<RedisRedeemBenchmarks, int, Task> caller)

@@ -67,19 +67,22 @@ namespace Mix.Invitations;
 /// </remarks>
 public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitationUseReservations, IDisposable, IAsyncDisposable
 {
-    // keep(): both keys of the token (KEYS[1], KEYS[2]) get the longest time to live either has or is asked for (ttl,
-    // milliseconds): lengthened, never shortened; a key without one (just created) gets it; a key that does not exist is
-    // left alone. The cut-off keys that follow them in KEYS are never touched here.
+    // keep(ttl, new): both keys of the token (KEYS[1], KEYS[2]) get the longest time to live either has or is asked for
+    // (ttl, milliseconds): lengthened, never shortened; a key without one (just created) gets it; a key that does not
+    // exist is left alone. Each key's time to live is asked once. When the caller has just created both keys (new), they
+    // have none yet and the longest is ttl: both get it without asking. The cut-off keys that follow them in KEYS are
+    // never touched here.
     private const string KeepFunction = """
-        local function keep(ttl)
-          local target = ttl
-          for i = 1, 2 do
-            local left = redis.call('PTTL', KEYS[i])
-            if left > target then target = left end
+        local function keep(ttl, new)
+          if new then
+            redis.call('PEXPIRE', KEYS[1], ttl)
+            redis.call('PEXPIRE', KEYS[2], ttl)
+            return
           end
+          local left = {redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2])}
+          local target = math.max(ttl, left[1], left[2])
           for i = 1, 2 do
-            local left = redis.call('PTTL', KEYS[i])
-            if left == -1 or (left >= 0 and left < target) then redis.call('PEXPIRE', KEYS[i], target) end
+            if left[i] == -1 or (left[i] >= 0 and left[i] < target) then redis.call('PEXPIRE', KEYS[i], target) end
           end
         end
 
@@ -93,47 +96,56 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
     // back to each: everything in the one hash, under the one retention, decided in the one script.
     // Returns {use id, 0} for a new use, {use id, 1} for the use the joiner already holds, {0, 0} when only revocation
     // was checked, {-1, 0} when revoked (the token, or a cut-off), {-2, 0} when exhausted (the token's limit or any
-    // copy's). When the ledger waits for
-    // replicas, answering a held use rewrites the use counter with its own value: a write, so the WAIT behind the script
-    // covers the replication stream up to here — which includes the use, whichever connection took it.
+    // copy's). When the ledger waits for replicas, answering a held use rewrites the use counter with its own value: a
+    // write, so the WAIT behind the script covers the replication stream up to here — which includes the use, whichever
+    // connection took it.
+    // Few calls, since each costs Redis about a microsecond (a fresh token's use: HMGET, MGET, HSET, SADD, two PEXPIRE):
+    // the entry is read at once (revocation mark, last use id, the joiner's use, each copy's count), the cut-offs too,
+    // and a new use written in one HSET. A hash holds 'n' from its first use on and 'r' once revoked, and the set is
+    // made by a use (so after 'n'): a hash with neither is no hash, and no set — the use creates both, and gives them
+    // the time to live asked for without asking theirs (keep(ttl, true)). An entry that exists is never treated so.
     private const string ConsumeScript = KeepFunction + """
         local hash, uses = KEYS[1], KEYS[2]
-        local ttl = tonumber(ARGV[2])
-        if redis.call('HEXISTS', hash, 'r') == 1 then keep(ttl) return {-1, 0} end
+        local ttl, joiner = tonumber(ARGV[2]), ARGV[4]
+        local fields = {'r', 'n', joiner}
+        for i = 6, #ARGV, 2 do fields[#fields + 1] = 'c:' .. ARGV[i] end
+        local entry = redis.call('HMGET', hash, unpack(fields))
+        if entry[1] then keep(ttl) return {-1, 0} end
         local issued = tonumber(ARGV[3])
-        for i = 3, #KEYS do
-          local cut = redis.call('GET', KEYS[i])
+        for _, cut in ipairs(redis.call('MGET', unpack(KEYS, 3))) do
           if cut and issued < tonumber(cut) then return {-1, 0} end
         end
         local max = tonumber(ARGV[1])
         if max == 0 and #ARGV == 5 then return {0, 0} end
-        local joiner = ARGV[4]
-        if joiner ~= '' then
-          local held = redis.call('HGET', hash, joiner)
+        local last = entry[2]
+        if last then
+          local held = entry[3]
           if held and redis.call('SISMEMBER', uses, held) == 1 then
-            if ARGV[5] == '1' then redis.call('HSET', hash, 'n', redis.call('HGET', hash, 'n')) end
+            if ARGV[5] == '1' then redis.call('HSET', hash, 'n', last) end
             keep(ttl)
             return {tonumber(held), 1}
           end
+          if max > 0 and redis.call('SCARD', uses) >= max then keep(ttl) return {-2, 0} end
+          for i = 6, #ARGV, 2 do
+            local taken = entry[(i + 2) / 2]
+            if taken and tonumber(taken) >= tonumber(ARGV[i + 1]) then keep(ttl) return {-2, 0} end
+          end
         end
-        if max > 0 and redis.call('SCARD', uses) >= max then keep(ttl) return {-2, 0} end
-        for i = 6, #ARGV, 2 do
-          local taken = redis.call('HGET', hash, 'c:' .. ARGV[i])
-          if taken and tonumber(taken) >= tonumber(ARGV[i + 1]) then keep(ttl) return {-2, 0} end
-        end
-        local id = redis.call('HINCRBY', hash, 'n', 1)
-        redis.call('SADD', uses, id)
-        if joiner ~= '' then redis.call('HSET', hash, joiner, id, 'u:' .. id, joiner) end
+        local id = last and string.format('%d', tonumber(last) + 1) or '1'
+        local writes = joiner == '' and {'n', id} or {'n', id, joiner, id, 'u:' .. id, joiner}
         if #ARGV > 5 then
           local copies = {}
           for i = 6, #ARGV, 2 do
             redis.call('HINCRBY', hash, 'c:' .. ARGV[i], 1)
             copies[#copies + 1] = ARGV[i]
           end
-          redis.call('HSET', hash, 'k:' .. id, table.concat(copies))
+          writes[#writes + 1] = 'k:' .. id
+          writes[#writes + 1] = table.concat(copies)
         end
-        keep(ttl)
-        return {id, 0}
+        redis.call('HSET', hash, unpack(writes))
+        redis.call('SADD', uses, id)
+        keep(ttl, not last)
+        return {tonumber(id), 0}
         """;
 
     // KEYS: hash, set. ARGV: time to live.
@@ -216,6 +228,13 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
         if #earliest == 0 then return {0, -1} end
         return {0, tonumber(earliest[2]) - now}
         """;
+
+    // Hashes of JIDs in keys: SHA-256 over a label of their kind and the bare JID, cut to 16 bytes (32 hexadecimal digits).
+    private const int AddressHashLength = 32;
+
+    private static ReadOnlySpan<byte> ChannelLabel => "Mix.Invitations channel v1\0"u8;
+
+    private static ReadOnlySpan<byte> InviterLabel => "Mix.Invitations inviter v1\0"u8;
 
     private readonly RedisStore _store;
 
@@ -462,21 +481,32 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
             throw new ArgumentException("The channel must be a JID, not default(Jid).", nameof(channel));
         }
 
-        return string.Concat(_store.KeyPrefix, "{", ChannelHash(channel.Bare), "}");
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash(ChannelLabel, channel.Bare, hash);
+        return string.Concat(_store.KeyPrefix, "{", hash, "}");
     }
 
     /// <summary>The channel's cut-off: a string, the instant in Unix milliseconds before which its tokens are revoked.</summary>
     private static RedisKey ChannelCutOffKey(string channelTag) => new(channelTag + ":cut");
 
     /// <summary>An inviter's cut-off in the channel: <c>…:cut:{inviter hash}</c>, expiring on its own.</summary>
-    private static RedisKey InviterCutOffKey(string channelTag, Jid inviter) =>
-        new(string.Concat(channelTag, ":cut:", InviterHash(inviter.Bare)));
+    private static RedisKey InviterCutOffKey(string channelTag, Jid inviter)
+    {
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash(InviterLabel, inviter.Bare, hash);
+        return new(string.Concat(channelTag, ":cut:", hash));
+    }
 
     /// <summary>SHA-256("Mix.Invitations inviter v1" || 0x00 || bare JID), first 16 bytes, in hexadecimal: an inviter in a key without the JID in clear.</summary>
-    private static string InviterHash(Jid bare) => AddressHash("Mix.Invitations inviter v1\0"u8, bare);
+    private static string InviterHash(Jid bare) => AddressHash(InviterLabel, bare);
 
     /// <summary>The token hash's field that holds a joiner's use: <c>j:</c> and the joiner's hash (no JID in clear).</summary>
-    private static string JoinerField(Jid joiner) => "j:" + AddressHash("Mix.Invitations joiner v1\0"u8, joiner.Bare);
+    private static string JoinerField(Jid joiner)
+    {
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash("Mix.Invitations joiner v1\0"u8, joiner.Bare, hash);
+        return string.Concat("j:", hash);
+    }
 
     /// <summary>
     /// The channel's sorted set of reservations and the running total of their uses: <c>{prefix}bearer:{{hash}}</c> and
@@ -495,18 +525,31 @@ public sealed partial class RedisInvitationLedger : IInvitationLedger, IInvitati
     }
 
     /// <summary>SHA-256("Mix.Invitations channel v1" || 0x00 || bare JID in UTF-8), first 16 bytes, in lowercase hexadecimal.</summary>
-    internal static string ChannelHash(Jid bare) => AddressHash("Mix.Invitations channel v1\0"u8, bare);
+    internal static string ChannelHash(Jid bare) => AddressHash(ChannelLabel, bare);
 
     /// <summary>SHA-256(label || bare JID in UTF-8), first 16 bytes, in lowercase hexadecimal: a JID in a key or value without the JID in clear.</summary>
     private static string AddressHash(ReadOnlySpan<byte> label, Jid bare)
     {
+        Span<char> hash = stackalloc char[AddressHashLength];
+        WriteAddressHash(label, bare, hash);
+        return hash.ToString();
+    }
+
+    /// <summary>
+    /// Writes <see cref="AddressHash"/>'s <see cref="AddressHashLength"/> hexadecimal digits to
+    /// <paramref name="destination"/>, so a key is made in one string (a redemption makes three such hashes).
+    /// </summary>
+    private static void WriteAddressHash(ReadOnlySpan<byte> label, Jid bare, Span<char> destination)
+    {
         var jid = bare.ToString();
-        var input = new byte[label.Length + Encoding.UTF8.GetByteCount(jid)];
+        var length = label.Length + Encoding.UTF8.GetByteCount(jid);
+        var input = length <= 512 ? stackalloc byte[512] : new byte[length];
+        input = input[..length];
         label.CopyTo(input);
-        Encoding.UTF8.GetBytes(jid, input.AsSpan(label.Length));
+        Encoding.UTF8.GetBytes(jid, input[label.Length..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(input, hash);
-        return Convert.ToHexStringLower(hash[..16]);
+        Convert.TryToHexStringLower(hash[..(AddressHashLength / 2)], destination, out _);
     }
 
     /// <summary>An instant in Unix milliseconds, rounded down.</summary>

@@ -41,14 +41,19 @@ internal sealed partial class RedisStore
     /// </summary>
     /// <exception cref="InvitationLedgerUnavailableException">Thrown when fewer replicas acknowledged than asked, or no primary owns the keys' slot.</exception>
     /// <exception cref="RedisException">Thrown when Redis failed (the caller turns it into unavailable).</exception>
-    public async Task<RedisResult> EvaluateAsync(IConnectionMultiplexer connection, string script, RedisKey[] keys, RedisValue[] values, Func<RedisResult, bool> mustReplicate, CancellationToken cancellationToken)
+    public Task<RedisResult> EvaluateAsync(IConnectionMultiplexer connection, string script, RedisKey[] keys, RedisValue[] values, Func<RedisResult, bool> mustReplicate, CancellationToken cancellationToken)
     {
         var database = connection.GetDatabase(Database);
-        if (!ReplicaWait.IsOn)
-        {
-            return await database.ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
 
+        // Without replicas to wait for, the client's own task: no frame of this method's around it.
+        return ReplicaWait.IsOn
+            ? EvaluateAndWaitAsync(connection, database, script, keys, values, mustReplicate, cancellationToken)
+            : database.ScriptEvaluateAsync(script, keys, values).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The script, then <c>WAIT</c> on the same connection to the primary that ran it.</summary>
+    private async Task<RedisResult> EvaluateAndWaitAsync(IConnectionMultiplexer connection, IDatabase database, string script, RedisKey[] keys, RedisValue[] values, Func<RedisResult, bool> mustReplicate, CancellationToken cancellationToken)
+    {
         var clustered = false;
         try
         {

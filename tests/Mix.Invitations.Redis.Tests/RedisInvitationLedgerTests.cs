@@ -74,6 +74,33 @@ public sealed class RedisInvitationLedgerTests : IClassFixture<RedisServerFixtur
     }
 
     [Fact]
+    public async Task TimeToLive_EntryWhoseUsesWereAllReleased_KeepsItsLongerOne()
+    {
+        // The consume script gives a token's keys the time to live asked for without asking theirs only when it has
+        // just made both. An entry whose uses were all given back has its hash (the counter stays) and no set: a use
+        // then makes only the set, which must get the hash's longer time to live, and the hash must keep it.
+        await using var connection = await _fixture.Server.ConnectAsync();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var ledger = new RedisInvitationLedger(connection, "test-ttl-released:", timeProvider: time);
+        var db = connection.GetDatabase();
+        var id = NewId();
+        var hash = TokenKey("test-ttl-released:", id);
+        var uses = UsesKey("test-ttl-released:", id);
+
+        var first = await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddHours(3), TestContext.Current.CancellationToken);
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, TestContext.Current.CancellationToken)).Should().BeTrue();
+        (await db.KeyExistsAsync(uses)).Should().BeFalse("the set of outstanding uses went with its last member");
+
+        var second = await ledger.TryConsumeAsync(id, Channel, 1, time.GetUtcNow().AddHours(1), TestContext.Current.CancellationToken);
+
+        second.UseId.Should().Be(2, "the hash was found: its counter goes on");
+        foreach (var key in new[] { hash, uses })
+        {
+            (await db.KeyTimeToLiveAsync(key))!.Value.Should().BeGreaterThan(TimeSpan.FromMinutes(179), "the entry's longer time to live is kept, and the new set gets it");
+        }
+    }
+
+    [Fact]
     public async Task RetentionPassed_NothingIsSentToRedis()
     {
         await using var connection = await _fixture.Server.ConnectAsync();
