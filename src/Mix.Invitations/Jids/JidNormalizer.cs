@@ -161,9 +161,9 @@ internal static class JidNormalizer
 
         if (!generalOnly && IsPlainAsciiHostName(domain))
         {
-            // What the general path below does with such a name (see IsPlainAsciiHostName): its checks pass but the
-            // length's, made here by the same code (an ASCII name keeps its length through lower-casing); the name
-            // lower-cased.
+            // What the general path below does with such a name (see IsPlainAsciiHostName): every check passes but the
+            // length's, whose refusal CheckLength words the same (TooManyBytes; an ASCII name keeps its length through
+            // lower-casing); the name lower-cased.
             return CheckLength(ToLowerAscii(domain), "domainpart", out result, out error);
         }
 
@@ -198,7 +198,7 @@ internal static class JidNormalizer
         // (only case changes), so an over-long ASCII domainpart can be reported as such up front.
         if (isAscii && domain.Length > MaxPartBytes)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"domainpart is {domain.Length} bytes; at most {MaxPartBytes} allowed");
+            error = TooManyBytes("domainpart", domain.Length);
             return false;
         }
 
@@ -513,13 +513,17 @@ internal static class JidNormalizer
         return true;
     }
 
+    /// <summary>The refusal of a part longer than <see cref="MaxPartBytes"/>, before or after preparation.</summary>
+    private static string TooManyBytes(string partName, int bytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{partName} is {bytes} bytes; at most {MaxPartBytes} allowed");
+
     private static bool CheckLength(string value, string partName, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         var bytes = Encoding.UTF8.GetByteCount(value);
         if (bytes > MaxPartBytes)
         {
             result = null;
-            error = string.Create(CultureInfo.InvariantCulture, $"{partName} is {bytes} bytes; at most {MaxPartBytes} allowed");
+            error = TooManyBytes(partName, bytes);
             return false;
         }
 
