@@ -20,6 +20,8 @@ namespace Mix.Invitations;
 /// <para>
 /// Parsing is linear in the length of the text: a part that cannot be prepared into RFC 7622's 1023 bytes is refused
 /// before the normalisation work, and error messages describe at most one offending character, never quoting the text.
+/// A part of plain ASCII, on which the profiles and IDNA only lower-case and check characters, is recognised in one
+/// search and prepared directly, with exactly the result and errors of the full preparation.
 /// </para>
 /// <para>
 /// <c>default(Jid)</c> is the empty address: <see cref="IsEmpty"/> is <see langword="true"/> and it is never the
