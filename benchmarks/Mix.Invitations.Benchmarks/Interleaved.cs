@@ -27,7 +27,7 @@ internal static class Interleaved
         var narrowing = new NarrowingBenchmarks();
         narrowing.Setup();
 
-        Console.WriteLine($"interleaved, thread CPU time: {Rounds} rounds of {OperationsPerRound} operations per side; median of per-round ratios, median ns per operation");
+        WriteHeader();
         Report("validate / F1", () => validation.Validate(), () => validation.F1());
         Report("issue / F1-issue", () => issue.Issue(), () => issue.F1Issue());
         Report("first-seen / F2", () => firstSeen.ValidateFirstSeen(), () => firstSeen.F2());
@@ -46,6 +46,13 @@ internal static class Interleaved
         RunAtScale();
     }
 
+    /// <summary>Issue 20's join ratios alone, with the header of the full run: <c>-- --interleaved-join</c>.</summary>
+    public static void RunJoinAlone()
+    {
+        WriteHeader();
+        RunJoin();
+    }
+
     /// <summary>Issue 20's ratios: reading the <c>&lt;join/&gt;</c> IQ and validating, against the validation alone.</summary>
     private static void RunJoin()
     {
@@ -56,6 +63,9 @@ internal static class Interleaved
         Report("join from XElement / validate", () => xml.ReadXElementAndValidate(), () => xml.Validate());
 #endif
     }
+
+    private static void WriteHeader() =>
+        Console.WriteLine($"interleaved, thread CPU time: {Rounds} rounds of {OperationsPerRound} operations per side; median of per-round ratios, median ns per operation");
 
     /// <summary>
     /// Issue 20's ratios: first-seen validation and in-memory ledger redemption at 10⁶ against 10³, two threads redeeming

@@ -8,6 +8,14 @@ if (args is ["--interleaved"])
     return;
 }
 
+// Issue 20's join lines alone (reading the <join/> IQ and validating, against the validation), for a before/after of one
+// change.
+if (args is ["--interleaved-join"])
+{
+    Interleaved.RunJoinAlone();
+    return;
+}
+
 // Issue 20's lines alone (through the ledger and at scale), for a before/after of one change.
 if (args is ["--interleaved-scale"])
 {

@@ -58,9 +58,34 @@ internal static class JidNormalizer
     /// <summary>STD3 (RFC 1123) host-name characters: letters, digits and '-'.</summary>
     private static readonly SearchValues<char> HostNameCharacters = SearchValues.Create("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-    internal static bool TryNormalizeLocalpart(ReadOnlySpan<char> local, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// Printable ASCII without the characters RFC 7622 §3.3.1 excludes: a localpart made only of these is its own
+    /// UsernameCaseMapped form once lower-cased (see <see cref="IsPlainAsciiLocalpart"/>).
+    /// </summary>
+    private static readonly SearchValues<char> PlainLocalpartCharacters = SearchValues.Create("!#$%()*+,-.0123456789;=?ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>Host-name characters and the label separator: what a domainpart <see cref="IsPlainAsciiHostName"/> takes is made of.</summary>
+    private static readonly SearchValues<char> HostNameCharactersAndDot = SearchValues.Create("-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>Enforces RFC 7622 on a localpart: UsernameCaseMapped, then the §3.3.1 exclusions and the length.</summary>
+    /// <param name="local">The localpart, non-empty.</param>
+    /// <param name="generalOnly">
+    /// <see langword="true"/> to skip the ASCII fast path (<see cref="IsPlainAsciiLocalpart"/>); for the tests that
+    /// prove the two give the same answer, never for production.
+    /// </param>
+    /// <param name="result">The normalised localpart.</param>
+    /// <param name="error">Why the localpart is refused.</param>
+    /// <returns><see langword="true"/> when the localpart is valid.</returns>
+    internal static bool TryNormalizeLocalpart(ReadOnlySpan<char> local, bool generalOnly, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         result = null;
+        if (!generalOnly && IsPlainAsciiLocalpart(local))
+        {
+            // The general path below, with what it does to such text: its checks and mappings pass or change nothing but
+            // case (see IsPlainAsciiLocalpart), so only the two length checks are left, the same ones in the same order.
+            return CheckPreparable(local, "localpart", out error) && CheckLength(ToLowerAscii(local), "localpart", out result, out error);
+        }
+
         if (!CheckRawText(local, "localpart", out error) || !CheckPreparable(local, "localpart", out error))
         {
             return false;
@@ -82,9 +107,21 @@ internal static class JidNormalizer
         return CheckLength(enforced, "localpart", out result, out error);
     }
 
-    internal static bool TryNormalizeResourcepart(ReadOnlySpan<char> resource, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
+    /// <summary>Enforces RFC 7622 on a resourcepart: OpaqueString, then the length.</summary>
+    /// <param name="resource">The resourcepart, non-empty.</param>
+    /// <param name="generalOnly"><see langword="true"/> to skip the ASCII fast path (<see cref="IsPlainAsciiResourcepart"/>); for tests.</param>
+    /// <param name="result">The normalised resourcepart.</param>
+    /// <param name="error">Why the resourcepart is refused.</param>
+    /// <returns><see langword="true"/> when the resourcepart is valid.</returns>
+    internal static bool TryNormalizeResourcepart(ReadOnlySpan<char> resource, bool generalOnly, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         result = null;
+        if (!generalOnly && IsPlainAsciiResourcepart(resource))
+        {
+            // The general path below, with what it does to such text: only its two length checks can refuse it.
+            return CheckPreparable(resource, "resourcepart", out error) && CheckLength(resource.ToString(), "resourcepart", out result, out error);
+        }
+
         if (!CheckRawText(resource, "resourcepart", out error) || !CheckPreparable(resource, "resourcepart", out error))
         {
             return false;
@@ -99,7 +136,13 @@ internal static class JidNormalizer
         return CheckLength(enforced, "resourcepart", out result, out error);
     }
 
-    internal static bool TryNormalizeDomainpart(ReadOnlySpan<char> domain, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
+    /// <summary>Enforces RFC 7622 on a domainpart: an IP literal, an ASCII host name, or IDNA to U-labels; lowercased.</summary>
+    /// <param name="domain">The domainpart.</param>
+    /// <param name="generalOnly"><see langword="true"/> to skip the ASCII fast path (<see cref="IsPlainAsciiHostName"/>); for tests.</param>
+    /// <param name="result">The normalised domainpart.</param>
+    /// <param name="error">Why the domainpart is refused.</param>
+    /// <returns><see langword="true"/> when the domainpart is valid.</returns>
+    internal static bool TryNormalizeDomainpart(ReadOnlySpan<char> domain, bool generalOnly, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         result = null;
 
@@ -114,6 +157,14 @@ internal static class JidNormalizer
         {
             error = "domainpart is empty";
             return false;
+        }
+
+        if (!generalOnly && IsPlainAsciiHostName(domain))
+        {
+            // What the general path below does with such a name (see IsPlainAsciiHostName): every check passes but the
+            // length's, whose refusal CheckLength words the same (TooManyBytes; an ASCII name keeps its length through
+            // lower-casing); the name lower-cased.
+            return CheckLength(ToLowerAscii(domain), "domainpart", out result, out error);
         }
 
         if (!CheckRawText(domain, "domainpart", out error))
@@ -147,7 +198,7 @@ internal static class JidNormalizer
         // (only case changes), so an over-long ASCII domainpart can be reported as such up front.
         if (isAscii && domain.Length > MaxPartBytes)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"domainpart is {domain.Length} bytes; at most {MaxPartBytes} allowed");
+            error = TooManyBytes("domainpart", domain.Length);
             return false;
         }
 
@@ -215,6 +266,74 @@ internal static class JidNormalizer
         return CheckNotNumeric(unicode, out error) && CheckLength(unicode.ToLowerInvariant(), "domainpart", out result, out error);
     }
 
+    /// <summary>
+    /// Whether a localpart takes the ASCII fast path: text whose UsernameCaseMapped form is itself lower-cased, with
+    /// nothing the general path would refuse but its length. Recognised in one vectorised search.
+    /// </summary>
+    /// <remarks>
+    /// Printable ASCII (U+0021–U+007E) without RFC 7622's <c>" &amp; ' / : &lt; &gt; @</c>. On such text the general
+    /// path's raw-text check passes (no control, no surrogate); UsernameCaseMapped's width mapping and NFC leave ASCII as
+    /// it is, its toLowerCase is ASCII lower-casing, the bidi rule holds (no ASCII code point is R, AL or AN), every code
+    /// point is PVALID in IdentifierClass (in ASCII only the controls and the space are not), the second pass maps
+    /// nothing and none of the exclusions is left. What remains are the checks of the length before and after
+    /// preparation, which the fast path makes with the same code. <c>Jids/JidFastPathTests</c> compares the two paths on
+    /// every ASCII character in every part, every short string of JID characters and random ASCII addresses.
+    /// </remarks>
+    private static bool IsPlainAsciiLocalpart(ReadOnlySpan<char> local) => !local.IsEmpty && !local.ContainsAnyExcept(PlainLocalpartCharacters);
+
+    /// <summary>Whether a resourcepart takes the ASCII fast path: printable ASCII and the space, which the general path keeps as they are.</summary>
+    /// <remarks>
+    /// U+0020–U+007E: OpaqueString maps only non-ASCII spaces, NFC leaves ASCII as it is and every such code point is
+    /// PVALID in FreeformClass (in ASCII only the controls are not), so only the length checks can refuse it.
+    /// </remarks>
+    private static bool IsPlainAsciiResourcepart(ReadOnlySpan<char> resource) => !resource.IsEmpty && !resource.ContainsAnyExceptInRange(' ', '~');
+
+    /// <summary>
+    /// Whether a domainpart (its final dot dropped, not empty) takes the ASCII fast path: an all-LDH host name that is
+    /// neither an A-label nor numeric, which the general path only lower-cases and measures. Recognised in one
+    /// vectorised search and one walk over its labels.
+    /// </summary>
+    /// <remarks>
+    /// Letters, digits, '-' and '.', every label non-empty and without a misplaced hyphen (so no A-label: "xn--" has
+    /// hyphens in the third and fourth positions), and a last label that is not all digits (so no IPv4 address, and
+    /// not the numeric name the general path refuses). On such a name the general path finds no control, no '[', no
+    /// IPv4 address, no character outside host names and only ASCII; over <see cref="MaxPartBytes"/> characters it
+    /// refuses the length, which the fast path does with the same message; within them, no A-label sends it to its
+    /// ASCII host-name branch, whose checks all pass, and it returns the name lower-cased.
+    /// </remarks>
+    private static bool IsPlainAsciiHostName(ReadOnlySpan<char> domain)
+    {
+        if (domain.ContainsAnyExcept(HostNameCharactersAndDot) || IpLiteral.EndsInNumericLabel(domain))
+        {
+            return false;
+        }
+
+        for (var rest = domain; ;)
+        {
+            var dot = rest.IndexOf('.');
+            var label = dot < 0 ? rest : rest[..dot];
+            if (label.IsEmpty || HasMisplacedHyphen(label))
+            {
+                return false;
+            }
+
+            if (dot < 0)
+            {
+                return true;
+            }
+
+            rest = rest[(dot + 1)..];
+        }
+    }
+
+    /// <summary>UTS #46 CheckHyphens on a non-empty label: a hyphen first, last, or in both the third and fourth positions.</summary>
+    private static bool HasMisplacedHyphen(ReadOnlySpan<char> label) =>
+        label[0] == '-' || label[^1] == '-' || (label.Length >= 4 && label[2] == '-' && label[3] == '-');
+
+    /// <summary>ASCII text lower-cased into a new string: what <see cref="string.ToLowerInvariant()"/> gives for ASCII, without the copy before it.</summary>
+    private static string ToLowerAscii(ReadOnlySpan<char> text) =>
+        string.Create(text.Length, text, static (destination, source) => Ascii.ToLower(source, destination, out _));
+
     private static bool HasALabel(ReadOnlySpan<char> domain)
     {
         foreach (var range in domain.Split('.'))
@@ -250,7 +369,7 @@ internal static class JidNormalizer
                 return false;
             }
 
-            if (label[0] == '-' || label[^1] == '-' || (label.Length >= 4 && label[2] == '-' && label[3] == '-'))
+            if (HasMisplacedHyphen(label))
             {
                 error = "domainpart has a label with a misplaced hyphen (UTS #46 CheckHyphens)";
                 return false;
@@ -394,13 +513,17 @@ internal static class JidNormalizer
         return true;
     }
 
+    /// <summary>The refusal of a part longer than <see cref="MaxPartBytes"/>, before or after preparation.</summary>
+    private static string TooManyBytes(string partName, int bytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{partName} is {bytes} bytes; at most {MaxPartBytes} allowed");
+
     private static bool CheckLength(string value, string partName, [NotNullWhen(true)] out string? result, [NotNullWhen(false)] out string? error)
     {
         var bytes = Encoding.UTF8.GetByteCount(value);
         if (bytes > MaxPartBytes)
         {
             result = null;
-            error = string.Create(CultureInfo.InvariantCulture, $"{partName} is {bytes} bytes; at most {MaxPartBytes} allowed");
+            error = TooManyBytes(partName, bytes);
             return false;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Mix.Invitations.Internal;
@@ -9,9 +10,18 @@ namespace Mix.Invitations.Internal;
 /// </summary>
 internal static class C14nText
 {
+    private static readonly SearchValues<char> Escaped = SearchValues.Create("&<>\r");
+
     /// <summary>Gets the escaped UTF-8 bytes of <paramref name="text"/>.</summary>
     internal static byte[] Escape(string text)
     {
+        if (!text.AsSpan().ContainsAny(Escaped))
+        {
+            // Nothing to escape, as in every bare JID (no part of one can hold these): the bytes are the text's UTF-8,
+            // which is what the loop below would write, with one vectorised search and one transcoding instead.
+            return Encoding.UTF8.GetBytes(text);
+        }
+
         var bytes = new byte[EscapedByteCount(text)];
         var writer = new Utf8SpanWriter(bytes);
         WriteEscaped(ref writer, text);
@@ -42,7 +52,7 @@ internal static class C14nText
         var rest = text.AsSpan();
         while (!rest.IsEmpty)
         {
-            var special = rest.IndexOfAny("&<>\r");
+            var special = rest.IndexOfAny(Escaped);
             var plain = special < 0 ? rest : rest[..special];
             writer.WriteUtf8(plain);
             if (special < 0)
