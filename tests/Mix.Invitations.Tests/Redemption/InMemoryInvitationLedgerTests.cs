@@ -254,5 +254,32 @@ public class InMemoryInvitationLedgerTests
         catThird.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 4), "the cat's released use is forgotten with its joiner");
     }
 
+    [Fact]
+    public async Task TryConsume_SoleUseKeepsNoIdOfItsOwn_OnlyTheLastIdGivenOutIsItsUse()
+    {
+        // While the entry holds its one use itself, that use is the last id given out (it keeps no id of its own): an
+        // older id must not release it, and a second use moves it out with its id and its joiner.
+        using var ledger = new InMemoryInvitationLedger(_time);
+        var id = NewId();
+        var cat = Jid.Parse("cat@shakespeare.example");
+        var rat = Jid.Parse("rat@shakespeare.example");
+        var until = _time.GetUtcNow().AddHours(1);
+        var ct = TestContext.Current.CancellationToken;
+        InvitationLedgerRequest Request(Jid? joiner) => new(id, Channel, 2, until, _time.GetUtcNow(), joiner: joiner);
+
+        var first = await ledger.TryConsumeAsync(Request(cat), ct);
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeTrue();
+        var second = await ledger.TryConsumeAsync(Request(cat), ct);
+        second.UseId.Should().Be(first.UseId + 1);
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeFalse("use 1 was given back already; the use held now is use 2");
+
+        var ratUse = await ledger.TryConsumeAsync(Request(rat), ct);
+        ratUse.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, second.UseId + 1));
+        (await ledger.TryConsumeAsync(Request(cat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, second.UseId, isRepeat: true), "the use moved out of the entry keeps its id and its joiner");
+        (await ledger.ReleaseAsync(id, Channel, second.UseId, ct)).Should().BeTrue();
+        (await ledger.ReleaseAsync(id, Channel, second.UseId, ct)).Should().BeFalse("once");
+        (await ledger.TryConsumeAsync(Request(rat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, ratUse.UseId, isRepeat: true));
+    }
+
     private static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));
 }
