@@ -63,9 +63,8 @@ public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>, ICompa
     /// <summary>
     /// Each thread's own SHA-256 state, reused: every redemption computes an id, and the one-shot
     /// <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/> makes a context per call and, with OpenSSL 3, takes
-    /// and drops a reference on the process's one SHA-256 method object — a counter every core writes, which cost each of
-    /// two threads redeeming side by side about 10 % more per id (issue 20). A reused state writes nothing shared and is
-    /// also cheaper alone (about 360 ns against 440 on the benchmark machine).
+    /// and drops a reference on the process's one SHA-256 method object — a counter every core writes (issue 20). A
+    /// reused state writes nothing shared and is cheaper alone (about 360 ns against 440 on the benchmark machine).
     /// </summary>
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
