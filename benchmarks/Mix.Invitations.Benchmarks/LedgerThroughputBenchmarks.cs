@@ -89,8 +89,9 @@ public class LedgerThroughputBenchmarks
         return mine + _workerRedeemed;
     }
 
-    /// <summary>Redeems and releases <paramref name="count"/> of thread <paramref name="thread"/>'s tokens, in turn; returns how many were admitted and released.</summary>
-    private int Run(int thread, int count)
+    /// <summary>Redeems and releases <paramref name="count"/> of thread <paramref name="thread"/>'s tokens (0 or 1), in turn; returns how many were admitted and released.</summary>
+    /// <remarks>Each thread number must be used by one thread at a time: it owns its tokens and its place among them.</remarks>
+    internal int Run(int thread, int count)
     {
         var tokens = _tokens[thread];
         var slot = thread * 16;

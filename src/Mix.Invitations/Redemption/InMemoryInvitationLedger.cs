@@ -250,8 +250,7 @@ public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvit
                 return new InvitationLedgerResult(InvitationLedgerOutcome.Exhausted);
             }
 
-            var useId = ++entry.LastUseId; // never reused: a release removes the id, the counter stays
-            entry.Add(useId, joiner);
+            var useId = entry.Take(joiner); // a new id, never reused: a release removes the id, the counter stays
             entry.CountCopies(useId, state.Request.CopyLimits.Span);
 
             return new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, useId);
@@ -514,97 +513,111 @@ public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvit
 
     /// <summary>One token's state; every member is read and written under a lock on the instance.</summary>
     /// <remarks>
+    /// <para>
     /// An entry holds one outstanding use far more often than several (a single-use token; a link redeemed once so far),
     /// so that use and its joiner live in the entry itself, and the set and maps of several outstanding uses
     /// (<see cref="ManyUses"/>) are made only when a second use is taken while the first is outstanding: a live
-    /// single-use entry is this object and its dictionary node, about 140 bytes, instead of about 750 with a set and two
+    /// single-use entry is this object and its dictionary node, about 125 bytes, instead of about 750 with a set and two
     /// maps of one element each (issue 20). Which form holds the uses changes no decision.
+    /// </para>
+    /// <para>
+    /// The sole use needs no id of its own: ids are given out in order and a second use taken while one is outstanding
+    /// moves both to <see cref="ManyUses"/>, so while the entry holds its uses itself the outstanding one, if any, is the
+    /// last given out (<see cref="LastUseId"/>). What only some tokens need (several uses, narrowed copies' limits) is one
+    /// reference to <see cref="Rare"/>. That keeps the entry at 56 bytes: with its 64-byte dictionary node, allocated
+    /// right after it, two or three cache lines, which is what a redemption at 10⁶ live entries waits for (issue 20).
+    /// </para>
     /// </remarks>
     private sealed class Entry
     {
-        /// <summary>The one outstanding use while <see cref="_many"/> is <see langword="null"/>; 0 when there is none.</summary>
-        private long _soleUse;
-
-        /// <summary>The joiner of <see cref="_soleUse"/>, or <c>default</c> when it was taken without one.</summary>
+        /// <summary>The joiner of the sole outstanding use, or <c>default</c> when it was taken without one or there is none.</summary>
         private Jid _soleJoiner;
 
-        /// <summary>The outstanding uses once a second was taken while the first was outstanding; from then on, the only record.</summary>
-        private ManyUses? _many;
+        /// <summary>Made on the first use that needs more than the entry's own fields; <see langword="null"/> for most entries.</summary>
+        private Rare? _rare;
+
+        /// <summary>Whether use <see cref="LastUseId"/> is outstanding, while <see cref="Rare.Many"/> is <see langword="null"/>.</summary>
+        private bool _soleHeld;
 
         /// <summary>Gets the number of uses taken and not given back: the use count.</summary>
-        public int OutstandingCount => _many is { } many ? many.Outstanding.Count : _soleUse != 0 ? 1 : 0;
+        public int OutstandingCount => _rare?.Many is { } many ? many.Outstanding.Count : _soleHeld ? 1 : 0;
 
-        /// <summary>The last use id given out: ids count up from 1 and are never reused, so an old receipt cannot release a new use.</summary>
-        public long LastUseId { get; set; }
+        /// <summary>Gets the last use id given out: ids count up from 1 and are never reused, so an old receipt cannot release a new use.</summary>
+        public long LastUseId { get; private set; }
 
         public bool Revoked { get; set; }
 
         /// <summary>Until when the entry must be kept, in UTC ticks: the latest retention instant it was given; 0 for a new entry.</summary>
         public long RetainUntilTicks { get; set; }
 
-        /// <summary>The outstanding uses counted against each narrowed copy's limit, by copy id: made on the first use of a copy with a uses restriction.</summary>
-        public Dictionary<InvitationTokenId, int>? CopyUses { get; set; }
-
-        /// <summary>The copies each outstanding use was counted against, so that a release gives it back to each.</summary>
-        public Dictionary<long, InvitationTokenId[]>? CopiesOfUse { get; set; }
+        /// <summary>Set once the entry left the dictionary; whoever still holds it must fetch a fresh one.</summary>
+        public bool Removed { get; set; }
 
         /// <summary>Gets the outstanding use <paramref name="joiner"/> took, if any: a retry answers it again.</summary>
         public bool TryGetHeld(Jid joiner, out long useId)
         {
-            if (_many is { } many)
+            if (_rare?.Many is { } many)
             {
                 useId = 0;
                 return many.Joiners is { } joiners && joiners.TryGetValue(joiner, out useId) && many.Outstanding.Contains(useId);
             }
 
-            useId = _soleUse;
-            return useId != 0 && !_soleJoiner.IsEmpty && _soleJoiner.Equals(joiner);
+            useId = _soleHeld ? LastUseId : 0;
+            return _soleHeld && !_soleJoiner.IsEmpty && _soleJoiner.Equals(joiner);
         }
 
-        /// <summary>Records a use just taken (a new id), with its joiner when there is one.</summary>
-        public void Add(long useId, Jid? joiner)
+        /// <summary>Takes a use under a new id, with its joiner when there is one; returns the id.</summary>
+        public long Take(Jid? joiner)
         {
-            if (_many is null)
+            var useId = LastUseId + 1;
+            LastUseId = useId;
+            if (_rare?.Many is { } many)
             {
-                if (_soleUse == 0)
-                {
-                    _soleUse = useId;
-                    _soleJoiner = joiner.GetValueOrDefault();
-                    return;
-                }
-
-                _many = new ManyUses();
-                _many.Add(_soleUse, _soleJoiner.IsEmpty ? null : _soleJoiner);
-                _soleUse = 0;
-                _soleJoiner = default;
+                many.Add(useId, joiner);
+                return useId;
             }
 
-            _many.Add(useId, joiner);
+            if (!_soleHeld)
+            {
+                _soleHeld = true;
+                _soleJoiner = joiner.GetValueOrDefault();
+                return useId;
+            }
+
+            // A second use while the first is outstanding: that one is the id given out before this one.
+            var moved = new ManyUses();
+            moved.Add(useId - 1, _soleJoiner.IsEmpty ? null : _soleJoiner);
+            moved.Add(useId, joiner);
+            (_rare ??= new Rare()).Many = moved;
+            _soleHeld = false;
+            _soleJoiner = default;
+            return useId;
         }
 
         /// <summary>Gives back an outstanding use, and forgets its joiner; <see langword="false"/> when it was not outstanding.</summary>
         public bool Remove(long useId)
         {
-            if (_many is { } many)
+            if (_rare?.Many is { } many)
             {
                 return many.Remove(useId);
             }
 
-            if (useId == 0 || useId != _soleUse)
+            if (!_soleHeld || useId != LastUseId)
             {
                 return false;
             }
 
-            _soleUse = 0;
+            _soleHeld = false;
             _soleJoiner = default;
             return true;
         }
 
         public bool IsAnyCopyExhausted(ReadOnlySpan<InvitationCopyLimit> limits)
         {
+            var uses = _rare?.CopyUses;
             foreach (var limit in limits)
             {
-                if (CopyUses is { } uses && uses.TryGetValue(limit.CopyId, out var taken) && taken >= limit.MaxUses)
+                if (uses is not null && uses.TryGetValue(limit.CopyId, out var taken) && taken >= limit.MaxUses)
                 {
                     return true;
                 }
@@ -620,38 +633,49 @@ public sealed partial class InMemoryInvitationLedger : IInvitationLedger, IInvit
                 return;
             }
 
+            var rare = _rare ??= new Rare();
             var copies = new InvitationTokenId[limits.Length];
-            var uses = CopyUses ??= [];
+            var uses = rare.CopyUses ??= [];
             for (var i = 0; i < limits.Length; i++)
             {
                 copies[i] = limits[i].CopyId;
                 uses[copies[i]] = uses.GetValueOrDefault(copies[i]) + 1;
             }
 
-            (CopiesOfUse ??= [])[useId] = copies;
+            (rare.CopiesOfUse ??= [])[useId] = copies;
         }
 
         public void ReleaseCopies(long useId)
         {
-            if (CopiesOfUse is not { } copiesOfUse || !copiesOfUse.Remove(useId, out var copies))
+            if (_rare is not { CopiesOfUse: { } copiesOfUse, CopyUses: { } copyUses } || !copiesOfUse.Remove(useId, out var copies))
             {
                 return;
             }
 
             foreach (var copy in copies)
             {
-                if (CopyUses![copy] is var taken && taken > 1)
+                if (copyUses[copy] is var taken && taken > 1)
                 {
-                    CopyUses[copy] = taken - 1;
+                    copyUses[copy] = taken - 1;
                 }
                 else
                 {
-                    CopyUses.Remove(copy);
+                    copyUses.Remove(copy);
                 }
             }
         }
+    }
 
-        /// <summary>Set once the entry left the dictionary; whoever still holds it must fetch a fresh one.</summary>
-        public bool Removed { get; set; }
+    /// <summary>What an <see cref="Entry"/> needs only for some tokens; used under the entry's lock.</summary>
+    private sealed class Rare
+    {
+        /// <summary>The outstanding uses once a second was taken while the first was outstanding; from then on, the only record.</summary>
+        public ManyUses? Many { get; set; }
+
+        /// <summary>The outstanding uses counted against each narrowed copy's limit, by copy id: made on the first use of a copy with a uses restriction.</summary>
+        public Dictionary<InvitationTokenId, int>? CopyUses { get; set; }
+
+        /// <summary>The copies each outstanding use was counted against, so that a release gives it back to each.</summary>
+        public Dictionary<long, InvitationTokenId[]>? CopiesOfUse { get; set; }
     }
 }

@@ -7,6 +7,10 @@ public class InMemoryInvitationLedgerTests
 {
     private static readonly Jid Channel = Jid.Parse("coven@mix.shakespeare.example");
 
+    private static readonly Jid Cat = Jid.Parse("cat@shakespeare.example");
+
+    private static readonly Jid Rat = Jid.Parse("rat@shakespeare.example");
+
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
@@ -224,34 +228,61 @@ public class InMemoryInvitationLedgerTests
     {
         // One outstanding use lives in the entry itself; a second moves them all into sets and maps. Every answer must be
         // the same whichever form holds the uses: retries, releases, the count, and a use taken without a joiner.
-        using var ledger = new InMemoryInvitationLedger(_time);
-        var id = NewId();
-        var cat = Jid.Parse("cat@shakespeare.example");
-        var rat = Jid.Parse("rat@shakespeare.example");
-        var until = _time.GetUtcNow().AddHours(1);
+        var (ledger, id, request) = OneToken(maxUses: 3);
+        using var disposeLedger = ledger;
         var ct = TestContext.Current.CancellationToken;
-        InvitationLedgerRequest Request(Jid? joiner) => new(id, Channel, 3, until, _time.GetUtcNow(), joiner: joiner);
 
-        var first = await ledger.TryConsumeAsync(Request(cat), ct);
-        (await ledger.TryConsumeAsync(Request(Jid.Parse("cat@shakespeare.example/phone")), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId, isRepeat: true), "the one use, held in the entry, is the cat's");
+        var first = await ledger.TryConsumeAsync(request(Cat), ct);
+        (await ledger.TryConsumeAsync(request(Jid.Parse("cat@shakespeare.example/phone")), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId, isRepeat: true), "the one use, held in the entry, is the cat's");
         (await ledger.ReleaseAsync(id, Channel, first.UseId + 1, ct)).Should().BeFalse("no such use");
         (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeTrue();
         (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeFalse("once");
 
-        var anonymous = await ledger.TryConsumeAsync(Request(null), ct);
+        var anonymous = await ledger.TryConsumeAsync(request(null), ct);
         anonymous.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 1), "ids are never reused");
-        var catAgain = await ledger.TryConsumeAsync(Request(cat), ct);
+        var catAgain = await ledger.TryConsumeAsync(request(Cat), ct);
         catAgain.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 2), "the released use took its joiner with it, and a use without a joiner is nobody's");
-        (await ledger.TryConsumeAsync(Request(cat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, catAgain.UseId, isRepeat: true), "the first use moved out of the entry keeps no joiner, the second keeps the cat");
-        var ratUse = await ledger.TryConsumeAsync(Request(rat), ct);
+        (await ledger.TryConsumeAsync(request(Cat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, catAgain.UseId, isRepeat: true), "the first use moved out of the entry keeps no joiner, the second keeps the cat");
+        var ratUse = await ledger.TryConsumeAsync(request(Rat), ct);
         ratUse.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 3));
-        (await ledger.TryConsumeAsync(Request(Jid.Parse("bat@shakespeare.example")), ct)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "three outstanding of three");
+        (await ledger.TryConsumeAsync(request(Jid.Parse("bat@shakespeare.example")), ct)).Outcome.Should().Be(InvitationLedgerOutcome.Exhausted, "three outstanding of three");
 
         (await ledger.ReleaseAsync(id, Channel, anonymous.UseId, ct)).Should().BeTrue();
         (await ledger.ReleaseAsync(id, Channel, catAgain.UseId, ct)).Should().BeTrue();
-        (await ledger.TryConsumeAsync(Request(rat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, ratUse.UseId, isRepeat: true));
-        var catThird = await ledger.TryConsumeAsync(Request(cat), ct);
+        (await ledger.TryConsumeAsync(request(Rat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, ratUse.UseId, isRepeat: true));
+        var catThird = await ledger.TryConsumeAsync(request(Cat), ct);
         catThird.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, first.UseId + 4), "the cat's released use is forgotten with its joiner");
+    }
+
+    [Fact]
+    public async Task TryConsume_SoleUseKeepsNoIdOfItsOwn_OnlyTheLastIdGivenOutIsItsUse()
+    {
+        // While the entry holds its one use itself, that use is the last id given out (it keeps no id of its own): an
+        // older id must not release it, and a second use moves it out with its id and its joiner.
+        var (ledger, id, request) = OneToken(maxUses: 2);
+        using var disposeLedger = ledger;
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = await ledger.TryConsumeAsync(request(Cat), ct);
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeTrue();
+        var second = await ledger.TryConsumeAsync(request(Cat), ct);
+        second.UseId.Should().Be(first.UseId + 1);
+        (await ledger.ReleaseAsync(id, Channel, first.UseId, ct)).Should().BeFalse("use 1 was given back already; the use held now is use 2");
+
+        var ratUse = await ledger.TryConsumeAsync(request(Rat), ct);
+        ratUse.Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, second.UseId + 1));
+        (await ledger.TryConsumeAsync(request(Cat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, second.UseId, isRepeat: true), "the use moved out of the entry keeps its id and its joiner");
+        (await ledger.ReleaseAsync(id, Channel, second.UseId, ct)).Should().BeTrue();
+        (await ledger.ReleaseAsync(id, Channel, second.UseId, ct)).Should().BeFalse("once");
+        (await ledger.TryConsumeAsync(request(Rat), ct)).Should().Be(new InvitationLedgerResult(InvitationLedgerOutcome.Consumed, ratUse.UseId, isRepeat: true));
+    }
+
+    /// <summary>A fresh ledger and one token's id, and the request of a use of it by a joiner (or none), kept for an hour.</summary>
+    private (InMemoryInvitationLedger Ledger, InvitationTokenId Id, Func<Jid?, InvitationLedgerRequest> Request) OneToken(int maxUses)
+    {
+        var id = NewId();
+        var until = _time.GetUtcNow().AddHours(1);
+        return (new InMemoryInvitationLedger(_time), id, joiner => new InvitationLedgerRequest(id, Channel, maxUses, until, _time.GetUtcNow(), joiner: joiner));
     }
 
     private static InvitationTokenId NewId() => new(RandomNumberGenerator.GetBytes(InvitationTokenId.Size));

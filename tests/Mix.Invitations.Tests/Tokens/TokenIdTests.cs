@@ -80,4 +80,30 @@ public class TokenIdTests
 
         claims.TokenId.Should().Be(id);
     }
+
+    [Fact]
+    public async Task TokenId_ManyInTurnAndOnSeveralThreads_EachIsTheLabelledHashOfItsOwnTag()
+    {
+        // Each thread reuses one SHA-256 state for the ids: every id must come from a state fed nothing but its own tag
+        // (a state not reset, or shared between threads, would mix one tag into the next), and the ids of narrowed
+        // copies, under their own label, go through the same state.
+        var tasks = Enumerable.Range(0, 4).Select(_ => Task.Run(
+            () =>
+            {
+                for (var i = 0; i < 500; i++)
+                {
+                    var tag = RandomNumberGenerator.GetBytes(16);
+                    InvitationTokenId.FromTag(tag).Should().Be(Expected("Mix.Invitations token id v1\0"u8, tag));
+                    InvitationTokenId.FromChainTag(tag).Should().Be(Expected("Mix.Invitations narrowed id v1\0"u8, tag));
+                }
+            },
+            TestContext.Current.CancellationToken));
+        await Task.WhenAll(tasks);
+
+        static InvitationTokenId Expected(ReadOnlySpan<byte> label, byte[] tag)
+        {
+            byte[] input = [.. label, .. tag];
+            return new(SHA256.HashData(input).AsSpan(0, InvitationTokenId.Size));
+        }
+    }
 }
