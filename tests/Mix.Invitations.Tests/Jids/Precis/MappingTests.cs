@@ -13,6 +13,31 @@ public class MappingTests
     private static readonly IReadOnlyList<int> CodePoints = Enumerable.Range(0, 0x110000).Where(cp => cp is < 0xD800 or > 0xDFFF).ToArray();
 
     [Fact]
+    public void BmpBits_EveryCodePoint_AgreeWithTheRangeTables()
+    {
+        // The per-code-point bits of the BMP (a load instead of a binary search, for CheckIdnBounds) say what the range
+        // tables say, at every code point, surrogates included; above the BMP the tables are searched directly.
+        var wrong = new List<string>();
+        for (var cp = 0; cp < 0x110000; cp++)
+        {
+            if (UnicodeTables.IsDefaultIgnorable(cp) != UnicodeTables.IsDefaultIgnorableSearched(cp)
+                || UnicodeTables.StartsWithNonStarter(cp) != UnicodeTables.StartsWithNonStarterSearched(cp))
+            {
+                wrong.Add($"U+{cp:X4}");
+            }
+        }
+
+        wrong.Should().BeEmpty();
+        UnicodeTables.IsDefaultIgnorable(0x00AD).Should().BeTrue("SOFT HYPHEN is Default_Ignorable_Code_Point");
+        UnicodeTables.IsDefaultIgnorable(0xFFFF).Should().BeFalse();
+        UnicodeTables.IsDefaultIgnorable(0xE0001).Should().BeTrue("LANGUAGE TAG, above the BMP, is Default_Ignorable_Code_Point");
+        UnicodeTables.IsDefaultIgnorable('a').Should().BeFalse();
+        UnicodeTables.StartsWithNonStarter(0x0301).Should().BeTrue("COMBINING ACUTE ACCENT is a non-starter");
+        UnicodeTables.StartsWithNonStarter(0x00E9).Should().BeFalse();
+        UnicodeTables.StartsWithNonStarter(0x1D165).Should().BeTrue("MUSICAL SYMBOL COMBINING STEM, above the BMP, is a non-starter");
+    }
+
+    [Fact]
     public void MapWidthAndLowercase_EveryCodePoint_IsWidthMappingThenRuneToLowerInvariant()
     {
         var wrong = new List<string>();
