@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Mix.Invitations;
@@ -60,28 +59,11 @@ public readonly struct InvitationTokenId : IEquatable<InvitationTokenId>, ICompa
     /// <returns>The copy's id.</returns>
     internal static InvitationTokenId FromChainTag(ReadOnlySpan<byte> chainTag) => Hash(CopyLabel, chainTag);
 
-    /// <summary>
-    /// Each thread's own SHA-256 state, reused: every redemption computes an id, and the one-shot
-    /// <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/> makes a context per call and, with OpenSSL 3, takes
-    /// and drops a reference on the process's one SHA-256 method object — a counter every core writes: two threads
-    /// redeeming side by side reached 1.40–1.66× the throughput of one with it, 1.77–1.98× without (issue 20,
-    /// docs/benchmarks.md). A reused state writes nothing shared and is cheaper alone too (about 360 ns against 440).
-    /// </summary>
-    [ThreadStatic]
-    private static IncrementalHash? t_sha256;
-
-    [SkipLocalsInit] // both buffers are written in full before they are read
+    /// <summary>SHA-256(label || tag)[0..16], with this thread's reused SHA-256 state (<see cref="Internal.ThreadSha256"/>).</summary>
     private static InvitationTokenId Hash(ReadOnlySpan<byte> label, ReadOnlySpan<byte> tag)
     {
-        Span<byte> input = stackalloc byte[32 + Size];
-        label.CopyTo(input);
-        tag.CopyTo(input[label.Length..]);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        var sha256 = t_sha256 ?? IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        t_sha256 = null; // not left in place while in use: a failure must not leave a half-fed state for the next id
-        sha256.AppendData(input[..(label.Length + tag.Length)]);
-        sha256.GetHashAndReset(hash);
-        t_sha256 = sha256;
+        Internal.ThreadSha256.HashData(label, tag, hash);
         return new InvitationTokenId(hash[..Size]);
     }
 

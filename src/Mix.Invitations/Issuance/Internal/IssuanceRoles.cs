@@ -58,7 +58,7 @@ internal static class IssuanceRoles
         {
             var written = Encoding.UTF8.GetBytes(text, buffer);
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(buffer[..written], digest);
+            ThreadSha256.HashData(buffer[..written], digest);
             return string.Concat(prefix, Base64Url.EncodeToString(digest[..16]));
         }
         finally
