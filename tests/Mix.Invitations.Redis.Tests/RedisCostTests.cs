@@ -75,11 +75,9 @@ public sealed class RedisCostTests(RedisServerFixture fixture, ITestOutputHelper
             ids.Add(issued.Claims.TokenId.ToString());
         }
 
-        var keys = server.Keys(pattern: Prefix + "*", pageSize: 1000).Select(k => k.ToString()).ToList();
-        long Usage(Func<string, bool> which) => keys.Where(which).Sum(k => (long)database.Execute("MEMORY", "USAGE", k, "SAMPLES", "0"));
-        var ledger = Usage(k => k.Contains(":t:", StringComparison.Ordinal) || k.Contains(":u:", StringComparison.Ordinal)) / Count;
-        var records = Usage(k => k.Contains(":i:", StringComparison.Ordinal)) / Count;
-        var indexes = Usage(k => k.EndsWith(":inv", StringComparison.Ordinal) || k.Contains(":inv:", StringComparison.Ordinal)) / Count;
+        var ledger = MemoryUsage(server, database, IsLedgerKey) / Count;
+        var records = MemoryUsage(server, database, k => k.Contains(":i:", StringComparison.Ordinal)) / Count;
+        var indexes = MemoryUsage(server, database, k => k.EndsWith(":inv", StringComparison.Ordinal) || k.Contains(":inv:", StringComparison.Ordinal)) / Count;
 
         output.WriteLine($"ledger entry (token hash with one use and its joiner, set of outstanding uses): {ledger} B");
         output.WriteLine($"inventory record (hash with inviter, label): {records} B");
@@ -116,13 +114,19 @@ public sealed class RedisCostTests(RedisServerFixture fixture, ITestOutputHelper
             (await redeemer.RedeemAsync(copy, Join(i), TestContext.Current.CancellationToken)).IsValid.Should().BeTrue();
         }
 
-        var keys = server.Keys(pattern: Prefix + "*", pageSize: 1000).Select(k => k.ToString()).ToList();
-        var ledger = keys.Where(k => k.Contains(":t:", StringComparison.Ordinal) || k.Contains(":u:", StringComparison.Ordinal))
-            .Sum(k => (long)database.Execute("MEMORY", "USAGE", k, "SAMPLES", "0")) / Count;
+        var ledger = MemoryUsage(server, database, IsLedgerKey) / Count;
 
         output.WriteLine($"ledger entry of a narrowed copy (token hash with one use, its joiner, the copy's count and the use's copy; set of outstanding uses): {ledger} B");
         ledger.Should().BeLessThan(BudgetOfCopyEntry);
     }
+
+    /// <summary>The ledger's keys: each token's hash (<c>:t:</c>) and its set of outstanding uses (<c>:u:</c>).</summary>
+    private static bool IsLedgerKey(string key) => key.Contains(":t:", StringComparison.Ordinal) || key.Contains(":u:", StringComparison.Ordinal);
+
+    /// <summary>What Redis reports (<c>MEMORY USAGE</c>, every element sampled) for this test's keys that <paramref name="which"/> selects, summed.</summary>
+    private long MemoryUsage(IServer server, IDatabase database, Func<string, bool> which) =>
+        server.Keys(pattern: Prefix + "*", pageSize: 1000).Select(k => k.ToString()).Where(which)
+            .Sum(k => (long)database.Execute("MEMORY", "USAGE", k, "SAMPLES", "0"));
 
     public void Dispose()
     {
