@@ -790,6 +790,7 @@ public abstract class LedgerContract
         var (first, second) = CreateNodes();
         var issuedAt = Now.AddSeconds(-30);
         var revoked = 0; // set once the revocation returned
+        var roundsBefore = 0; // rounds finished that started before it
         using var start = new ManualResetEventSlim();
 
         var redemptions = Enumerable.Range(0, Concurrency).Select(i => Task.Run(async () =>
@@ -805,12 +806,23 @@ public abstract class LedgerContract
                 var node = i % 2 == 0 ? first : second;
                 var result = await node.TryConsumeAsync(Request(NewId(), i % 3, issuedAt, inviter: Inviter, joiner: Jid.Parse($"user{i}@shakespeare.example")));
                 outcomes.Add((startedAfter, result.Outcome));
+                if (!startedAfter)
+                {
+                    Interlocked.Increment(ref roundsBefore);
+                }
             }
 
             return outcomes;
         })).ToArray();
         start.Set();
-        await Task.Delay(5, TestContext.Current.CancellationToken);
+
+        // Revoke once redemptions are under way (a fixed delay could pass, on a loaded machine, before any round ran,
+        // and the second assertion would have nothing to check); no task can finish before the revocation returns.
+        while (Volatile.Read(ref roundsBefore) < Concurrency)
+        {
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
         await first.RevokeIssuedBeforeAsync(Channel, null, Now, InAnHour, TestContext.Current.CancellationToken);
         Volatile.Write(ref revoked, 1);
         var all = (await Task.WhenAll(redemptions)).SelectMany(o => o).ToList();
